@@ -1,0 +1,168 @@
+//! The syntax tree. Every node keeps the span it was written at, so later phases can point at it.
+
+use crate::span::{Span, Spanned};
+
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub snippets: Vec<Snippet>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnippetKind {
+    Fn,
+    Struct,
+    Enum,
+    Module,
+    Database,
+    Extern,
+    ExternAbstract,
+    ExternImpl,
+    Test,
+    Data,
+}
+
+impl SnippetKind {
+    pub const ALL: [(&'static str, SnippetKind); 10] = [
+        ("fn", SnippetKind::Fn),
+        ("struct", SnippetKind::Struct),
+        ("enum", SnippetKind::Enum),
+        ("module", SnippetKind::Module),
+        ("database", SnippetKind::Database),
+        ("extern", SnippetKind::Extern),
+        ("extern-abstract", SnippetKind::ExternAbstract),
+        ("extern-impl", SnippetKind::ExternImpl),
+        ("test", SnippetKind::Test),
+        ("data", SnippetKind::Data),
+    ];
+
+    pub fn from_name(name: &str) -> Option<SnippetKind> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Snippet {
+    pub id: Spanned<String>,
+    pub kind: Spanned<SnippetKind>,
+    pub notes: Vec<Spanned<String>>,
+    pub effects: Vec<EffectDecl>,
+    pub signature: Option<FnSignature>,
+    pub body: Option<Vec<Step>>,
+    pub metadata: Vec<Attr>,
+    /// The `snippet` keyword through its closing `end`.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EffectDecl {
+    /// Dotted name, e.g. `console` or `std.concurrent`.
+    pub name: Spanned<String>,
+    pub params: Vec<Attr>,
+    /// The whole declaration, from `effect` on.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnSignature {
+    pub name: Spanned<String>,
+    pub params: Vec<Param>,
+    pub returns: Option<Returns>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Spanned<String>,
+    pub ty: TypeRef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Returns {
+    Type(TypeRef),
+    Collection(TypeRef),
+    Union(Vec<TypeRef>),
+}
+
+/// A type as written: `String`, `List<Int>`, `User?`, `Item[]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeRef {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub id: Spanned<String>,
+    pub kind: StepKind,
+    /// The `as=` binding; `_` discards.
+    pub bind_as: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StepKind {
+    Call(CallStep),
+    Bind(BindStep),
+    Return(ReturnStep),
+}
+
+#[derive(Clone, Debug)]
+pub struct CallStep {
+    /// The `fn=` target, e.g. `console.println`.
+    pub target: Spanned<String>,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub name: Spanned<String>,
+    pub value: Operand,
+    pub span: Span,
+}
+
+/// Where a value comes from: a bound name or a literal.
+#[derive(Clone, Debug)]
+pub enum Operand {
+    Var(Spanned<String>),
+    Lit(Literal),
+}
+
+#[derive(Clone, Debug)]
+pub struct BindStep {
+    pub mutable: bool,
+    pub value: Operand,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReturnStep {
+    pub value: Option<Operand>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Literal {
+    pub value: LitValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LitValue {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    None,
+    /// Durations in milliseconds (`30s`), for metadata.
+    Duration(u64),
+    /// A bare word, as in `cost_hint=cheap`.
+    Word(String),
+    Array(Vec<Literal>),
+    Struct(Vec<(String, Literal)>),
+}
+
+/// A `key=value` attribute as written.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub key: Spanned<String>,
+    pub value: Literal,
+}
