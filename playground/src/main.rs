@@ -1,1 +1,10 @@
-fn main() {}
+//! The Covenant playground: the compiler runs in the page, the component runs in the browser.
+
+mod app;
+mod bridge;
+mod model;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,53 @@
+//! Shared helpers for the host's end-to-end tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// Every `examples/*.cov` that has an expected `.stdout`, sorted by name.
+pub fn runnable_examples() -> Vec<(String, String, Vec<u8>)> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "cov") {
+            let expected = path.with_extension("stdout");
+            if let Ok(stdout) = std::fs::read(&expected) {
+                let name = path.file_stem().unwrap().to_string_lossy().to_string();
+                out.push((name, std::fs::read_to_string(&path).unwrap(), stdout));
+            }
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no runnable examples found");
+    out
+}
+
+pub fn compile_ok(name: &str, source: &str) -> covenant_compiler::Compilation {
+    let c = covenant_compiler::compile(source, &Default::default());
+    assert!(
+        !c.has_errors(),
+        "{name} should compile:\n{}",
+        covenant_compiler::diagnostic::render(&c.diagnostics, name, source, false)
+    );
+    c
+}
+
+/// Compares `actual` with the golden file, or rewrites it when `BLESS=1`.
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("missing golden file {}; run with BLESS=1 and review the diff", path.display()));
+    assert_eq!(actual, expected, "golden mismatch for {}; run with BLESS=1 and review the diff", path.display());
+}
+
+/// True when the test run must not skip anything (CI, or asked for).
+pub fn strict() -> bool {
+    std::env::var_os("CI").is_some_and(|v| v == "true" || v == "1")
+        || std::env::var_os("COVENANT_REQUIRE_ALL").is_some_and(|v| v == "1")
+}

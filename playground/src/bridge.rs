@@ -1,0 +1,44 @@
+//! The bridge to `runner.js`, which transpiles a component with jco in the page and runs it with
+//! the playground's own WASI shims.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = run)]
+    fn runner_run(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// What a run printed and how it ended.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunOutcome {
+    pub stdout: String,
+    pub stderr: String,
+    /// Set when the run could not start or trapped.
+    pub error: Option<String>,
+}
+
+fn field(obj: &JsValue, name: &str) -> String {
+    js_sys::Reflect::get(obj, &JsValue::from_str(name)).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn message(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+pub async fn run(bytes: &[u8]) -> RunOutcome {
+    let promise = match runner_run(bytes) {
+        Ok(p) => p,
+        Err(e) => return RunOutcome { error: Some(format!("the runner is not loaded: {}", message(&e))), ..Default::default() },
+    };
+    match JsFuture::from(promise).await {
+        Ok(v) => {
+            let error = field(&v, "error");
+            RunOutcome { stdout: field(&v, "stdout"), stderr: field(&v, "stderr"), error: (!error.is_empty()).then_some(error) }
+        }
+        Err(e) => RunOutcome { error: Some(message(&e)), ..Default::default() },
+    }
+}

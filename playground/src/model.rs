@@ -1,0 +1,74 @@
+//! What the page shows of one compilation: plain data, comparable, so the view updates only
+//! when something changed.
+
+use covenant_compiler::span::LineIndex;
+use covenant_compiler::{Options, compile, diagnostic};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagnosticView {
+    pub code: String,
+    pub severity: String,
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+    pub help: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportView {
+    pub effect: String,
+    pub interface: String,
+    pub functions: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CompileView {
+    pub wit: String,
+    pub imports: Vec<ImportView>,
+    pub diagnostics: Vec<DiagnosticView>,
+    /// The rustc-style rendering of all diagnostics.
+    pub rendered: String,
+    pub component: Option<Vec<u8>>,
+    pub millis: f64,
+}
+
+pub fn compile_view(source: &str) -> CompileView {
+    let start = js_sys::Date::now();
+    let c = compile(source, &Options::default());
+    let millis = js_sys::Date::now() - start;
+    let index = LineIndex::new(source);
+    let diagnostics = c
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.line_col(d.span.start);
+            DiagnosticView {
+                code: d.code.to_string(),
+                severity: format!("{:?}", d.severity).to_lowercase(),
+                message: d.message.clone(),
+                line: at.line,
+                column: at.column,
+                help: d.help.clone(),
+            }
+        })
+        .collect();
+    let imports = c
+        .imports
+        .iter()
+        .map(|r| ImportView {
+            effect: r.effect.clone(),
+            interface: r.interface.clone(),
+            functions: r.functions.join(", "),
+            line: index.line_col(r.span.start).line,
+        })
+        .collect();
+    CompileView {
+        wit: c.wit.clone().unwrap_or_default(),
+        imports,
+        rendered: diagnostic::render(&c.diagnostics, "main.cov", source, false),
+        diagnostics,
+        component: c.component,
+        millis,
+    }
+}
