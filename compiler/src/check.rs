@@ -292,7 +292,7 @@ impl Checker {
             match given.as_slice() {
                 [] => {
                     self.diags.push(
-                        Diagnostic::error("E-TYPE-001", format!("missing argument `{pname}` for `{}`", f.id), step.span)
+                        Diagnostic::error("E-TYPE-001", format!("missing argument `{pname}` for `{}`", f.id), call.target.span)
                             .with_label(format!("`{pname}` is not given"))
                             .with_help(format!("add `arg name=\"{pname}\" lit=...` or `from=\"...\"`")),
                     );

@@ -67,12 +67,20 @@ impl<'a> Parser<'a> {
     /// Reports an unexpected token (or the lexer's error, if it is one) and consumes it.
     fn unexpected(&mut self, expected: &str) {
         let t = self.bump();
-        let (msg, label) = match &t.kind {
-            TokenKind::Error(e) => (e.clone(), "here".to_string()),
-            TokenKind::Eof => (format!("unexpected end of file; expected {expected}"), "file ends here".to_string()),
-            k => (format!("unexpected {}; expected {expected}", describe(k)), format!("expected {expected}")),
+        let (msg, label, help) = match &t.kind {
+            TokenKind::Error(e) => (e.clone(), "here".to_string(), lexical_hint(e)),
+            TokenKind::Eof => (
+                format!("unexpected end of file; expected {expected}"),
+                "file ends here".to_string(),
+                format!("the file ends too early: add {expected}"),
+            ),
+            k => (
+                format!("unexpected {}; expected {expected}", describe(k)),
+                format!("expected {expected}"),
+                format!("write {expected} here, or remove {}", describe(k)),
+            ),
         };
-        self.diags.push(Diagnostic::error("E-PARSE-001", msg, t.span).with_label(label));
+        self.diags.push(Diagnostic::error("E-PARSE-001", msg, t.span).with_label(label).with_help(help));
     }
 
     /// Skips to the first token of the next line.
@@ -130,7 +138,7 @@ impl<'a> Parser<'a> {
         self.diags.push(
             Diagnostic::error("E-PARSE-004", format!("unterminated `{block}` block"), open)
                 .with_label(format!("this `{block}` is never closed"))
-                .with_secondary(Span { start: at.start, end: at.start }, "expected `end` before this")
+                .with_secondary(at, "expected `end` before this")
                 .with_help(format!("add `end` to close the `{block}` block")),
         );
         Err(())
@@ -359,7 +367,12 @@ impl<'a> Parser<'a> {
         );
         let col = self.column(open.span.start);
         while !self.at_eof() {
-            let t = self.bump();
+            // A line that starts left of the opening keyword is outside the block: stop before it.
+            let t = self.peek().clone();
+            if t.line_start && self.column(t.span.start) < col {
+                return;
+            }
+            self.bump();
             if t.is_ident("end") && t.line_start && self.column(t.span.start) == col {
                 return;
             }
@@ -650,6 +663,18 @@ impl<'a> Parser<'a> {
     fn step_inner(&mut self, open: Span) -> PResult<Step> {
         let id = self.expect_string_attr("id")?;
         let kind = self.expect_string_attr("kind")?;
+        if !matches!(kind.value.as_str(), "call" | "bind" | "return") {
+            self.diags.push(
+                Diagnostic::error(
+                    "E-UNSUPPORTED-001",
+                    format!("`{}` steps are not supported by this compiler version yet", kind.value),
+                    kind.span,
+                )
+                .with_label("not supported yet")
+                .with_help("see the README's language status; `call`, `bind` and `return` steps work today"),
+            );
+            return Err(());
+        }
         let mut attrs: Vec<Attr> = vec![];
         let mut args: Vec<Arg> = vec![];
         let mut mutable = false;
@@ -708,26 +733,15 @@ impl<'a> Parser<'a> {
                 }
             },
             "return" => StepKind::Return(ReturnStep { value: operand(&attrs) }),
-            other => {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E-UNSUPPORTED-001",
-                        format!("`{other}` steps are not supported by this compiler version yet"),
-                        kind.span,
-                    )
-                    .with_label("not supported yet")
-                    .with_help("see the README's language status; `call`, `bind` and `return` steps work today"),
-                );
-                return Err(());
-            }
+            other => unreachable!("step kind `{other}` was checked above"),
         };
         Ok(Step { id, kind, bind_as, span })
     }
 }
 
 /// Keywords that open a nested block inside a step.
-const BLOCK_WORDS: [&str; 12] =
-    ["handle", "then", "else", "case", "input", "struct", "variant", "collection", "branch", "where", "params", "returns"];
+const BLOCK_WORDS: [&str; 11] =
+    ["handle", "then", "else", "case", "struct", "variant", "collection", "branch", "where", "params", "returns"];
 
 /// The string value of attribute `key`, if present and a string.
 fn string_attr(attrs: &[Attr], key: &str) -> Option<Spanned<String>> {
@@ -746,6 +760,21 @@ fn operand(attrs: &[Attr]) -> Option<Operand> {
         }
     }
     None
+}
+
+/// A hint for a lexical error, keyed by the lexer's message.
+fn lexical_hint(message: &str) -> String {
+    if message.starts_with("unterminated string") {
+        "close the string with `\"` on the same line, or use a triple-quoted string for several lines".into()
+    } else if message.starts_with("unterminated triple") {
+        "close the string with `\"\"\"`".into()
+    } else if message.contains("escape") || message.contains("\\u") {
+        "valid escapes are \\n \\t \\r \\0 \\\" \\\\ and \\uXXXX or \\u{X...}".into()
+    } else if message.starts_with("unexpected character") {
+        "remove this character; values are written as `name=value`, strings in double quotes".into()
+    } else {
+        "check the number's digits; integers must fit in 64 bits, durations end in ms, s, m or h".into()
+    }
 }
 
 fn describe(k: &TokenKind) -> String {

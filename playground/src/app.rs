@@ -13,13 +13,17 @@ pub fn App() -> impl IntoView {
     let view_model: Memo<CompileView> = Memo::new(move |_| compile_view(&source.get()));
     let (output, set_output) = signal(RunOutcome::default());
     let (running, set_running) = signal(false);
+    // Counts finished runs, so a run with the same output as the last one is still visible.
+    let (runs, set_runs) = signal(0u32);
 
     let run = move |_| {
         let Some(bytes) = view_model.get_untracked().component else { return };
         set_running.set(true);
+        set_output.set(RunOutcome::default());
         spawn_local(async move {
             let outcome = bridge::run(&bytes).await;
             set_output.set(outcome);
+            set_runs.update(|n| *n += 1);
             set_running.set(false);
         });
     };
@@ -34,7 +38,7 @@ pub fn App() -> impl IntoView {
             </button>
             <span id="status" class="status">{move || view_model.with(|v| {
                 let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
-                format!("compiled in {:.1} ms{size}", v.millis)
+                format!("compiled in {:.2} ms{size}", v.millis)
             })}</span>
         </header>
         <main>
@@ -74,7 +78,7 @@ pub fn App() -> impl IntoView {
                 </ul>
                 <pre id="rendered" class="rendered">{move || view_model.with(|v| v.rendered.clone())}</pre>
                 <h2>"Output"</h2>
-                <pre id="output">{move || output.with(|o| o.stdout.clone())}</pre>
+                <pre id="output" data-runs=move || runs.get()>{move || output.with(|o| o.stdout.clone())}</pre>
                 <pre id="stderr" class="stderr">{move || output.with(|o| o.stderr.clone())}</pre>
                 <pre id="run-error" class="error">{move || output.with(|o| o.error.clone().unwrap_or_default())}</pre>
             </section>

@@ -1,0 +1,60 @@
+//! The `covenant` command line: compile writes a component, errors exit non-zero with a coded
+//! diagnostic, `wit` prints the world, `check --format=json` prints parseable diagnostics.
+
+mod common;
+
+use std::process::Command;
+
+fn covenant() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_covenant"))
+}
+
+#[test]
+fn compile_writes_a_component_and_run_prints_hello() {
+    let out = std::env::temp_dir().join(format!("covenant-cli-{}.wasm", std::process::id()));
+    let hello = common::root().join("examples/hello.cov");
+    let status = covenant().args(["compile", "--target=wasi"]).arg(&hello).arg("-o").arg(&out).status().unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(&bytes[..8], b"\0asm\x0d\0\x01\0", "a component's preamble");
+    let run = covenant().arg("run").arg(&out).output().unwrap();
+    assert!(run.status.success());
+    assert_eq!(run.stdout, b"Hello, world!\n");
+    std::fs::remove_file(&out).ok();
+}
+
+#[test]
+fn errors_exit_non_zero_with_code_and_span() {
+    let bad = common::root().join("tests/diagnostics/undefined-function.cov");
+    for cmd in [&["compile"][..], &["run"], &["check"], &["wit"]] {
+        let out = covenant().args(cmd).arg(&bad).output().unwrap();
+        assert!(!out.status.success(), "{cmd:?} should fail");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error[E-SYMBOL-001]"), "{cmd:?}: {stderr}");
+        assert!(stderr.contains("undefined-function.cov:12:8"), "{cmd:?}: {stderr}");
+    }
+}
+
+#[test]
+fn wit_prints_the_world_and_the_import_table() {
+    let hello = common::root().join("examples/hello.cov");
+    let wit = covenant().arg("wit").arg(&hello).output().unwrap();
+    assert!(wit.status.success());
+    assert_eq!(String::from_utf8_lossy(&wit.stdout), std::fs::read_to_string(common::root().join("examples/hello.wit")).unwrap());
+    let table = covenant().args(["wit", "--imports"]).arg(&hello).output().unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("console") && text.contains("wasi:cli/stdout@0.2.12") && text.contains("get-stdout"), "{text}");
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let bad = common::root().join("tests/diagnostics/type-mismatch.cov");
+    let out = covenant().args(["check", "--format=json"]).arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let d = &v[0];
+    assert_eq!(d["code"], "E-TYPE-001");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["span"]["line"], 13);
+    assert!(d["help"].is_string());
+}

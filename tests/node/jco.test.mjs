@@ -1,0 +1,46 @@
+// Every runnable example, transpiled by jco and run under Node with preview2-shim, prints exactly
+// its expected stdout. A second test runs the playground's own runner (public/runner-core.js)
+// with jco's transpiler component, the same code path the browser takes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { transpile } from "@bytecodealliance/jco";
+import { generate, $init } from "@bytecodealliance/jco-transpile/component";
+import { runComponent } from "../../public/runner-core.js";
+import { compileExample, runnableExamples, workDir } from "../support/examples.mjs";
+
+const examples = runnableExamples();
+
+test("there are examples to run", () => {
+  assert.ok(examples.length >= 2, `found ${examples.length}`);
+});
+
+for (const example of examples) {
+  test(`jco + preview2-shim under Node: ${example.name}`, async () => {
+    const dir = workDir(join("node", example.name));
+    const bytes = compileExample(example, dir);
+    const { files } = await transpile(bytes, { name: example.name, outDir: dir, quiet: true });
+    for (const [path, contents] of Object.entries(files)) {
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, contents);
+    }
+    // A child process, so the component writes to a real stdout that the test can read.
+    const entry = join(dir, `${example.name}.js`);
+    const script = `const m = await import(${JSON.stringify("file://" + entry)}); m.run.run();`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
+    assert.equal(child.status, 0, `node exited ${child.status}: ${child.stderr}`);
+    assert.deepEqual(child.stdout, example.stdout, "stdout differs");
+  });
+
+  test(`playground runner under Node: ${example.name}`, async () => {
+    await $init;
+    const bytes = compileExample(example, workDir(join("runner", example.name)));
+    const load = (src) => import("data:text/javascript;base64," + Buffer.from(src).toString("base64"));
+    const result = await runComponent(generate, bytes, load);
+    assert.equal(result.error, "");
+    assert.equal(result.stdout, example.stdout.toString("utf8"));
+    assert.equal(result.stderr, "");
+  });
+}
