@@ -5,10 +5,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 cd "$COVENANT_ROOT"
 bash scripts/setup.sh
-export COVENANT_REQUIRE_ALL=1
 
 log "Rust tests (compiler, host, wasmtime CLI)"
-cargo test --locked
+# Tests that need an outside tool are #[ignore]d for a bare `cargo test`; here they run, and fail
+# if their tool is missing. The upstream-corpus test needs a checkout of Cyronius/covenant
+# (COVENANT_UPSTREAM_DIR); without one it is filtered out, not counted as passed.
+skip=()
+[ -n "${COVENANT_UPSTREAM_DIR:-}" ] || skip=(--skip upstream_programs_parse_without_syntax_errors)
+cargo test --locked -- --include-ignored "${skip[@]}"
 
 log "building the covenant binary"
 cargo build --locked -p covenant-host --bin covenant

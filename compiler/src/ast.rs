@@ -1,5 +1,7 @@
-//! The syntax tree. Every node keeps the span it was written at, so later phases can point at it.
+//! The abstract syntax tree: the parts of a program later phases give meaning to, each spanned.
+//! Each snippet and step keeps its concrete tree (`cst::Node`) too, so nothing written is lost.
 
+use crate::cst::Node;
 use crate::span::{Span, Spanned};
 
 #[derive(Clone, Debug, Default)]
@@ -51,6 +53,8 @@ pub struct Snippet {
     pub metadata: Vec<Attr>,
     /// The `snippet` keyword through its closing `end`.
     pub span: Span,
+    /// The whole snippet as written.
+    pub node: Node,
 }
 
 #[derive(Clone, Debug)]
@@ -98,6 +102,8 @@ pub struct Step {
     /// The `as=` binding; `_` discards.
     pub bind_as: Option<Spanned<String>>,
     pub span: Span,
+    /// The whole step as written.
+    pub node: Node,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +111,8 @@ pub enum StepKind {
     Call(CallStep),
     Bind(BindStep),
     Return(ReturnStep),
+    /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
+    Other { kind: Spanned<String> },
 }
 
 #[derive(Clone, Debug)]
@@ -161,7 +169,7 @@ pub enum LitValue {
 }
 
 /// A `key=value` attribute as written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Attr {
     pub key: Spanned<String>,
     pub value: Literal,

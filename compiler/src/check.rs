@@ -47,10 +47,12 @@ impl Checker {
             self.target_rules(s);
             match s.kind.value {
                 SnippetKind::Fn => self.function(s),
+                // Documentation and tests carry no code for the component.
+                SnippetKind::Data | SnippetKind::Test => {}
                 _ => self.diags.push(
                     Diagnostic::error(
                         "E-UNSUPPORTED-001",
-                        "only `fn` snippets are supported by this compiler version yet",
+                        format!("`{}` snippets are not supported by this compiler version yet", kind_name(s.kind.value)),
                         s.kind.span,
                     )
                     .with_label("not supported yet")
@@ -234,6 +236,15 @@ impl Checker {
                 out.push(Op::Return(Value::Unit));
             }
             StepKind::Call(call) => self.call(s, step, call, scope, out),
+            StepKind::Other { kind } => self.diags.push(
+                Diagnostic::error(
+                    "E-UNSUPPORTED-001",
+                    format!("`{}` steps are not supported by this compiler version yet", kind.value),
+                    kind.span,
+                )
+                .with_label("not supported yet")
+                .with_help("see the README's language status; `call`, `bind` and `return` steps work today"),
+            ),
         }
     }
 
@@ -364,4 +375,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+fn kind_name(kind: SnippetKind) -> &'static str {
+    SnippetKind::ALL.iter().find(|(_, k)| *k == kind).map_or("?", |(n, _)| *n)
 }

@@ -3,11 +3,13 @@
 //! Pure: no filesystem, clock, threads or network, so the same code runs in the CLI, the host and
 //! the browser playground, and the same input gives byte-identical output everywhere.
 //!
-//! Phases (each a module): `lexer` -> `parser` -> `check` -> `plan` -> `lower` -> `wrap`.
+//! Phases (each a module): `lexer` -> `parser` (concrete tree, `cst`) -> `syntax` (`ast`) -> `check` ->
+//! `plan` -> `lower` -> `wrap`.
 //! The one entry point is [`compile`].
 
 pub mod ast;
 pub mod check;
+pub mod cst;
 pub mod diagnostic;
 pub mod ir;
 pub mod lexer;
@@ -16,6 +18,7 @@ pub mod parser;
 pub mod plan;
 pub mod span;
 pub mod stdlib;
+pub mod syntax;
 pub mod types;
 pub mod wit;
 pub mod wrap;
@@ -58,7 +61,9 @@ impl Compilation {
 }
 
 pub fn compile(source: &str, options: &Options) -> Compilation {
-    let (ast, mut diagnostics) = parser::parse(source);
+    let (tree, mut diagnostics) = parser::parse_tree(source);
+    let (ast, syntax_diags) = syntax::build(&tree);
+    diagnostics.extend(syntax_diags);
     let (checked, check_diags) = check::check(&ast, options.target);
     diagnostics.extend(check_diags);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));

@@ -1,33 +1,167 @@
-//! The parser: tokens to a syntax tree. It recovers from errors (skipping to the next line or the
-//! next `end`), so one run reports every mistake; it never panics and always makes progress.
+//! The parser: tokens to the concrete syntax tree (`cst`). It accepts every documented form,
+//! recovers from errors (skipping a line, or closing a block that lost its `end`) so one run
+//! reports every mistake, never panics, and always makes progress.
+//!
+//! Which lines open blocks is decided by [`rule`]. Three constructs may omit their `end`:
+//! `returns type=..`, a data-less enum `variant`, and `note`. For those the parser takes the
+//! reading under which the blocks balance (LANGUAGE-DECISIONS 3, 5, 6): an `end` on the same line
+//! is theirs; otherwise it counts the run of `end`s ahead and the enclosing blocks that must close
+//! before the token after the run is acceptable, and takes one `end` only if the run has a spare.
 
-use crate::ast::*;
+use crate::ast::{Attr, LitValue, Literal};
+use crate::cst::{Item, Node};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{Lexer, Token, TokenKind};
 use crate::span::{Span, Spanned};
 use std::collections::VecDeque;
 
-/// Section keywords a snippet may contain.
-const SECTIONS: [&str; 11] = [
+/// Section keywords a snippet may contain (`fields` and `variants` are the struct/enum snippets' forms).
+pub const SECTIONS: [&str; 13] = [
     "effects", "requires", "types", "tools", "signature", "body", "tests", "metadata", "relations", "content", "schema",
+    "fields", "variants",
 ];
 
-pub fn parse(source: &str) -> (Program, Vec<Diagnostic>) {
-    let mut p = Parser { lexer: Lexer::new(source), src: source, ahead: VecDeque::new(), diags: vec![], prev_end: 0 };
-    let program = p.program();
-    (program, p.diags)
+const CONDITIONS: [&str; 14] = [
+    "equals", "not_equals", "less", "greater", "less_eq", "greater_eq", "contains", "matches", "and", "or", "not",
+    "rel_to", "rel_from", "has_rel",
+];
+
+/// Nesting deeper than this is reported rather than followed (it protects the stack).
+const MAX_DEPTH: usize = 200;
+
+pub fn parse_tree(source: &str) -> (Vec<Node>, Vec<Diagnostic>) {
+    let mut p = Parser {
+        lexer: Lexer::new(source),
+        ahead: VecDeque::new(),
+        diags: vec![],
+        prev_end: 0,
+        stack: vec![Frame { word: "#top".into(), step_kind: None }],
+    };
+    let mut nodes = vec![];
+    while !p.at_eof() {
+        let t = p.peek().clone();
+        if matches!(&t.kind, TokenKind::Ident(w) if w == "snippet" || w == "refactor") && p.peek_n(1).kind != TokenKind::Eq {
+            if let Some(n) = p.line() {
+                nodes.push(n);
+            }
+        } else {
+            p.unexpected("`snippet`");
+            while !p.at_eof() && !(p.peek().line_start && (p.at_word("snippet") || p.at_word("refactor"))) {
+                p.bump();
+            }
+        }
+    }
+    (nodes, p.diags)
+}
+
+/// How a line's keyword shapes what follows it.
+#[derive(Debug, PartialEq)]
+enum Rule {
+    /// Just the line.
+    Line,
+    /// Child lines, then `end`.
+    Block,
+    /// Child lines and an `end` that may be omitted (decided by balance).
+    OptionalEnd,
+    /// Raw text up to a line holding only `end` (a SQL query's `body`).
+    Raw,
+    /// The next line is its only child (`not` in a condition, written alone on its line).
+    NextLine,
+}
+
+struct Frame {
+    word: String,
+    /// For `step` frames: the step's kind, which decides what `body` means inside it.
+    step_kind: Option<String>,
+}
+
+/// What a token is, for deciding which block it belongs to.
+enum Class {
+    Word(String),
+    AttrLine,
+    Literal,
+    End,
+    Eof,
+}
+
+fn is_section(w: &str) -> bool {
+    SECTIONS.contains(&w)
+}
+
+fn rule(word: &str, node: &Node, parent: &Frame) -> Rule {
+    let p = parent.word.as_str();
+    match word {
+        "snippet" | "refactor" if p == "#top" => Rule::Block,
+        "body" if p == "step" && parent.step_kind.as_deref() == Some("query") => Rule::Raw,
+        w if p == "snippet" && is_section(w) => Rule::Block,
+        "note" => Rule::OptionalEnd,
+        "returns" if node.has_flag("union") => Rule::Block,
+        "returns" => Rule::OptionalEnd,
+        "variant" if matches!(p, "enum" | "variants") => Rule::OptionalEnd,
+        "and" | "or" if matches!(p, "where" | "and" | "or" | "join" | "not") => Rule::Block,
+        "not" if matches!(p, "where" | "and" | "or" | "join" | "not") && node.items.is_empty() => Rule::NextLine,
+        "fn" if p == "signature" => Rule::Block,
+        "tool" if p == "tools" => Rule::Block,
+        "test" if p == "tests" => Rule::Block,
+        "step" | "then" | "else" | "case" | "handle" | "where" | "params" | "branch" | "req" | "table" | "join"
+        | "collection" | "struct" | "enum" | "variant" => Rule::Block,
+        _ => Rule::Line,
+    }
+}
+
+/// Whether a block accepts a line starting with this token (used for balance and recovery).
+fn accepts(frame: &Frame, class: &Class) -> bool {
+    use Class::*;
+    let word = |allowed: &[&str]| matches!(class, Word(w) if allowed.contains(&w.as_str()));
+    match frame.word.as_str() {
+        "#top" => matches!(class, Eof) || word(&["snippet", "refactor"]),
+        "snippet" => matches!(class, AttrLine) || word(&["note"]) || matches!(class, Word(w) if is_section(w)),
+        "effects" => word(&["effect"]),
+        "requires" => word(&["req"]),
+        "req" => matches!(class, AttrLine) || word(&["text", "priority", "status"]),
+        "types" => word(&["struct", "enum", "alias"]),
+        "struct" => matches!(class, AttrLine) || word(&["field"]),
+        "enum" | "variants" => word(&["variant"]),
+        "variant" | "fields" | "table" => word(&["field"]),
+        "tools" => word(&["tool"]),
+        "tool" | "metadata" => matches!(class, AttrLine),
+        "signature" => word(&["fn", "struct", "enum"]),
+        "fn" => word(&["param", "returns", "generic"]),
+        "returns" => matches!(class, AttrLine),
+        "body" | "then" | "else" | "branch" | "case" | "refactor" => word(&["step"]),
+        "tests" => word(&["test"]),
+        "test" => matches!(class, AttrLine) || word(&["step"]),
+        "relations" => word(&["rel"]),
+        "schema" => word(&["field", "table"]),
+        "handle" => word(&["case"]),
+        "where" | "and" | "or" | "join" | "not" => word(&CONDITIONS),
+        "params" => word(&["param"]),
+        "collection" => word(&["item"]),
+        "note" => false,
+        "step" => match class {
+            Word(w) if w == "body" => frame.step_kind.as_deref() == Some("query"),
+            Word(w) => !is_section(w) && w != "snippet" && w != "refactor",
+            Eof => false,
+            _ => true,
+        },
+        "content" => match class {
+            Word(w) => !is_section(w) && w != "snippet" && w != "refactor",
+            Eof => false,
+            _ => true,
+        },
+        _ => true,
+    }
 }
 
 struct Parser<'a> {
     lexer: Lexer<'a>,
-    src: &'a str,
     ahead: VecDeque<Token>,
     diags: Vec<Diagnostic>,
     /// End of the last consumed token.
     prev_end: u32,
+    /// The blocks open around the current line, outermost first.
+    stack: Vec<Frame>,
 }
-
-type PResult<T> = Result<T, ()>;
 
 impl<'a> Parser<'a> {
     // ---- token plumbing ----
@@ -64,6 +198,22 @@ impl<'a> Parser<'a> {
         matches!(self.peek().kind, TokenKind::Ident(_)) && self.peek_n(1).kind == TokenKind::Eq
     }
 
+    fn class_at(&mut self, n: usize) -> Class {
+        let t = self.peek_n(n).clone();
+        match &t.kind {
+            TokenKind::Eof => Class::Eof,
+            TokenKind::Ident(w) if w == "end" => Class::End,
+            TokenKind::Ident(w) => {
+                if self.peek_n(n + 1).kind == TokenKind::Eq {
+                    Class::AttrLine
+                } else {
+                    Class::Word(w.clone())
+                }
+            }
+            _ => Class::Literal,
+        }
+    }
+
     /// Reports an unexpected token (or the lexer's error, if it is one) and consumes it.
     fn unexpected(&mut self, expected: &str) {
         let t = self.bump();
@@ -83,70 +233,15 @@ impl<'a> Parser<'a> {
         self.diags.push(Diagnostic::error("E-PARSE-001", msg, t.span).with_label(label).with_help(help));
     }
 
-    /// Skips to the first token of the next line.
-    fn skip_line(&mut self) {
-        loop {
+    fn skip_rest_of_line(&mut self) {
+        while !self.at_eof() && !self.peek().line_start {
             self.bump();
-            let t = self.peek();
-            if t.line_start || t.kind == TokenKind::Eof {
-                return;
-            }
         }
-    }
-
-    fn expect_eq(&mut self) -> PResult<()> {
-        if self.peek().kind == TokenKind::Eq {
-            self.bump();
-            Ok(())
-        } else {
-            self.unexpected("`=`");
-            Err(())
-        }
-    }
-
-    fn expect_string(&mut self, what: &str) -> PResult<Spanned<String>> {
-        let t = self.peek().clone();
-        match t.kind {
-            TokenKind::Str(s) | TokenKind::TripleStr(s) => {
-                self.bump();
-                Ok(Spanned::new(s, t.span))
-            }
-            _ => {
-                self.unexpected(what);
-                Err(())
-            }
-        }
-    }
-
-    /// `key="value"` where key is fixed.
-    fn expect_string_attr(&mut self, key: &str) -> PResult<Spanned<String>> {
-        if !self.at_word(key) {
-            self.unexpected(&format!("`{key}=\"...\"`"));
-            return Err(());
-        }
-        self.bump();
-        self.expect_eq()?;
-        self.expect_string(&format!("a string after `{key}=`"))
-    }
-
-    /// Consumes an `end` keyword, reporting E-PARSE-004 for the block opened at `open`.
-    fn expect_end(&mut self, block: &str, open: Span) -> PResult<Span> {
-        if self.at_word("end") {
-            return Ok(self.bump().span);
-        }
-        let at = self.peek().span;
-        self.diags.push(
-            Diagnostic::error("E-PARSE-004", format!("unterminated `{block}` block"), open)
-                .with_label(format!("this `{block}` is never closed"))
-                .with_secondary(at, "expected `end` before this")
-                .with_help(format!("add `end` to close the `{block}` block")),
-        );
-        Err(())
     }
 
     // ---- values ----
 
-    fn literal(&mut self) -> PResult<Literal> {
+    fn literal(&mut self) -> Result<Literal, ()> {
         let t = self.peek().clone();
         let value = match &t.kind {
             TokenKind::Str(s) | TokenKind::TripleStr(s) => LitValue::Str(s.clone()),
@@ -159,7 +254,8 @@ impl<'a> Parser<'a> {
                 "none" => LitValue::None,
                 _ => LitValue::Word(w.clone()),
             },
-            TokenKind::LBracket => return self.array_literal(),
+            TokenKind::LBracket => return self.sequence(TokenKind::RBracket, "`]`"),
+            TokenKind::LParen => return self.sequence(TokenKind::RParen, "`)`"),
             TokenKind::LBrace => return self.struct_literal(),
             _ => {
                 self.unexpected("a value");
@@ -167,30 +263,45 @@ impl<'a> Parser<'a> {
             }
         };
         self.bump();
+        // `lit=5:Int` — a literal with a type ascription (grammar: NUMBER [":" type_ref]).
+        if matches!(value, LitValue::Int(_) | LitValue::Float(_)) && self.peek().kind == TokenKind::Colon {
+            self.bump();
+            if matches!(self.peek().kind, TokenKind::Ident(_)) {
+                self.bump();
+            }
+        }
         Ok(Literal { value, span: t.span })
     }
 
-    fn array_literal(&mut self) -> PResult<Literal> {
+    /// `[a, b]`, `("a" "b")` (commas optional) or `(max=3 backoff=exponential)`.
+    fn sequence(&mut self, close: TokenKind, what: &str) -> Result<Literal, ()> {
         let open = self.bump().span;
         let mut items = vec![];
+        let mut fields = vec![];
         loop {
-            match self.peek().kind {
-                TokenKind::RBracket => break,
+            match self.peek().kind.clone() {
+                k if k == close => break,
                 TokenKind::Comma => {
                     self.bump();
                 }
                 TokenKind::Eof => {
-                    self.unexpected("`]`");
+                    self.unexpected(what);
                     return Err(());
+                }
+                TokenKind::Ident(k) if self.peek_n(1).kind == TokenKind::Eq => {
+                    self.bump();
+                    self.bump();
+                    fields.push((k, self.literal()?));
                 }
                 _ => items.push(self.literal()?),
             }
         }
-        let close = self.bump().span;
-        Ok(Literal { value: LitValue::Array(items), span: open.to(close) })
+        let span = open.to(self.bump().span);
+        let value = if fields.is_empty() { LitValue::Array(items) } else { LitValue::Struct(fields) };
+        Ok(Literal { value, span })
     }
 
-    fn struct_literal(&mut self) -> PResult<Literal> {
+    fn struct_literal(&mut self) -> Result<Literal, ()> {
         let open = self.bump().span;
         let mut fields = vec![];
         loop {
@@ -199,11 +310,8 @@ impl<'a> Parser<'a> {
                 TokenKind::Comma => {
                     self.bump();
                 }
-                TokenKind::Str(_) | TokenKind::Ident(_) => {
-                    let key = match self.bump().kind {
-                        TokenKind::Str(s) | TokenKind::Ident(s) => s,
-                        _ => unreachable!("matched above"),
-                    };
+                TokenKind::Str(key) | TokenKind::Ident(key) => {
+                    self.bump();
                     if self.peek().kind != TokenKind::Colon {
                         self.unexpected("`:`");
                         return Err(());
@@ -221,545 +329,242 @@ impl<'a> Parser<'a> {
         Ok(Literal { value: LitValue::Struct(fields), span: open.to(close) })
     }
 
-    fn attr(&mut self) -> PResult<Attr> {
+    fn attr(&mut self) -> Result<Attr, ()> {
         let t = self.bump();
         let TokenKind::Ident(key) = t.kind else { unreachable!("caller checked at_attr") };
-        self.expect_eq()?;
+        self.bump(); // `=`
         let value = self.literal()?;
         Ok(Attr { key: Spanned::new(key, t.span), value })
     }
 
-    /// The remaining `key=value` attributes on the current line.
-    fn line_attrs(&mut self) -> PResult<Vec<Attr>> {
-        let mut attrs = vec![];
-        while !self.peek().line_start && self.at_attr() {
-            attrs.push(self.attr()?);
-        }
-        if !self.peek().line_start && !self.at_eof() && !self.at_word("end") {
-            self.unexpected("`name=value` or a new line");
-            return Err(());
-        }
-        Ok(attrs)
-    }
-
-    fn type_ref(&mut self) -> PResult<TypeRef> {
-        // Types are written as strings: type="List<Int>".
-        let s = self.expect_string("a type in quotes")?;
-        Ok(TypeRef { text: s.value.trim().to_string(), span: s.span })
-    }
-
-    // ---- structure ----
-
-    fn program(&mut self) -> Program {
-        let mut program = Program::default();
-        while !self.at_eof() {
-            if self.at_word("snippet") {
-                if let Some(s) = self.snippet() {
-                    program.snippets.push(s);
-                }
-            } else {
-                self.unexpected("`snippet`");
-                self.skip_to_top_level();
-            }
-        }
-        program
-    }
-
-    fn skip_to_top_level(&mut self) {
-        while !self.at_eof() && !(self.peek().line_start && self.at_word("snippet")) {
-            self.bump();
-        }
-    }
-
-    fn snippet(&mut self) -> Option<Snippet> {
-        let open = self.bump().span;
-        let header = (|| {
-            let id = self.expect_string_attr("id")?;
-            let kind_s = self.expect_string_attr("kind")?;
-            let kind = match SnippetKind::from_name(&kind_s.value) {
-                Some(k) => k,
-                None => {
-                    let names: Vec<_> = SnippetKind::ALL.iter().map(|(n, _)| *n).collect();
-                    self.diags.push(
-                        Diagnostic::error("E-PARSE-001", format!("unknown snippet kind `{}`", kind_s.value), kind_s.span)
-                            .with_label("not a snippet kind")
-                            .with_help(format!("use one of: {}", names.join(", "))),
-                    );
-                    return Err(());
-                }
-            };
-            Ok((id, Spanned::new(kind, kind_s.span)))
-        })();
-        let Ok((id, kind)) = header else {
-            self.skip_to_top_level();
-            return None;
-        };
-        let mut snippet = Snippet {
-            id,
-            kind,
-            notes: vec![],
-            effects: vec![],
-            signature: None,
-            body: None,
-            metadata: vec![],
-            span: open,
-        };
+    /// Everything after the keyword on the current line. A same-line `end` stops it. For a line
+    /// without a keyword (`first_on_line`), the first item stands at the line's start.
+    fn line_items(&mut self, first_on_line: bool) -> Vec<Item> {
+        let mut items = vec![];
         loop {
-            if self.at_eof() {
-                let _ = self.expect_end("snippet", open);
-                break;
+            let t = self.peek().clone();
+            let starts_line = t.line_start && !(first_on_line && items.is_empty());
+            if starts_line || t.kind == TokenKind::Eof || (t.is_ident("end") && self.peek_n(1).kind != TokenKind::Eq) {
+                return items;
             }
-            if self.at_word("end") {
-                snippet.span = open.to(self.bump().span);
-                break;
-            }
-            if self.at_word("snippet") && self.peek().line_start {
-                let _ = self.expect_end("snippet", open);
-                break;
-            }
-            let word = match &self.peek().kind {
-                TokenKind::Ident(w) => w.clone(),
-                _ => String::new(),
-            };
-            let result = match word.as_str() {
-                "note" => self.note().map(|n| snippet.notes.push(n)),
-                "effects" => self.effects().map(|e| snippet.effects.extend(e)),
-                "signature" => self.signature().map(|s| snippet.signature = s),
-                "body" => self.body().map(|b| snippet.body = Some(b)),
-                "metadata" => self.metadata().map(|m| snippet.metadata.extend(m)),
-                w if SECTIONS.contains(&w) => {
-                    self.unsupported_block(&format!("the `{w}` section"));
-                    Ok(())
-                }
-                _ => {
-                    self.unexpected("a section (`effects`, `signature`, `body`, ...) or `end`");
+            let item = match &t.kind {
+                TokenKind::Ident(_) if self.peek_n(1).kind == TokenKind::Eq => self.attr().map(Item::Attr),
+                TokenKind::Ident(w) if !matches!(w.as_str(), "true" | "false" | "none") => Ok(Item::Flag(self.flag())),
+                TokenKind::Error(_) | TokenKind::Eq | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
+                | TokenKind::Comma | TokenKind::Colon | TokenKind::Dot | TokenKind::Question | TokenKind::Lt
+                | TokenKind::Gt => {
+                    self.unexpected("`name=value`, a word or a value");
                     Err(())
                 }
+                _ => self.literal().map(Item::Lit),
             };
-            if result.is_err() {
-                self.recover_in_snippet();
-            }
-        }
-        Some(snippet)
-    }
-
-    /// After an error inside a snippet: skip to the next line that starts a section, `end` or a snippet.
-    fn recover_in_snippet(&mut self) {
-        while !self.at_eof() {
-            let t = self.peek();
-            if t.line_start
-                && matches!(&t.kind, TokenKind::Ident(w) if SECTIONS.contains(&w.as_str()) || w == "snippet" || w == "note")
-            {
-                return;
-            }
-            self.bump();
-        }
-    }
-
-    /// A construct this version does not compile yet: say so, then skip it by indentation (its `end`
-    /// stands in the same column as its opening keyword).
-    fn unsupported_block(&mut self, what: &str) {
-        let open = self.bump();
-        self.diags.push(
-            Diagnostic::error("E-UNSUPPORTED-001", format!("{what} is not supported by this compiler version yet"), open.span)
-                .with_label("not supported yet")
-                .with_help("see the README's language status; remove it to compile the rest"),
-        );
-        let col = self.column(open.span.start);
-        while !self.at_eof() {
-            // A line that starts left of the opening keyword is outside the block: stop before it.
-            let t = self.peek().clone();
-            if t.line_start && self.column(t.span.start) < col {
-                return;
-            }
-            self.bump();
-            if t.is_ident("end") && t.line_start && self.column(t.span.start) == col {
-                return;
-            }
-        }
-    }
-
-    fn column(&self, offset: u32) -> usize {
-        let before = &self.src[..offset as usize];
-        offset as usize - before.rfind('\n').map_or(0, |i| i + 1)
-    }
-
-    fn note(&mut self) -> PResult<Spanned<String>> {
-        let open = self.bump().span;
-        if self.at_word("lang") {
-            self.bump();
-            self.expect_eq()?;
-            self.expect_string("a language name")?;
-        }
-        let text = self.expect_string("the note's text")?;
-        // `note ... end` is accepted as well as a bare note.
-        if self.at_word("end") && !self.peek().line_start {
-            self.bump();
-        } else if self.at_word("end") {
-            // An `end` on its own line closes the note only if the next thing is not a section's end.
-            let after = self.peek_n(1).clone();
-            if after.kind != TokenKind::Eof && !after.is_ident("end") {
-                self.bump();
-            }
-        }
-        Ok(Spanned::new(text.value, open.to(text.span)))
-    }
-
-    fn effects(&mut self) -> PResult<Vec<EffectDecl>> {
-        let open = self.bump().span;
-        let mut effects = vec![];
-        loop {
-            if self.at_word("end") {
-                self.bump();
-                return Ok(effects);
-            }
-            if !self.at_word("effect") {
-                if self.at_eof() || self.peek().line_start && self.at_section_keyword() {
-                    return self.expect_end("effects", open).map(|_| effects);
-                }
-                self.unexpected("`effect NAME` or `end`");
-                self.skip_line();
-                continue;
-            }
-            let kw = self.bump().span;
-            let mut name = String::new();
-            let mut name_span = self.peek().span;
-            loop {
-                let t = self.peek().clone();
-                match t.kind {
-                    TokenKind::Ident(w) => {
-                        name.push_str(&w);
-                        name_span = name_span.to(t.span);
-                        self.bump();
-                    }
-                    _ => {
-                        self.unexpected("an effect name");
-                        return Err(());
+            match item {
+                Ok(item) => {
+                    items.push(item);
+                    // `effect filesystem(path="/data")`: a group right after a flag.
+                    if matches!(items.last(), Some(Item::Flag(_))) && self.peek().kind == TokenKind::LParen && !self.peek().line_start {
+                        if let Ok(g) = self.group() {
+                            items.push(g);
+                        }
                     }
                 }
-                if self.peek().kind == TokenKind::Dot && !self.peek().line_start {
-                    self.bump();
-                    name.push('.');
-                } else {
-                    break;
-                }
-            }
-            let mut params = vec![];
-            let mut end = name_span;
-            if self.peek().kind == TokenKind::LParen && !self.peek().line_start {
-                self.bump();
-                while self.at_attr() {
-                    params.push(self.attr()?);
-                    if self.peek().kind == TokenKind::Comma {
-                        self.bump();
+                Err(()) => {
+                    if !self.peek().line_start {
+                        self.skip_rest_of_line();
                     }
+                    return items;
                 }
-                if self.peek().kind != TokenKind::RParen {
-                    self.unexpected("`)`");
-                    return Err(());
-                }
-                end = self.bump().span;
             }
-            effects.push(EffectDecl { name: Spanned::new(name, name_span), params, span: kw.to(end) });
         }
     }
 
-    fn at_section_keyword(&mut self) -> bool {
-        matches!(&self.peek().kind, TokenKind::Ident(w) if SECTIONS.contains(&w.as_str()))
-    }
-
-    fn signature(&mut self) -> PResult<Option<FnSignature>> {
-        let open = self.bump().span;
-        let mut sig = None;
-        loop {
-            if self.at_word("end") {
+    /// A bare word, joined with following `.word`s on the same line (`std.concurrent`).
+    fn flag(&mut self) -> Spanned<String> {
+        let t = self.bump();
+        let TokenKind::Ident(mut text) = t.kind else { unreachable!("caller checked for an identifier") };
+        let mut span = t.span;
+        while self.peek().kind == TokenKind::Dot && !self.peek().line_start {
+            if let TokenKind::Ident(next) = self.peek_n(1).kind.clone() {
                 self.bump();
-                return Ok(sig);
-            }
-            if self.at_word("fn") {
-                sig = Some(self.fn_signature()?);
-            } else if self.at_word("struct") || self.at_word("enum") {
-                self.unsupported_block("a struct or enum signature");
-            } else if self.at_eof() || self.peek().line_start && self.at_section_keyword() {
-                self.expect_end("signature", open)?;
+                let n = self.bump();
+                text.push('.');
+                text.push_str(&next);
+                span = span.to(n.span);
             } else {
-                self.unexpected("`fn name=\"...\"` or `end`");
-                return Err(());
+                break;
             }
         }
+        Spanned::new(text, span)
     }
 
-    fn fn_signature(&mut self) -> PResult<FnSignature> {
-        let open = self.bump().span;
-        let name = self.expect_string_attr("name")?;
-        let mut sig = FnSignature { name, params: vec![], returns: None, span: open };
-        loop {
-            if self.at_word("end") {
-                sig.span = open.to(self.bump().span);
-                return Ok(sig);
-            }
-            if self.at_word("param") {
-                let kw = self.bump().span;
-                let attrs = self.line_attrs()?;
-                let name = string_attr(&attrs, "name");
-                let ty = string_attr(&attrs, "type");
-                match (name, ty) {
-                    (Some(name), Some(ty)) => sig.params.push(Param {
-                        name,
-                        ty: TypeRef { text: ty.value, span: ty.span },
-                        span: kw.to(Span { start: kw.start, end: self.prev_end }),
-                    }),
-                    _ => self.missing_field(kw, "param", "`name=\"...\"` and `type=\"...\"`"),
-                }
-            } else if self.at_word("returns") {
-                sig.returns = Some(self.returns()?);
-            } else if self.at_word("generic") {
-                self.bump();
-                self.line_attrs()?;
-            } else {
-                if self.at_eof() || self.at_section_keyword() {
-                    self.expect_end("fn", open)?;
-                }
-                self.unexpected("`param`, `returns` or `end`");
-                return Err(());
-            }
-        }
-    }
-
-    fn missing_field(&mut self, at: Span, what: &str, needs: &str) {
-        self.diags.push(
-            Diagnostic::error("E-PARSE-002", format!("`{what}` is missing a required field"), at)
-                .with_label(format!("needs {needs}"))
-                .with_help(format!("write `{what}` with {needs}")),
-        );
-    }
-
-    fn returns(&mut self) -> PResult<Returns> {
-        let open = self.bump();
-        let open_line_end = self.line_end(open.span.start);
-        let r = if self.at_word("type") && !self.peek().line_start {
-            self.bump();
-            self.expect_eq()?;
-            let t = self.type_ref()?;
-            if self.at_word("optional") && !self.peek().line_start {
-                self.bump();
-                Returns::Type(TypeRef { text: format!("{}?", t.text), span: t.span })
-            } else {
-                Returns::Type(t)
-            }
-        } else if self.at_word("collection") {
-            self.bump();
-            let of = self.expect_string_attr("of")?;
-            Returns::Collection(TypeRef { text: of.value, span: of.span })
-        } else if self.at_word("union") {
-            self.bump();
-            let mut members = vec![];
-            while self.at_word("type") {
-                self.bump();
-                self.expect_eq()?;
-                members.push(self.type_ref()?);
-                if self.at_word("optional") && !self.peek().line_start {
-                    self.bump();
-                }
-            }
-            // `union ... end` closes the union; the `returns` block's own `end` follows.
-            self.expect_end("union", open.span)?;
-            Returns::Union(members)
-        } else {
-            self.unexpected("`type=`, `collection of=` or `union`");
-            return Err(());
-        };
-        // `returns type=".."` may stand alone or be closed by `end` (LANGUAGE-DECISIONS 3). Take the
-        // reading under which the blocks balance: an `end` on the same line is the returns' own; else
-        // count the run of `end`s ahead. The fn and the signature need one each, and a run that
-        // reaches the end of the file or the next snippet also closes the snippet.
-        if self.at_word("end") {
-            let same_line = self.peek().span.start < open_line_end as u32;
-            let mut run = 0;
-            while self.peek_n(run).is_ident("end") {
-                run += 1;
-            }
-            let after = self.peek_n(run).clone();
-            let closes_snippet = after.kind == TokenKind::Eof || after.is_ident("snippet");
-            let needed_by_others = 2 + usize::from(closes_snippet);
-            let fn_continues = run == 1 && (after.is_ident("param") || after.is_ident("generic"));
-            if same_line || run > needed_by_others || fn_continues {
-                self.bump();
-            }
-        }
-        Ok(r)
-    }
-
-    fn line_end(&self, offset: u32) -> usize {
-        let o = offset as usize;
-        self.src[o..].find('\n').map_or(self.src.len(), |i| o + i)
-    }
-
-    fn metadata(&mut self) -> PResult<Vec<Attr>> {
+    fn group(&mut self) -> Result<Item, ()> {
         let open = self.bump().span;
         let mut attrs = vec![];
         loop {
-            if self.at_word("end") {
+            if self.peek().kind == TokenKind::RParen {
+                let close = self.bump().span;
+                return Ok(Item::Group(attrs, open.to(close)));
+            }
+            if self.peek().kind == TokenKind::Comma {
                 self.bump();
-                return Ok(attrs);
+                continue;
             }
-            if self.at_attr() {
-                match self.attr() {
-                    Ok(a) => attrs.push(a),
-                    Err(()) => self.skip_line(),
-                }
-            } else if self.at_eof() || self.peek().line_start && self.at_section_keyword() {
-                return self.expect_end("metadata", open).map(|_| attrs);
-            } else {
-                self.unexpected("`key=value` or `end`");
-                self.skip_line();
-            }
-        }
-    }
-
-    fn body(&mut self) -> PResult<Vec<Step>> {
-        let open = self.bump().span;
-        let mut steps = vec![];
-        loop {
-            if self.at_word("end") {
-                self.bump();
-                return Ok(steps);
-            }
-            if self.at_word("step") {
-                if let Some(step) = self.step() {
-                    steps.push(step);
-                }
-            } else if self.at_eof() || self.peek().line_start && (self.at_section_keyword() || self.at_word("snippet")) {
-                return self.expect_end("body", open).map(|_| steps);
-            } else {
-                self.unexpected("`step` or `end`");
-                self.skip_line();
-            }
-        }
-    }
-
-    /// One step. On an error inside it, skip to its `end` (by indentation) and return None.
-    fn step(&mut self) -> Option<Step> {
-        let open = self.bump();
-        let col = self.column(open.span.start);
-        match self.step_inner(open.span) {
-            Ok(s) => Some(s),
-            Err(()) => {
-                while !self.at_eof() {
-                    let t = self.peek().clone();
-                    if t.line_start && self.column(t.span.start) <= col && !t.is_ident("end") {
-                        break;
-                    }
-                    self.bump();
-                    if t.is_ident("end") && t.line_start && self.column(t.span.start) == col {
-                        break;
-                    }
-                }
-                None
-            }
-        }
-    }
-
-    fn step_inner(&mut self, open: Span) -> PResult<Step> {
-        let id = self.expect_string_attr("id")?;
-        let kind = self.expect_string_attr("kind")?;
-        if !matches!(kind.value.as_str(), "call" | "bind" | "return") {
-            self.diags.push(
-                Diagnostic::error(
-                    "E-UNSUPPORTED-001",
-                    format!("`{}` steps are not supported by this compiler version yet", kind.value),
-                    kind.span,
-                )
-                .with_label("not supported yet")
-                .with_help("see the README's language status; `call`, `bind` and `return` steps work today"),
-            );
-            return Err(());
-        }
-        let mut attrs: Vec<Attr> = vec![];
-        let mut args: Vec<Arg> = vec![];
-        let mut mutable = false;
-        let end;
-        loop {
-            if self.at_word("end") {
-                end = self.bump().span;
-                break;
-            }
-            if self.at_word("arg") {
-                let kw = self.bump().span;
-                let line = self.line_attrs()?;
-                let span = kw.to(Span { start: kw.start, end: self.prev_end });
-                let Some(name) = string_attr(&line, "name") else {
-                    self.missing_field(kw, "arg", "`name=\"...\"`");
-                    continue;
-                };
-                match operand(&line) {
-                    Some(value) => args.push(Arg { name, value, span }),
-                    None => self.missing_field(kw, "arg", "`from=\"...\"` or `lit=...`"),
-                }
-            } else if self.at_word("mut") {
-                self.bump();
-                mutable = true;
-            } else if self.at_attr() {
-                attrs.push(self.attr()?);
-            } else if matches!(&self.peek().kind, TokenKind::Ident(w) if BLOCK_WORDS.contains(&w.as_str())) {
-                let w = match &self.peek().kind {
-                    TokenKind::Ident(w) => w.clone(),
-                    _ => unreachable!(),
-                };
-                self.unsupported_block(&format!("`{w}` inside a step"));
-            } else if self.at_eof() || self.peek().line_start && (self.at_section_keyword() || self.at_word("step")) {
-                self.expect_end("step", open)?;
-            } else {
-                self.unexpected("a step attribute or `end`");
+            if !self.at_attr() {
+                self.unexpected("`name=value` or `)`");
                 return Err(());
             }
+            attrs.push(self.attr()?);
         }
-        let span = open.to(end);
-        let bind_as = string_attr(&attrs, "as");
-        let kind = match kind.value.as_str() {
-            "call" => {
-                let target = string_attr(&attrs, "fn").or_else(|| string_attr(&attrs, "tool"));
-                let Some(target) = target else {
-                    self.missing_field(open, "call step", "`fn=\"...\"`");
-                    return Err(());
-                };
-                StepKind::Call(CallStep { target, args })
+    }
+
+    // ---- lines and blocks ----
+
+    /// One line, and the block it opens, if any.
+    fn line(&mut self) -> Option<Node> {
+        let first = self.peek().clone();
+        let word = match &first.kind {
+            TokenKind::Ident(w) if self.peek_n(1).kind != TokenKind::Eq => {
+                self.bump();
+                Some(Spanned::new(w.clone(), first.span))
             }
-            "bind" => match operand(&attrs) {
-                Some(value) => StepKind::Bind(BindStep { mutable, value }),
-                None => {
-                    self.missing_field(open, "bind step", "`from=\"...\"` or `lit=...`");
-                    return Err(());
-                }
-            },
-            "return" => StepKind::Return(ReturnStep { value: operand(&attrs) }),
-            other => unreachable!("step kind `{other}` was checked above"),
+            TokenKind::Ident(_) | TokenKind::Str(_) | TokenKind::TripleStr(_) | TokenKind::Int(_) | TokenKind::Float(_)
+            | TokenKind::Duration(_) | TokenKind::LBracket | TokenKind::LBrace | TokenKind::LParen => None,
+            _ => {
+                self.unexpected("a keyword, `name=value` or `end`");
+                self.skip_rest_of_line();
+                return None;
+            }
         };
-        Ok(Step { id, kind, bind_as, span })
+        let items = self.line_items(word.is_none());
+        let span = Span { start: first.span.start, end: self.prev_end.max(first.span.end) };
+        let mut node = Node { word, items, children: vec![], raw: None, span, end: None };
+        let Some(w) = node.word().map(str::to_string) else { return Some(node) };
+        let parent = self.stack.last().expect("top frame");
+        match rule(&w, &node, parent) {
+            Rule::Line => {}
+            Rule::Block => self.block(&mut node, &w),
+            Rule::OptionalEnd => self.optional_end(&mut node, &w),
+            Rule::Raw => self.raw(&mut node),
+            Rule::NextLine => {
+                if !self.at_eof() && !self.at_word("end") {
+                    self.stack.push(Frame { word: w, step_kind: None });
+                    if let Some(child) = self.line() {
+                        node.span = node.span.to(child.span);
+                        node.children.push(child);
+                    }
+                    self.stack.pop();
+                }
+            }
+        }
+        Some(node)
     }
-}
 
-/// Keywords that open a nested block inside a step.
-const BLOCK_WORDS: [&str; 11] =
-    ["handle", "then", "else", "case", "struct", "variant", "collection", "branch", "where", "params", "returns"];
+    fn frame_for(node: &Node, word: &str) -> Frame {
+        let step_kind = (word == "step")
+            .then(|| node.attr("kind"))
+            .flatten()
+            .and_then(|a| match &a.value.value {
+                LitValue::Str(s) | LitValue::Word(s) => Some(s.clone()),
+                _ => None,
+            });
+        Frame { word: word.to_string(), step_kind }
+    }
 
-/// The string value of attribute `key`, if present and a string.
-fn string_attr(attrs: &[Attr], key: &str) -> Option<Spanned<String>> {
-    attrs.iter().find(|a| a.key.value == key).and_then(|a| match &a.value.value {
-        LitValue::Str(s) => Some(Spanned::new(s.clone(), a.value.span)),
-        _ => None,
-    })
-}
+    fn block(&mut self, node: &mut Node, word: &str) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.diags.push(
+                Diagnostic::error("E-PARSE-001", "blocks are nested too deeply", node.head_span())
+                    .with_label("nesting limit reached here")
+                    .with_help(format!("split the code; at most {MAX_DEPTH} blocks may be open at once")),
+            );
+            while !self.at_eof() {
+                self.bump();
+            }
+            return;
+        }
+        self.stack.push(Self::frame_for(node, word));
+        loop {
+            if self.at_word("end") && self.peek_n(1).kind != TokenKind::Eq {
+                let end = self.bump().span;
+                node.end = Some(end);
+                node.span = node.span.to(end);
+                break;
+            }
+            let class = self.class_at(0);
+            let here = self.stack.last().expect("pushed");
+            let lost = matches!(class, Class::Eof)
+                || (!accepts(here, &class) && self.stack[..self.stack.len() - 1].iter().any(|f| accepts(f, &class)));
+            if lost {
+                let at = self.peek().span;
+                self.diags.push(
+                    Diagnostic::error("E-PARSE-004", format!("unterminated `{word}` block"), node.head_span())
+                        .with_label(format!("this `{word}` is never closed"))
+                        .with_secondary(at, "expected `end` before this")
+                        .with_help(format!("add `end` to close the `{word}` block")),
+                );
+                break;
+            }
+            if let Some(child) = self.line() {
+                node.span = node.span.to(child.span);
+                node.children.push(child);
+            }
+        }
+        self.stack.pop();
+    }
 
-fn operand(attrs: &[Attr]) -> Option<Operand> {
-    for a in attrs {
-        match a.key.value.as_str() {
-            "from" => return string_attr(attrs, "from").map(Operand::Var),
-            "lit" => return Some(Operand::Lit(a.value.clone())),
-            _ => {}
+    fn optional_end(&mut self, node: &mut Node, word: &str) {
+        // An enum variant's `field` lines, then perhaps its `end`. `returns` and `note` have no children.
+        while word == "variant" && self.peek().line_start && self.at_word("field") && self.peek_n(1).kind != TokenKind::Eq {
+            self.stack.push(Self::frame_for(node, word));
+            let child = self.line();
+            self.stack.pop();
+            if let Some(child) = child {
+                node.span = node.span.to(child.span);
+                node.children.push(child);
+            }
+        }
+        if !self.at_word("end") || self.peek_n(1).kind == TokenKind::Eq {
+            return;
+        }
+        let take = if !self.peek().line_start {
+            true
+        } else {
+            let mut run = 0;
+            while self.peek_n(run).is_ident("end") && self.peek_n(run + 1).kind != TokenKind::Eq {
+                run += 1;
+            }
+            let after = self.class_at(run);
+            let needed = self.stack.iter().rev().take_while(|f| !accepts(f, &after)).count();
+            run > needed
+        };
+        if take {
+            let end = self.bump().span;
+            node.end = Some(end);
+            node.span = node.span.to(end);
         }
     }
-    None
+
+    fn raw(&mut self, node: &mut Node) {
+        // The raw text starts right after `body`: drop any token already looked at.
+        self.ahead.clear();
+        self.lexer.reset_to(node.head_span().end as usize);
+        match self.lexer.raw_until_end_line() {
+            Some((text, span, end)) => {
+                node.raw = Some(Spanned::new(text, span));
+                node.end = Some(end);
+                node.span = node.span.to(end);
+                self.prev_end = end.end;
+            }
+            None => {
+                self.diags.push(
+                    Diagnostic::error("E-PARSE-004", "unterminated `body` block", node.head_span())
+                        .with_label("this SQL `body` is never closed")
+                        .with_help("end the SQL with a line that holds only `end`"),
+                );
+                self.lexer.reset_to(usize::MAX);
+            }
+        }
+    }
 }
 
 /// A hint for a lexical error, keyed by the lexer's message.

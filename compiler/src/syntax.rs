@@ -1,0 +1,229 @@
+//! From the concrete tree to the abstract one: reads the attributes each construct needs,
+//! reporting missing or malformed ones (E-PARSE-002) at the construct that lacks them.
+
+use crate::ast::*;
+use crate::cst::{Item, Node};
+use crate::diagnostic::Diagnostic;
+use crate::span::{Span, Spanned};
+
+pub fn build(nodes: &[Node]) -> (Program, Vec<Diagnostic>) {
+    let mut b = Builder { diags: vec![] };
+    let snippets = nodes.iter().filter(|n| n.is("snippet")).filter_map(|n| b.snippet(n)).collect();
+    (Program { snippets }, b.diags)
+}
+
+struct Builder {
+    diags: Vec<Diagnostic>,
+}
+
+/// The string value of `key` on a node (a quoted string or a bare word).
+fn text_attr(node: &Node, key: &str) -> Option<Spanned<String>> {
+    node.attr(key).and_then(|a| match &a.value.value {
+        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
+        _ => None,
+    })
+}
+
+/// Attribute lines among a node's children (`as="x"`, `fn="..."`), plus the attributes on its own line.
+fn all_attrs(node: &Node) -> Vec<&Attr> {
+    let own = node.attrs();
+    let lines = node.children.iter().filter(|c| c.word.is_none()).flat_map(|c| c.attrs());
+    own.chain(lines).collect()
+}
+
+fn find<'n>(attrs: &[&'n Attr], key: &str) -> Option<&'n Attr> {
+    attrs.iter().copied().find(|a| a.key.value == key)
+}
+
+fn as_text(a: &Attr) -> Option<Spanned<String>> {
+    match &a.value.value {
+        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
+        _ => None,
+    }
+}
+
+impl Builder {
+    fn missing(&mut self, at: Span, what: &str, needs: &str) {
+        self.diags.push(
+            Diagnostic::error("E-PARSE-002", format!("{what} is missing {needs}"), at)
+                .with_label(format!("needs {needs}"))
+                .with_help(format!("write {what} with {needs}")),
+        );
+    }
+
+    fn snippet(&mut self, n: &Node) -> Option<Snippet> {
+        let (Some(id), Some(kind_s)) = (text_attr(n, "id"), text_attr(n, "kind")) else {
+            self.missing(n.head_span(), "`snippet`", "`id=\"...\"` and `kind=\"...\"`");
+            return None;
+        };
+        let Some(kind) = SnippetKind::from_name(&kind_s.value) else {
+            let names: Vec<_> = SnippetKind::ALL.iter().map(|(n, _)| *n).collect();
+            self.diags.push(
+                Diagnostic::error("E-PARSE-001", format!("unknown snippet kind `{}`", kind_s.value), kind_s.span)
+                    .with_label("not a snippet kind")
+                    .with_help(format!("use one of: {}", names.join(", "))),
+            );
+            return None;
+        };
+        let mut s = Snippet {
+            id,
+            kind: Spanned::new(kind, kind_s.span),
+            notes: vec![],
+            effects: vec![],
+            signature: None,
+            body: None,
+            metadata: vec![],
+            span: n.span,
+            node: n.clone(),
+        };
+        for c in &n.children {
+            match c.word() {
+                Some("note") => {
+                    if let Some(text) = c.literals().find_map(|l| match &l.value {
+                        LitValue::Str(t) => Some(t.clone()),
+                        _ => None,
+                    }) {
+                        s.notes.push(Spanned::new(text, c.span));
+                    } else {
+                        self.missing(c.head_span(), "`note`", "its text in quotes");
+                    }
+                }
+                Some("effects") => s.effects.extend(c.children.iter().filter_map(|e| self.effect(e))),
+                Some("signature") => s.signature = c.children.iter().find(|f| f.is("fn")).and_then(|f| self.fn_signature(f)),
+                Some("body") => s.body = Some(c.children.iter().filter_map(|st| self.step(st)).collect()),
+                Some("metadata") => s.metadata.extend(c.children.iter().flat_map(|m| m.attrs().cloned())),
+                _ => {}
+            }
+        }
+        Some(s)
+    }
+
+    fn effect(&mut self, e: &Node) -> Option<EffectDecl> {
+        if !e.is("effect") {
+            self.diags.push(
+                Diagnostic::error("E-PARSE-001", "expected `effect NAME` in the `effects` section", e.head_span())
+                    .with_label("not an effect declaration")
+                    .with_help("write one `effect NAME` per line, e.g. `effect console`"),
+            );
+            return None;
+        }
+        let Some(name) = e.flags().next().cloned() else {
+            self.missing(e.head_span(), "`effect`", "a name, e.g. `effect console`");
+            return None;
+        };
+        let params = e
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Group(attrs, _) => Some(attrs.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        Some(EffectDecl { name, params, span: e.span })
+    }
+
+    fn fn_signature(&mut self, f: &Node) -> Option<FnSignature> {
+        let Some(name) = text_attr(f, "name") else {
+            self.missing(f.head_span(), "`fn`", "`name=\"...\"`");
+            return None;
+        };
+        let mut sig = FnSignature { name, params: vec![], returns: None, span: f.span };
+        for c in &f.children {
+            match c.word() {
+                Some("param") => match (text_attr(c, "name"), text_attr(c, "type")) {
+                    (Some(name), Some(ty)) => {
+                        sig.params.push(Param { name, ty: TypeRef { text: ty.value, span: ty.span }, span: c.span })
+                    }
+                    _ => self.missing(c.head_span(), "`param`", "`name=\"...\"` and `type=\"...\"`"),
+                },
+                Some("returns") => sig.returns = self.returns(c),
+                _ => {}
+            }
+        }
+        Some(sig)
+    }
+
+    fn returns(&mut self, r: &Node) -> Option<Returns> {
+        let type_ref = |t: Spanned<String>| TypeRef { text: t.value.trim().to_string(), span: t.span };
+        if r.has_flag("union") {
+            let members = r.children.iter().flat_map(|c| c.attrs()).filter(|a| a.key.value == "type").filter_map(as_text);
+            return Some(Returns::Union(members.map(type_ref).collect()));
+        }
+        if r.has_flag("collection") {
+            return match text_attr(r, "of") {
+                Some(of) => Some(Returns::Collection(type_ref(of))),
+                None => {
+                    self.missing(r.head_span(), "`returns collection`", "`of=\"...\"`");
+                    None
+                }
+            };
+        }
+        match text_attr(r, "type") {
+            Some(t) if r.has_flag("optional") => Some(Returns::Type(TypeRef { text: format!("{}?", t.value), span: t.span })),
+            Some(t) => Some(Returns::Type(type_ref(t))),
+            None => {
+                self.missing(r.head_span(), "`returns`", "`type=\"...\"`, `collection of=\"...\"` or `union`");
+                None
+            }
+        }
+    }
+
+    fn step(&mut self, st: &Node) -> Option<Step> {
+        if !st.is("step") {
+            self.diags.push(
+                Diagnostic::error("E-PARSE-001", "expected `step` in the body", st.head_span())
+                    .with_label("not a step")
+                    .with_help("a body is a sequence of `step id=\"...\" kind=\"...\" ... end` blocks"),
+            );
+            return None;
+        }
+        let (Some(id), Some(kind)) = (text_attr(st, "id"), text_attr(st, "kind")) else {
+            self.missing(st.head_span(), "`step`", "`id=\"...\"` and `kind=\"...\"`");
+            return None;
+        };
+        let attrs = all_attrs(st);
+        let bind_as = find(&attrs, "as").and_then(as_text);
+        let operand = |attrs: &[&Attr]| -> Option<Operand> {
+            attrs.iter().find_map(|a| match a.key.value.as_str() {
+                "from" => as_text(a).map(Operand::Var),
+                "lit" => Some(Operand::Lit(a.value.clone())),
+                _ => None,
+            })
+        };
+        let step_kind = match kind.value.as_str() {
+            "call" => {
+                let Some(target) = find(&attrs, "fn").or_else(|| find(&attrs, "tool")).and_then(as_text) else {
+                    self.missing(st.head_span(), "a `call` step", "`fn=\"...\"`");
+                    return None;
+                };
+                let mut args = vec![];
+                for a in st.children.iter().filter(|c| c.is("arg")) {
+                    let line: Vec<&Attr> = a.attrs().collect();
+                    match (text_attr(a, "name"), operand(&line)) {
+                        (Some(name), Some(value)) => args.push(Arg { name, value, span: a.span }),
+                        _ => self.missing(a.head_span(), "`arg`", "`name=\"...\"` and `from=\"...\"` or `lit=...`"),
+                    }
+                }
+                StepKind::Call(CallStep { target, args })
+            }
+            "bind" => match operand(&attrs) {
+                Some(value) => {
+                    let mutable = st.has_flag("mut") || st.children.iter().any(|c| c.is("mut"));
+                    StepKind::Bind(BindStep { mutable, value })
+                }
+                None if find(&attrs, "field").is_some() => StepKind::Other { kind },
+                None => {
+                    self.missing(st.head_span(), "a `bind` step", "`from=\"...\"` or `lit=...`");
+                    return None;
+                }
+            },
+            "return" if st.children.iter().any(|c| c.is("struct") || c.is("variant")) || find(&attrs, "field").is_some() => {
+                StepKind::Other { kind }
+            }
+            "return" => StepKind::Return(ReturnStep { value: operand(&attrs) }),
+            _ => StepKind::Other { kind },
+        };
+        Some(Step { id, kind: step_kind, bind_as, span: st.span, node: st.clone() })
+    }
+}
