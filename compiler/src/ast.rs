@@ -111,6 +111,8 @@ pub enum StepKind {
     Call(CallStep),
     Bind(BindStep),
     Return(ReturnStep),
+    Compute(ComputeStep),
+    If(IfStep),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
     Other { kind: Spanned<String> },
 }
@@ -134,6 +136,21 @@ pub struct Arg {
 pub enum Operand {
     Var(Spanned<String>),
     Lit(Literal),
+}
+
+#[derive(Clone, Debug)]
+pub struct ComputeStep {
+    /// The operator as written, e.g. `add`.
+    pub op: Spanned<String>,
+    pub inputs: Vec<Operand>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IfStep {
+    /// The Bool-valued name tested.
+    pub condition: Spanned<String>,
+    pub then: Vec<Step>,
+    pub otherwise: Option<Vec<Step>>,
 }
 
 #[derive(Clone, Debug)]

@@ -1,9 +1,12 @@
-//! The checked program: what `check` hands to `plan` and `lower`. Names are resolved, types known,
-//! and every operation carries the span that caused it.
+//! The checked program: what `check` hands to `plan` and `lower`. Names are resolved to local
+//! ids (scoping is done), types are known, and every operation carries what it needs.
 
 use crate::span::Span;
 use crate::stdlib::Intrinsic;
 use crate::types::Type;
+
+/// A function-wide local slot; names bound in different arms get different ids.
+pub type LocalId = u32;
 
 #[derive(Clone, Debug, Default)]
 pub struct CheckedProgram {
@@ -24,24 +27,34 @@ pub struct EffectUse {
 
 #[derive(Clone, Debug)]
 pub struct Function {
-    /// The signature's name, e.g. `main`.
+    /// The signature's name, e.g. `main` or `factorial`.
     pub name: String,
     pub snippet_id: String,
+    pub params: Vec<(String, LocalId)>,
     pub returns: Type,
     pub body: Vec<Op>,
-    /// Every local the body binds, in order of first binding.
-    pub locals: Vec<(String, Type)>,
+    /// The type of every local, indexed by `LocalId` (parameters first).
+    pub locals: Vec<Type>,
     pub span: Span,
+}
+
+impl Function {
+    pub fn param_types(&self) -> Vec<Type> {
+        self.params.iter().map(|(_, l)| self.locals[*l as usize].clone()).collect()
+    }
 }
 
 #[derive(Clone, Debug)]
 pub enum Value {
-    Local(String, Type),
+    Local(LocalId, Type),
     Str(String),
     Int(i64),
     Float(f64),
     Bool(bool),
     Unit,
+    /// Stands for a value whose expression already produced a diagnostic; its type fits
+    /// everything, so one mistake is reported once. Never reaches lowering.
+    Poison,
 }
 
 impl Value {
@@ -53,8 +66,52 @@ impl Value {
             Value::Float(_) => Type::Float,
             Value::Bool(_) => Type::Bool,
             Value::Unit => Type::Unit,
+            Value::Poison => Type::Error,
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// A compute operation with its operand types already decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComputeOp {
+    /// Int arithmetic; `add`, `sub`, `mul` and `neg` trap on overflow, `div` and `mod` on zero.
+    IntAdd,
+    IntSub,
+    IntMul,
+    IntDiv,
+    IntMod,
+    IntNeg,
+    IntAbs,
+    IntMin,
+    IntMax,
+    FloatAdd,
+    FloatSub,
+    FloatMul,
+    FloatDiv,
+    FloatNeg,
+    IntToFloat,
+    IntCmp(Cmp),
+    FloatCmp(Cmp),
+    BoolCmp(Cmp),
+    StrCmp(Cmp),
+    And,
+    Or,
+    Not,
+    Concat,
+    IntToString,
+    BoolToString,
+    StrLen,
+    ByteLen,
 }
 
 #[derive(Clone, Debug)]
@@ -62,7 +119,20 @@ pub enum Op {
     /// Call a standard-library intrinsic; its Unit result is discarded.
     Intrinsic { intrinsic: Intrinsic, args: Vec<Value> },
     /// Store a value into a local.
-    Set { local: String, value: Value },
+    Set { local: LocalId, value: Value },
+    Compute { op: ComputeOp, args: Vec<Value>, result: LocalId },
+    /// Call a user function (index into `CheckedProgram::functions`).
+    Call { function: usize, args: Vec<Value>, result: Option<LocalId> },
+    If { cond: Value, then: Vec<Op>, otherwise: Vec<Op> },
     /// Leave the function with a value.
     Return(Value),
+}
+
+/// True when every path through `ops` ends in a `Return`.
+pub fn always_returns(ops: &[Op]) -> bool {
+    ops.iter().any(|op| match op {
+        Op::Return(_) => true,
+        Op::If { then, otherwise, .. } => always_returns(then) && always_returns(otherwise),
+        _ => false,
+    })
 }

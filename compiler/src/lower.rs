@@ -2,22 +2,28 @@
 //! export name and signature comes from wit-parser (the canonical ABI's `Legacy` mangling, as
 //! wit-bindgen emits), never from hand-written strings.
 //!
-//! Memory layout: bytes 0..8 unused (so no value lives at address 0), 8..24 a return-pointer
-//! scratch area for import results, string literals from 32 on.
+//! Values live in wasm locals, flattened: Int -> i64, Float -> f64, Bool -> i32, String ->
+//! (i32 pointer, i32 length) of UTF-8, Unit -> nothing. Each Covenant function becomes an internal
+//! function over flattened values; exports are thin wrappers that follow the canonical ABI.
+//!
+//! Memory: bytes 0..8 unused (no value lives at address 0), 8..24 a return area for import
+//! results, string literals from 32, then the arena. The arena is a bump allocator (`cabi_realloc`
+//! uses it too) reset after every export call by its `cabi_post_*` function.
 
-use crate::ir::{CheckedProgram, Op, Value};
+use crate::ir::{CheckedProgram, Cmp, ComputeOp, Function as IrFunction, Op, Value};
 use crate::plan::{WorldPlan, versioned};
 use crate::stdlib::{Intrinsic, OutStream, WasiFn};
 use crate::types::Type;
 use std::collections::HashMap;
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+    BlockType, CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
     GlobalSection, GlobalType, ImportSection, Instruction as I, MemArg, MemArgTarget, MemorySection, MemoryType, Module,
-    TypeSection, ValType,
+    NameMap, NameSection, TypeSection, ValType,
 };
 use wit_parser::{
-    Function as WitFunction, LiftLowerAbi, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport,
-    WorldId, WorldItem, WorldKey, abi::{AbiVariant, WasmType},
+    Function as WitFunction, LiftLowerAbi, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport, WorldId,
+    WorldItem, WorldKey,
+    abi::{AbiVariant, WasmType},
 };
 
 const RETPTR: i32 = 8;
@@ -25,6 +31,10 @@ const DATA_START: u32 = 32;
 /// `blocking-write-and-flush` accepts at most this many bytes per call.
 const MAX_WRITE: i32 = 4096;
 const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+
+fn mem(offset: u64, align: u32) -> MemArg {
+    MemArg { offset, align, target: MemArgTarget::Memory(0), ordering: None }
+}
 
 struct Import {
     module: String,
@@ -52,12 +62,583 @@ impl DataPool {
     }
 }
 
+/// Runtime helpers, each emitted once per module and only when used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Helper {
+    WriteAll,
+    StreamHandle(OutStream),
+    Alloc,
+    Realloc,
+    TrapOverflow,
+    TrapOutOfMemory,
+    IntAdd,
+    IntSub,
+    IntMul,
+    IntNeg,
+    IntAbs,
+    StrEq,
+    StrCmp,
+    Concat,
+    IntToString,
+    StrLen,
+}
+
+impl Helper {
+    fn name(self) -> &'static str {
+        match self {
+            Helper::WriteAll => "write_all",
+            Helper::StreamHandle(OutStream::Stdout) => "stdout",
+            Helper::StreamHandle(OutStream::Stderr) => "stderr",
+            Helper::Alloc => "alloc",
+            Helper::Realloc => "cabi_realloc",
+            Helper::TrapOverflow => "covenant_error_integer_overflow",
+            Helper::TrapOutOfMemory => "covenant_error_out_of_memory",
+            Helper::IntAdd => "int_add",
+            Helper::IntSub => "int_sub",
+            Helper::IntMul => "int_mul",
+            Helper::IntNeg => "int_neg",
+            Helper::IntAbs => "int_abs",
+            Helper::StrEq => "str_eq",
+            Helper::StrCmp => "str_cmp",
+            Helper::Concat => "concat",
+            Helper::IntToString => "int_to_string",
+            Helper::StrLen => "str_len",
+        }
+    }
+}
+
+fn flat(ty: &Type) -> Vec<ValType> {
+    match ty {
+        Type::String => vec![ValType::I32, ValType::I32],
+        Type::Int => vec![ValType::I64],
+        Type::Float => vec![ValType::F64],
+        Type::Bool => vec![ValType::I32],
+        Type::Unit | Type::Error => vec![],
+    }
+}
+
 fn val_type(t: WasmType) -> ValType {
     match t {
         WasmType::I32 | WasmType::Pointer | WasmType::Length => ValType::I32,
         WasmType::I64 | WasmType::PointerOrI64 => ValType::I64,
         WasmType::F32 => ValType::F32,
         WasmType::F64 => ValType::F64,
+    }
+}
+
+struct Builder<'r> {
+    resolve: &'r Resolve,
+    world: WorldId,
+    types: Vec<(Vec<ValType>, Vec<ValType>)>,
+    imports: Vec<(Import, u32)>,
+    import_index: HashMap<WasiFn, u32>,
+    /// Defined functions by index (offset by the import count); `None` while being generated.
+    functions: Vec<Option<(u32, Function)>>,
+    names: Vec<(u32, String)>,
+    helpers: HashMap<Helper, u32>,
+    /// Internal function index of each IR function.
+    user: Vec<u32>,
+    data: DataPool,
+    /// Globals: (initial value source, mutable).
+    globals: Vec<GlobalInit>,
+    heap: Option<(u32, u32)>, // (heap pointer, heap base)
+    exports: ExportSection,
+}
+
+#[derive(Clone, Copy)]
+enum GlobalInit {
+    MinusOne,
+    HeapBase,
+}
+
+impl<'r> Builder<'r> {
+    fn type_index(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
+        let key = (params, results);
+        match self.types.iter().position(|t| *t == key) {
+            Some(i) => i as u32,
+            None => {
+                self.types.push(key);
+                self.types.len() as u32 - 1
+            }
+        }
+    }
+
+    fn reserve(&mut self, name: impl Into<String>) -> u32 {
+        let idx = self.imports.len() as u32 + self.functions.len() as u32;
+        self.functions.push(None);
+        self.names.push((idx, name.into()));
+        idx
+    }
+
+    fn define(&mut self, idx: u32, params: Vec<ValType>, results: Vec<ValType>, f: Function) {
+        let ty = self.type_index(params, results);
+        self.functions[(idx - self.imports.len() as u32) as usize] = Some((ty, f));
+    }
+
+    fn import(&self, f: &WasiFn) -> Result<u32, String> {
+        self.import_index.get(f).copied().ok_or(format!("import {} {} was not planned", f.interface, f.function))
+    }
+
+    fn heap_globals(&mut self) -> (u32, u32) {
+        if let Some(h) = self.heap {
+            return h;
+        }
+        let ptr = self.globals.len() as u32;
+        self.globals.push(GlobalInit::HeapBase);
+        self.globals.push(GlobalInit::HeapBase);
+        self.heap = Some((ptr, ptr + 1));
+        (ptr, ptr + 1)
+    }
+
+    /// The index of a helper, generating it on first use.
+    fn helper(&mut self, h: Helper) -> Result<u32, String> {
+        if let Some(&i) = self.helpers.get(&h) {
+            return Ok(i);
+        }
+        let idx = self.reserve(h.name());
+        self.helpers.insert(h, idx);
+        let (params, results, body) = self.helper_body(h)?;
+        self.define(idx, params, results, body);
+        Ok(idx)
+    }
+
+    fn helper_body(&mut self, h: Helper) -> Result<(Vec<ValType>, Vec<ValType>, Function), String> {
+        use ValType::{I32, I64};
+        let mut code: Vec<I<'static>> = vec![];
+        let (params, results, locals): (Vec<ValType>, Vec<ValType>, Vec<ValType>) = match h {
+            Helper::WriteAll => {
+                let write = self.import(&WasiFn {
+                    interface: "wasi:io/streams",
+                    function: "[method]output-stream.blocking-write-and-flush",
+                })?;
+                let (handle, ptr, len, chunk) = (0, 1, 2, 3);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(len),
+                    I::I32Eqz,
+                    I::BrIf(1),
+                    // chunk = min(len, MAX_WRITE)
+                    I::LocalGet(len),
+                    I::I32Const(MAX_WRITE),
+                    I::LocalGet(len),
+                    I::I32Const(MAX_WRITE),
+                    I::I32LtU,
+                    I::Select,
+                    I::LocalSet(chunk),
+                    I::LocalGet(handle),
+                    I::LocalGet(ptr),
+                    I::LocalGet(chunk),
+                    I::I32Const(RETPTR),
+                    I::Call(write),
+                    // A failed write (closed stream) ends the write; output is best effort, like a closed pipe.
+                    I::I32Const(RETPTR),
+                    I::I32Load8U(mem(0, 0)),
+                    I::BrIf(1),
+                    I::LocalGet(ptr),
+                    I::LocalGet(chunk),
+                    I::I32Add,
+                    I::LocalSet(ptr),
+                    I::LocalGet(len),
+                    I::LocalGet(chunk),
+                    I::I32Sub,
+                    I::LocalSet(len),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                ]);
+                (vec![I32; 3], vec![], vec![I32])
+            }
+            Helper::StreamHandle(stream) => {
+                let getter = match stream {
+                    OutStream::Stdout => WasiFn { interface: "wasi:cli/stdout", function: "get-stdout" },
+                    OutStream::Stderr => WasiFn { interface: "wasi:cli/stderr", function: "get-stderr" },
+                };
+                let get = self.import(&getter)?;
+                // Fetched once, cached in a global (-1 = not yet).
+                let global = self.globals.len() as u32;
+                self.globals.push(GlobalInit::MinusOne);
+                code.extend([
+                    I::GlobalGet(global),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(get),
+                    I::GlobalSet(global),
+                    I::End,
+                    I::GlobalGet(global),
+                ]);
+                (vec![], vec![I32], vec![])
+            }
+            Helper::TrapOverflow | Helper::TrapOutOfMemory => {
+                // A function of its own, so the trap's backtrace names the error.
+                code.push(I::Unreachable);
+                (vec![], vec![], vec![])
+            }
+            Helper::Alloc => {
+                let (heap, _) = self.heap_globals();
+                let oom = self.helper(Helper::TrapOutOfMemory)?;
+                let (size, align, ptr, end) = (0, 1, 2, 3);
+                code.extend([
+                    // ptr = (heap + align - 1) & -align
+                    I::GlobalGet(heap),
+                    I::LocalGet(align),
+                    I::I32Add,
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32Const(0),
+                    I::LocalGet(align),
+                    I::I32Sub,
+                    I::I32And,
+                    I::LocalTee(ptr),
+                    I::LocalGet(size),
+                    I::I32Add,
+                    I::LocalTee(end),
+                    // wrapped around the address space?
+                    I::LocalGet(ptr),
+                    I::I32LtU,
+                    I::If(BlockType::Empty),
+                    I::Call(oom),
+                    I::End,
+                    // grow when end > memory.size * 64 KiB
+                    I::LocalGet(end),
+                    I::MemorySize(0),
+                    I::I32Const(16),
+                    I::I32Shl,
+                    I::I32GtU,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(end),
+                    I::MemorySize(0),
+                    I::I32Const(16),
+                    I::I32Shl,
+                    I::I32Sub,
+                    I::I32Const(65535),
+                    I::I32Add,
+                    I::I32Const(16),
+                    I::I32ShrU,
+                    I::MemoryGrow(0),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(oom),
+                    I::End,
+                    I::End,
+                    I::LocalGet(end),
+                    I::GlobalSet(heap),
+                    I::LocalGet(ptr),
+                ]);
+                (vec![I32, I32], vec![I32], vec![I32, I32])
+            }
+            Helper::Realloc => {
+                let alloc = self.helper(Helper::Alloc)?;
+                let (old_ptr, old_size, align, new_size, new) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(new_size),
+                    I::LocalGet(align),
+                    I::Call(alloc),
+                    I::LocalSet(new),
+                    I::LocalGet(old_size),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(new),
+                    I::LocalGet(old_ptr),
+                    I::LocalGet(old_size),
+                    I::LocalGet(new_size),
+                    I::LocalGet(old_size),
+                    I::LocalGet(new_size),
+                    I::I32LtU,
+                    I::Select,
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::End,
+                    I::LocalGet(new),
+                ]);
+                (vec![I32; 4], vec![I32], vec![I32])
+            }
+            Helper::IntAdd | Helper::IntSub => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                let (a, b, r) = (0, 1, 2);
+                let op = if h == Helper::IntAdd { I::I64Add } else { I::I64Sub };
+                code.extend([I::LocalGet(a), I::LocalGet(b), op, I::LocalSet(r)]);
+                // add overflows iff (a ^ r) & (b ^ r) < 0; sub iff (a ^ b) & (a ^ r) < 0
+                if h == Helper::IntAdd {
+                    code.extend([I::LocalGet(a), I::LocalGet(r), I::I64Xor, I::LocalGet(b), I::LocalGet(r), I::I64Xor]);
+                } else {
+                    code.extend([I::LocalGet(a), I::LocalGet(b), I::I64Xor, I::LocalGet(a), I::LocalGet(r), I::I64Xor]);
+                }
+                code.extend([I::I64And, I::I64Const(0), I::I64LtS, I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(r)]);
+                (vec![I64, I64], vec![I64], vec![I64])
+            }
+            Helper::IntMul => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                let (a, b, r) = (0, 1, 2);
+                // r = a * b; overflow iff a != 0 and r / a != b (MIN / -1 itself traps as an overflow).
+                code.extend([
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                    I::I64Mul,
+                    I::LocalSet(r),
+                    I::LocalGet(a),
+                    I::I64Const(0),
+                    I::I64Ne,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(r),
+                    I::LocalGet(a),
+                    I::I64DivS,
+                    I::LocalGet(b),
+                    I::I64Ne,
+                    I::If(BlockType::Empty),
+                    I::Call(trap),
+                    I::End,
+                    I::End,
+                    I::LocalGet(r),
+                ]);
+                (vec![I64, I64], vec![I64], vec![I64])
+            }
+            Helper::IntNeg | Helper::IntAbs => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                code.extend([I::LocalGet(0), I::I64Const(i64::MIN), I::I64Eq, I::If(BlockType::Empty), I::Call(trap), I::End]);
+                if h == Helper::IntNeg {
+                    code.extend([I::I64Const(0), I::LocalGet(0), I::I64Sub]);
+                } else {
+                    code.extend([
+                        I::I64Const(0),
+                        I::LocalGet(0),
+                        I::I64Sub,
+                        I::LocalGet(0),
+                        I::LocalGet(0),
+                        I::I64Const(0),
+                        I::I64LtS,
+                        I::Select,
+                    ]);
+                }
+                (vec![I64], vec![I64], vec![])
+            }
+            Helper::StrEq => {
+                let (p1, l1, p2, l2, i) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Ne,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::I32Const(1),
+                    I::Return,
+                    I::End,
+                    I::LocalGet(p1),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 0)),
+                    I::LocalGet(p2),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 0)),
+                    I::I32Ne,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                    I::End,
+                    I::Unreachable,
+                ]);
+                (vec![I32; 4], vec![I32], vec![I32])
+            }
+            Helper::StrCmp => {
+                // -1, 0 or 1 by bytes, which for UTF-8 is code point order.
+                let (p1, l1, p2, l2, i, n, a, b) = (0, 1, 2, 3, 4, 5, 6, 7);
+                code.extend([
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32LtU,
+                    I::Select,
+                    I::LocalSet(n),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    // equal prefix: the shorter is less
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32GtU,
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32LtU,
+                    I::I32Sub,
+                    I::Return,
+                    I::End,
+                    I::LocalGet(p1),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 0)),
+                    I::LocalSet(a),
+                    I::LocalGet(p2),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 0)),
+                    I::LocalSet(b),
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                    I::I32Ne,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                    I::I32GtU,
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                    I::I32LtU,
+                    I::I32Sub,
+                    I::Return,
+                    I::End,
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                    I::End,
+                    I::Unreachable,
+                ]);
+                (vec![I32; 4], vec![I32], vec![I32; 4])
+            }
+            Helper::Concat => {
+                let alloc = self.helper(Helper::Alloc)?;
+                let (p1, l1, p2, l2, dst) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalTee(dst),
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(dst),
+                    I::LocalGet(l1),
+                    I::I32Add,
+                    I::LocalGet(p2),
+                    I::LocalGet(l2),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(dst),
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                ]);
+                (vec![I32; 4], vec![I32, I32], vec![I32])
+            }
+            Helper::IntToString => {
+                let alloc = self.helper(Helper::Alloc)?;
+                let (v, buf, pos, neg, u) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::I32Const(20),
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalTee(buf),
+                    I::I32Const(20),
+                    I::I32Add,
+                    I::LocalSet(pos),
+                    I::LocalGet(v),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::LocalSet(neg),
+                    // u = |v| as unsigned (wrapping: MIN stays MIN, which is 2^63 unsigned)
+                    I::I64Const(0),
+                    I::LocalGet(v),
+                    I::I64Sub,
+                    I::LocalGet(v),
+                    I::LocalGet(neg),
+                    I::Select,
+                    I::LocalSet(u),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::LocalTee(pos),
+                    I::LocalGet(u),
+                    I::I64Const(10),
+                    I::I64RemU,
+                    I::I32WrapI64,
+                    I::I32Const(48),
+                    I::I32Add,
+                    I::I32Store8(mem(0, 0)),
+                    I::LocalGet(u),
+                    I::I64Const(10),
+                    I::I64DivU,
+                    I::LocalTee(u),
+                    I::I64Const(0),
+                    I::I64Ne,
+                    I::BrIf(0),
+                    I::End,
+                    I::LocalGet(neg),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::LocalTee(pos),
+                    I::I32Const(45),
+                    I::I32Store8(mem(0, 0)),
+                    I::End,
+                    I::LocalGet(pos),
+                    I::LocalGet(buf),
+                    I::I32Const(20),
+                    I::I32Add,
+                    I::LocalGet(pos),
+                    I::I32Sub,
+                ]);
+                (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
+            }
+            Helper::StrLen => {
+                // Characters are Unicode scalar values: count the bytes that do not continue one.
+                let (p, l, i, n) = (0, 1, 2, 3);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(n),
+                    I::LocalGet(p),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 0)),
+                    I::I32Const(0xC0),
+                    I::I32And,
+                    I::I32Const(0x80),
+                    I::I32Ne,
+                    I::I32Add,
+                    I::LocalSet(n),
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(n),
+                    I::I64ExtendI32U,
+                ]);
+                (vec![I32, I32], vec![I64], vec![I32, I32])
+            }
+        };
+        code.push(I::End);
+        let mut f = Function::new(locals.into_iter().map(|t| (1, t)));
+        for ins in &code {
+            f.instruction(ins);
+        }
+        Ok((params, results, f))
     }
 }
 
@@ -83,59 +664,21 @@ fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, S
     })
 }
 
-/// Indices of the helper functions a module needs, decided before any code is emitted.
-#[derive(Default)]
-struct Helpers {
-    write_all: Option<u32>,
-    stream_handle: HashMap<OutStream, (u32, u32)>, // stream -> (function, global)
-}
-
-struct Builder {
-    types: Vec<(Vec<ValType>, Vec<ValType>)>,
-    imports: Vec<(Import, u32)>,
-    import_index: HashMap<WasiFn, u32>,
-    functions: Vec<(u32, Function)>,
-    data: DataPool,
-    globals: u32,
-    helpers: Helpers,
-}
-
-impl Builder {
-    fn type_index(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
-        let key = (params, results);
-        match self.types.iter().position(|t| *t == key) {
-            Some(i) => i as u32,
-            None => {
-                self.types.push(key);
-                self.types.len() as u32 - 1
-            }
-        }
-    }
-
-    fn defined_base(&self) -> u32 {
-        self.imports.len() as u32
-    }
-}
-
-fn local_types(ty: &Type) -> Vec<ValType> {
-    match ty {
-        Type::String => vec![ValType::I32, ValType::I32],
-        Type::Int => vec![ValType::I64],
-        Type::Float => vec![ValType::F64],
-        Type::Bool => vec![ValType::I32],
-        Type::Unit | Type::Error => vec![],
-    }
-}
-
 pub fn lower(program: &CheckedProgram, plan: &WorldPlan, resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, String> {
     let mut b = Builder {
+        resolve,
+        world,
         types: vec![],
         imports: vec![],
         import_index: HashMap::new(),
         functions: vec![],
+        names: vec![],
+        helpers: HashMap::new(),
+        user: vec![],
         data: DataPool::default(),
-        globals: 0,
-        helpers: Helpers::default(),
+        globals: vec![],
+        heap: None,
+        exports: ExportSection::new(),
     };
     for f in &plan.wasi_fns {
         let imp = wit_import(resolve, world, f)?;
@@ -143,188 +686,285 @@ pub fn lower(program: &CheckedProgram, plan: &WorldPlan, resolve: &Resolve, worl
         b.import_index.insert(f.clone(), b.imports.len() as u32);
         b.imports.push((imp, ty));
     }
-
-    // Decide helper indices up front: write_all, then one handle getter per stream used.
-    let mut streams: Vec<OutStream> = program
-        .effect_uses
-        .iter()
-        .map(|u| match u.intrinsic {
-            Intrinsic::Write { stream, .. } => stream,
-        })
-        .collect();
-    streams.sort();
-    streams.dedup();
-    let mut next = b.defined_base();
-    if !streams.is_empty() {
-        b.helpers.write_all = Some(next);
-        next += 1;
+    // Internal functions first, so calls (also forward and recursive ones) know their indices.
+    for f in &program.functions {
+        let idx = b.reserve(f.snippet_id.clone());
+        b.user.push(idx);
     }
-    for s in &streams {
-        b.helpers.stream_handle.insert(*s, (next, b.globals));
-        next += 1;
-        b.globals += 1;
+    for (i, f) in program.functions.iter().enumerate() {
+        let body = emit_function(&mut b, program, f)?;
+        let params = f.param_types().iter().flat_map(flat).collect();
+        b.define(b.user[i], params, flat(&f.returns), body);
     }
-    if let Some(idx) = b.helpers.write_all {
-        debug_assert_eq!(idx, b.defined_base());
-        emit_write_all(&mut b)?;
-    }
-    for s in &streams {
-        emit_stream_handle(&mut b, *s)?;
-    }
-
-    let mut exports = ExportSection::new();
     for export in &plan.exports {
-        let func = program.functions.iter().find(|f| f.name == export.function).ok_or("export without function")?;
-        let (key, id) = find_interface(resolve, world, &export.name).ok_or("run interface missing")?;
-        let run = resolve.interfaces[id].functions.get("run").ok_or("wasi:cli/run has no run")?;
-        let name = resolve.wasm_export_name(
-            MANGLING,
-            WasmExport::Func { interface: Some(key), func: run, kind: WasmExportKind::Normal },
-        );
-        let idx = b.defined_base() + b.functions.len() as u32;
-        let body = emit_run(&mut b, func)?;
-        let ty = b.type_index(vec![], vec![ValType::I32]);
-        b.functions.push((ty, body));
-        exports.export(&name, ExportKind::Func, idx);
+        emit_export(&mut b, program, export)?;
     }
-    exports.export("memory", ExportKind::Memory, 0);
-    Ok(encode(b, exports))
+    b.exports.export("memory", ExportKind::Memory, 0);
+    encode(b)
 }
 
-fn emit_write_all(b: &mut Builder) -> Result<(), String> {
-    let write = WasiFn { interface: "wasi:io/streams", function: "[method]output-stream.blocking-write-and-flush" };
-    let write_idx = b.import_index[&write];
-    let (imp, _) = &b.imports[write_idx as usize];
-    if imp.params != [ValType::I32; 4] || !imp.results.is_empty() {
-        return Err("unexpected signature for blocking-write-and-flush".into());
-    }
-    // (handle, ptr, len); local 3 = chunk
-    let (handle, ptr, len, chunk) = (0, 1, 2, 3);
-    let mut f = Function::new([(1, ValType::I32)]);
-    for ins in [
-        I::Block(wasm_encoder::BlockType::Empty),
-        I::Loop(wasm_encoder::BlockType::Empty),
-        I::LocalGet(len),
-        I::I32Eqz,
-        I::BrIf(1),
-        // chunk = min(len, MAX_WRITE)
-        I::LocalGet(len),
-        I::I32Const(MAX_WRITE),
-        I::LocalGet(len),
-        I::I32Const(MAX_WRITE),
-        I::I32LtU,
-        I::Select,
-        I::LocalSet(chunk),
-        I::LocalGet(handle),
-        I::LocalGet(ptr),
-        I::LocalGet(chunk),
-        I::I32Const(RETPTR),
-        I::Call(write_idx),
-        // A failed write (closed stream) ends the write; output is best effort, like a closed pipe.
-        I::I32Const(RETPTR),
-        I::I32Load8U(MemArg { offset: 0, align: 0, target: MemArgTarget::Memory(0), ordering: None }),
-        I::BrIf(1),
-        I::LocalGet(ptr),
-        I::LocalGet(chunk),
-        I::I32Add,
-        I::LocalSet(ptr),
-        I::LocalGet(len),
-        I::LocalGet(chunk),
-        I::I32Sub,
-        I::LocalSet(len),
-        I::Br(0),
-        I::End,
-        I::End,
-        I::End,
-    ] {
-        f.instruction(&ins);
-    }
-    let ty = b.type_index(vec![ValType::I32; 3], vec![]);
-    b.functions.push((ty, f));
-    Ok(())
-}
-
-/// A function returning the stream's handle, fetched once and cached in a global (-1 = not yet).
-fn emit_stream_handle(b: &mut Builder, stream: OutStream) -> Result<(), String> {
-    let getter = match stream {
-        OutStream::Stdout => WasiFn { interface: "wasi:cli/stdout", function: "get-stdout" },
-        OutStream::Stderr => WasiFn { interface: "wasi:cli/stderr", function: "get-stderr" },
-    };
-    let get_idx = b.import_index[&getter];
-    let global = b.helpers.stream_handle[&stream].1;
-    let mut f = Function::new([]);
-    for ins in [
-        I::GlobalGet(global),
-        I::I32Const(-1),
-        I::I32Eq,
-        I::If(wasm_encoder::BlockType::Empty),
-        I::Call(get_idx),
-        I::GlobalSet(global),
-        I::End,
-        I::GlobalGet(global),
-        I::End,
-    ] {
-        f.instruction(&ins);
-    }
-    let ty = b.type_index(vec![], vec![ValType::I32]);
-    b.functions.push((ty, f));
-    Ok(())
-}
-
-/// Maps each IR local to its first wasm local index.
-struct Locals {
-    index: HashMap<String, (u32, Type)>,
-    decls: Vec<(u32, ValType)>,
-}
-
-fn emit_run(b: &mut Builder, func: &crate::ir::Function) -> Result<Function, String> {
-    let mut locals = Locals { index: HashMap::new(), decls: vec![] };
-    let mut next = 0u32;
-    for (name, ty) in &func.locals {
-        locals.index.insert(name.clone(), (next, ty.clone()));
-        for vt in local_types(ty) {
-            locals.decls.push((1, vt));
-            next += 1;
+/// The world's export `name` (a function at the world's top level, or `wasi:cli/run`'s `run`),
+/// with the key wit-parser needs for its core names.
+fn export_func<'r>(resolve: &'r Resolve, world: WorldId, name: &str) -> Option<(Option<&'r WorldKey>, &'r WitFunction)> {
+    for (key, item) in &resolve.worlds[world].exports {
+        match item {
+            WorldItem::Function(f) if f.name == name => return Some((None, f)),
+            WorldItem::Interface { id, .. } if resolve.id_of(*id).as_deref() == Some(name) => {
+                return resolve.interfaces[*id].functions.get("run").map(|f| (Some(key), f));
+            }
+            _ => {}
         }
     }
-    let mut code: Vec<I<'static>> = vec![];
-    for op in &func.body {
+    None
+}
+
+fn emit_export(b: &mut Builder, program: &CheckedProgram, export: &crate::plan::ExportRow) -> Result<(), String> {
+    let index = program.functions.iter().position(|f| f.snippet_id == export.snippet).ok_or("export without function")?;
+    let f = &program.functions[index];
+    let (resolve, world) = (b.resolve, b.world);
+    let (key, wit_fn) = export_func(resolve, world, &export.name).ok_or(format!("world lacks export {}", export.name))?;
+    let core_name = resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::Normal });
+    let sig = resolve.wasm_signature(AbiVariant::GuestExport, wit_fn);
+    let params: Vec<ValType> = sig.params.into_iter().map(val_type).collect();
+    let results: Vec<ValType> = sig.results.into_iter().map(val_type).collect();
+    let internal = b.user[index];
+    let idx = b.reserve(format!("export {}", export.name));
+    let is_run = key.is_some();
+    let mut code: Vec<I<'static>> = (0..params.len() as u32).map(I::LocalGet).collect();
+    code.push(I::Call(internal));
+    let mut locals = vec![];
+    if is_run {
+        // `run` returns result<_, _>: 0 is ok.
+        code.push(I::I32Const(0));
+    } else if f.returns == Type::String {
+        // A string result goes through a return area: (pointer, length) at the returned address.
+        let alloc = b.helper(Helper::Alloc)?;
+        let (len, ptr, area) = (params.len() as u32, params.len() as u32 + 1, params.len() as u32 + 2);
+        locals = vec![ValType::I32; 3];
+        code.extend([
+            I::LocalSet(len),
+            I::LocalSet(ptr),
+            I::I32Const(8),
+            I::I32Const(4),
+            I::Call(alloc),
+            I::LocalTee(area),
+            I::LocalGet(ptr),
+            I::I32Store(mem(0, 2)),
+            I::LocalGet(area),
+            I::LocalGet(len),
+            I::I32Store(mem(4, 2)),
+            I::LocalGet(area),
+        ]);
+    }
+    code.push(I::End);
+    let mut func = Function::new(locals.into_iter().map(|t| (1, t)));
+    for ins in &code {
+        func.instruction(ins);
+    }
+    b.define(idx, params, results.clone(), func);
+    b.exports.export(&core_name, ExportKind::Func, idx);
+    if !is_run {
+        // After the host has read the results, the arena is reset: a long-lived instance serving
+        // many calls does not grow.
+        let (heap, base) = b.heap_globals();
+        let post = resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::PostReturn });
+        let post_idx = b.reserve(format!("post-return {}", export.name));
+        let mut pf = Function::new([]);
+        for ins in [I::GlobalGet(base), I::GlobalSet(heap), I::End] {
+            pf.instruction(&ins);
+        }
+        // A post-return function takes the export's flat results as its parameters.
+        b.define(post_idx, results, vec![], pf);
+        b.exports.export(&post, ExportKind::Func, post_idx);
+        if f.param_types().contains(&Type::String) && !b.helpers.contains_key(&Helper::Realloc) {
+            let realloc = b.helper(Helper::Realloc)?;
+            b.exports.export("cabi_realloc", ExportKind::Func, realloc);
+        }
+    }
+    Ok(())
+}
+
+/// Maps each IR local to its first wasm local index; scratch locals follow.
+struct Frame {
+    base: Vec<u32>,
+    types: Vec<Type>,
+    decls: Vec<ValType>,
+    next: u32,
+}
+
+impl Frame {
+    fn scratch(&mut self, t: ValType) -> u32 {
+        self.decls.push(t);
+        self.next += 1;
+        self.next - 1
+    }
+}
+
+fn emit_function(b: &mut Builder, program: &CheckedProgram, f: &IrFunction) -> Result<Function, String> {
+    let mut frame = Frame { base: vec![], types: f.locals.clone(), decls: vec![], next: 0 };
+    let n_params = f.params.len();
+    for (i, ty) in f.locals.iter().enumerate() {
+        frame.base.push(frame.next);
+        let parts = flat(ty);
+        frame.next += parts.len() as u32;
+        if i >= n_params {
+            frame.decls.extend(parts);
+        }
+    }
+    let mut code = vec![];
+    emit_ops(b, program, &mut frame, &f.body, &mut code)?;
+    if f.returns != Type::Unit {
+        // The checker proved every path returns; the fall-through end is unreachable.
+        code.push(I::Unreachable);
+    }
+    code.push(I::End);
+    let mut func = Function::new(frame.decls.iter().map(|t| (1, *t)));
+    for ins in &code {
+        func.instruction(ins);
+    }
+    Ok(func)
+}
+
+fn store(frame: &Frame, local: u32, code: &mut Vec<I<'static>>) {
+    let base = frame.base[local as usize];
+    for i in (0..flat(&frame.types[local as usize]).len() as u32).rev() {
+        code.push(I::LocalSet(base + i));
+    }
+}
+
+fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Frame, ops: &[Op], code: &mut Vec<I<'static>>) -> Result<(), String> {
+    for op in ops {
         match op {
             Op::Intrinsic { intrinsic: Intrinsic::Write { stream, newline }, args } => {
-                let (handle_fn, _) = b.helpers.stream_handle[stream];
-                let write_all = b.helpers.write_all.ok_or("write_all missing")?;
-                code.push(I::Call(handle_fn));
-                push_value(b, &locals, &args[0], &mut code)?;
+                let handle = b.helper(Helper::StreamHandle(*stream))?;
+                let write_all = b.helper(Helper::WriteAll)?;
+                code.push(I::Call(handle));
+                push_value(b, frame, &args[0], code);
                 code.push(I::Call(write_all));
                 if *newline {
                     let nl = b.data.intern("\n");
-                    code.extend([I::Call(handle_fn), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
+                    code.extend([I::Call(handle), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
                 }
             }
             Op::Set { local, value } => {
-                let (base, ty) = locals.index.get(local).cloned().ok_or(format!("unknown local {local}"))?;
-                push_value(b, &locals, value, &mut code)?;
-                let n = local_types(&ty).len() as u32;
-                for i in (0..n).rev() {
-                    code.push(I::LocalSet(base + i));
+                push_value(b, frame, value, code);
+                store(frame, *local, code);
+            }
+            Op::Compute { op, args, result } => {
+                for a in args {
+                    push_value(b, frame, a, code);
+                }
+                emit_compute(b, frame, *op, code)?;
+                store(frame, *result, code);
+            }
+            Op::Call { function, args, result } => {
+                for a in args {
+                    push_value(b, frame, a, code);
+                }
+                code.push(I::Call(b.user[*function]));
+                match result {
+                    Some(local) => store(frame, *local, code),
+                    None => code.extend(flat(&program.functions[*function].returns).iter().map(|_| I::Drop)),
                 }
             }
-            Op::Return(_) => code.extend([I::I32Const(0), I::Return]),
+            Op::If { cond, then, otherwise } => {
+                push_value(b, frame, cond, code);
+                code.push(I::If(BlockType::Empty));
+                emit_ops(b, program, frame, then, code)?;
+                if !otherwise.is_empty() {
+                    code.push(I::Else);
+                    emit_ops(b, program, frame, otherwise, code)?;
+                }
+                code.push(I::End);
+            }
+            Op::Return(v) => {
+                push_value(b, frame, v, code);
+                code.push(I::Return);
+            }
         }
     }
-    code.extend([I::I32Const(0), I::End]);
-    let mut f = Function::new(locals.decls.iter().copied());
-    for ins in &code {
-        f.instruction(ins);
-    }
-    Ok(f)
+    Ok(())
 }
 
-fn push_value(b: &mut Builder, locals: &Locals, v: &Value, code: &mut Vec<I<'static>>) -> Result<(), String> {
+fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, code: &mut Vec<I<'static>>) -> Result<(), String> {
+    use ComputeOp::*;
+    let cmp_i64 = |c: Cmp| match c {
+        Cmp::Eq => I::I64Eq,
+        Cmp::Ne => I::I64Ne,
+        Cmp::Lt => I::I64LtS,
+        Cmp::Gt => I::I64GtS,
+        Cmp::Le => I::I64LeS,
+        Cmp::Ge => I::I64GeS,
+    };
+    match op {
+        IntAdd => code.push(I::Call(b.helper(Helper::IntAdd)?)),
+        IntSub => code.push(I::Call(b.helper(Helper::IntSub)?)),
+        IntMul => code.push(I::Call(b.helper(Helper::IntMul)?)),
+        // Wasm traps on a zero divisor and on MIN / -1: defined, named runtime errors.
+        IntDiv => code.push(I::I64DivS),
+        IntMod => code.push(I::I64RemS),
+        IntNeg => code.push(I::Call(b.helper(Helper::IntNeg)?)),
+        IntAbs => code.push(I::Call(b.helper(Helper::IntAbs)?)),
+        IntMin | IntMax => {
+            let (x, y) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            let c = if op == IntMin { I::I64LtS } else { I::I64GtS };
+            code.extend([I::LocalSet(y), I::LocalTee(x), I::LocalGet(y), I::LocalGet(x), I::LocalGet(y), c, I::Select]);
+        }
+        FloatAdd => code.push(I::F64Add),
+        FloatSub => code.push(I::F64Sub),
+        FloatMul => code.push(I::F64Mul),
+        FloatDiv => code.push(I::F64Div),
+        FloatNeg => code.push(I::F64Neg),
+        IntToFloat => code.push(I::F64ConvertI64S),
+        IntCmp(c) => code.push(cmp_i64(c)),
+        FloatCmp(c) => code.push(match c {
+            Cmp::Eq => I::F64Eq,
+            Cmp::Ne => I::F64Ne,
+            Cmp::Lt => I::F64Lt,
+            Cmp::Gt => I::F64Gt,
+            Cmp::Le => I::F64Le,
+            Cmp::Ge => I::F64Ge,
+        }),
+        BoolCmp(c) => code.push(if c == Cmp::Eq { I::I32Eq } else { I::I32Ne }),
+        StrCmp(Cmp::Eq) => code.push(I::Call(b.helper(Helper::StrEq)?)),
+        StrCmp(Cmp::Ne) => code.extend([I::Call(b.helper(Helper::StrEq)?), I::I32Eqz]),
+        StrCmp(c) => {
+            code.extend([I::Call(b.helper(Helper::StrCmp)?), I::I64ExtendI32S, I::I64Const(0), cmp_i64(c)]);
+        }
+        And => code.push(I::I32And),
+        Or => code.push(I::I32Or),
+        Not => code.push(I::I32Eqz),
+        Concat => code.push(I::Call(b.helper(Helper::Concat)?)),
+        IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
+        BoolToString => {
+            let (t, f) = (b.data.intern("true"), b.data.intern("false"));
+            let x = frame.scratch(ValType::I32);
+            code.extend([
+                I::LocalSet(x),
+                I::I32Const(t as i32),
+                I::I32Const(f as i32),
+                I::LocalGet(x),
+                I::Select,
+                I::I32Const(4),
+                I::I32Const(5),
+                I::LocalGet(x),
+                I::Select,
+            ]);
+        }
+        StrLen => code.push(I::Call(b.helper(Helper::StrLen)?)),
+        ByteLen => {
+            let len = frame.scratch(ValType::I32);
+            code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len), I::I64ExtendI32U]);
+        }
+    }
+    Ok(())
+}
+
+fn push_value(b: &mut Builder, frame: &Frame, v: &Value, code: &mut Vec<I<'static>>) {
     match v {
-        Value::Local(name, _) => {
-            let (base, ty) = locals.index.get(name).cloned().ok_or(format!("unknown local {name}"))?;
-            for i in 0..local_types(&ty).len() as u32 {
+        Value::Local(local, _) => {
+            let base = frame.base[*local as usize];
+            for i in 0..flat(&frame.types[*local as usize]).len() as u32 {
                 code.push(I::LocalGet(base + i));
             }
         }
@@ -335,12 +975,11 @@ fn push_value(b: &mut Builder, locals: &Locals, v: &Value, code: &mut Vec<I<'sta
         Value::Int(n) => code.push(I::I64Const(*n)),
         Value::Float(x) => code.push(I::F64Const((*x).into())),
         Value::Bool(x) => code.push(I::I32Const(i32::from(*x))),
-        Value::Unit => {}
+        Value::Unit | Value::Poison => {}
     }
-    Ok(())
 }
 
-fn encode(b: Builder, exports: ExportSection) -> Vec<u8> {
+fn encode(b: Builder) -> Result<Vec<u8>, String> {
     let mut module = Module::new();
     let mut types = TypeSection::new();
     for (p, r) in &b.types {
@@ -353,14 +992,18 @@ fn encode(b: Builder, exports: ExportSection) -> Vec<u8> {
     }
     module.section(&imports);
     let mut funcs = FunctionSection::new();
-    for (ty, _) in &b.functions {
+    let mut bodies = vec![];
+    for f in &b.functions {
+        let (ty, body) = f.as_ref().ok_or("a function was reserved but never defined")?;
         funcs.function(*ty);
+        bodies.push(body);
     }
     module.section(&funcs);
-    let data_end = DATA_START as u64 + b.data.bytes.len() as u64;
+    let data_end = DATA_START + b.data.bytes.len() as u32;
+    let heap_base = data_end.next_multiple_of(8);
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
-        minimum: data_end.div_ceil(65536).max(1),
+        minimum: (heap_base as u64).div_ceil(65536).max(1),
         maximum: None,
         memory64: false,
         shared: false,
@@ -368,14 +1011,19 @@ fn encode(b: Builder, exports: ExportSection) -> Vec<u8> {
     });
     module.section(&memories);
     let mut globals = GlobalSection::new();
-    for _ in 0..b.globals {
-        globals.global(GlobalType { val_type: ValType::I32, mutable: true, shared: false }, &ConstExpr::i32_const(-1));
+    for (i, g) in b.globals.iter().enumerate() {
+        let (init, mutable) = match g {
+            GlobalInit::MinusOne => (-1, true),
+            // The heap base global (the second of the pair) never changes.
+            GlobalInit::HeapBase => (heap_base as i32, b.heap.is_none_or(|(_, base)| base as usize != i)),
+        };
+        globals.global(GlobalType { val_type: ValType::I32, mutable, shared: false }, &ConstExpr::i32_const(init));
     }
     module.section(&globals);
-    module.section(&exports);
+    module.section(&b.exports);
     let mut code = CodeSection::new();
-    for (_, f) in &b.functions {
-        code.function(f);
+    for body in bodies {
+        code.function(body);
     }
     module.section(&code);
     if !b.data.bytes.is_empty() {
@@ -383,5 +1031,17 @@ fn encode(b: Builder, exports: ExportSection) -> Vec<u8> {
         data.active(0, &ConstExpr::i32_const(DATA_START as i32), b.data.bytes.iter().copied());
         module.section(&data);
     }
-    module.finish()
+    // Function names, so a trap's backtrace says which error it was (covenant_error_*).
+    let mut names = NameMap::new();
+    for (idx, name) in &b.names {
+        if name.starts_with("covenant_error_") {
+            names.append(*idx, name);
+        }
+    }
+    if !names.is_empty() {
+        let mut section = NameSection::new();
+        section.functions(&names);
+        module.section(&section);
+    }
+    Ok(module.finish())
 }

@@ -5,6 +5,7 @@
 use crate::ir::CheckedProgram;
 use crate::span::Span;
 use crate::stdlib::{WASI_VERSION, WasiFn};
+use crate::types::Type;
 use serde::Serialize;
 
 pub const WORLD_PACKAGE: &str = "covenant:program";
@@ -79,17 +80,27 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
             }
         }
     }
-    let exports: Vec<ExportRow> = program
-        .functions
-        .iter()
-        .filter(|f| f.name == "main")
-        .map(|f| ExportRow {
-            name: versioned("wasi:cli/run"),
-            function: f.name.clone(),
-            snippet: f.snippet_id.clone(),
-            span: f.span,
-        })
-        .collect();
+    let mut exports: Vec<ExportRow> = vec![];
+    let mut export_lines: Vec<String> = vec![];
+    for f in &program.functions {
+        if f.name == "main" {
+            exports.push(ExportRow { name: versioned("wasi:cli/run"), function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
+            export_lines.push(format!("export {};", versioned("wasi:cli/run")));
+        } else {
+            let name = kebab(&f.name);
+            let params: Vec<String> = f
+                .params
+                .iter()
+                .map(|(p, local)| format!("{}: {}", kebab(p), wit_type(&f.locals[*local as usize])))
+                .collect();
+            let result = match &f.returns {
+                Type::Unit => String::new(),
+                t => format!(" -> {}", wit_type(t)),
+            };
+            export_lines.push(format!("export {name}: func({}){result};", params.join(", ")));
+            exports.push(ExportRow { name, function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
+        }
+    }
 
     let mut wit = format!("package {WORLD_PACKAGE};\n\nworld {WORLD_NAME} {{\n");
     // Interfaces reached only through `use` (wasi:io/streams, wasi:io/error) are imported implicitly.
@@ -102,9 +113,65 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
     for i in &world_imports {
         wit.push_str(&format!("  import {i};\n"));
     }
-    for e in &exports {
-        wit.push_str(&format!("  export {};\n", e.name));
+    for line in &export_lines {
+        wit.push_str(&format!("  {line}\n"));
     }
     wit.push_str("}\n");
     WorldPlan { wit, imports, exports, wasi_fns }
+}
+
+/// The WIT type a Covenant type is exported as (DESIGN.md's mapping).
+fn wit_type(t: &Type) -> &'static str {
+    match t {
+        Type::Int => "s64",
+        Type::Float => "f64",
+        Type::Bool => "bool",
+        Type::String => "string",
+        Type::Unit | Type::Error => "tuple<>",
+    }
+}
+
+/// WIT words that must be escaped with `%` when used as names.
+const WIT_KEYWORDS: &[&str] = &[
+    "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "bool", "string",
+    "option", "result", "list", "tuple", "record", "variant", "enum", "flags", "resource", "own", "borrow", "static",
+    "interface", "world", "import", "export", "package", "constructor", "include", "with", "as", "from", "future",
+    "stream", "async", "error-context",
+];
+
+/// A Covenant name as a WIT identifier: `fetch_user` -> `fetch-user`. Words that would start with a
+/// digit join the previous one (`n_1` -> `n1`), and keywords are escaped (`%type`).
+pub fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for word in name.split(|c: char| c == '_' || c == '-').filter(|w| !w.is_empty()) {
+        let word: String = word.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "f-");
+    }
+    if WIT_KEYWORDS.contains(&out.as_str()) {
+        out.insert(0, '%');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kebab;
+
+    #[test]
+    fn names_become_wit_identifiers() {
+        assert_eq!(kebab("fetch_user"), "fetch-user");
+        assert_eq!(kebab("n_1"), "n1");
+        assert_eq!(kebab("getHTTP"), "gethttp");
+        assert_eq!(kebab("type"), "%type");
+        assert_eq!(kebab("_1x"), "f-1x");
+    }
 }

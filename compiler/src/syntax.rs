@@ -186,7 +186,7 @@ impl Builder {
         let bind_as = find(&attrs, "as").and_then(as_text);
         let operand = |attrs: &[&Attr]| -> Option<Operand> {
             attrs.iter().find_map(|a| match a.key.value.as_str() {
-                "from" => as_text(a).map(Operand::Var),
+                "from" | "var" => as_text(a).map(Operand::Var),
                 "lit" => Some(Operand::Lit(a.value.clone())),
                 _ => None,
             })
@@ -222,6 +222,38 @@ impl Builder {
                 StepKind::Other { kind }
             }
             "return" => StepKind::Return(ReturnStep { value: operand(&attrs) }),
+            "compute" => {
+                let Some(op) = find(&attrs, "op").and_then(as_text) else {
+                    self.missing(st.head_span(), "a `compute` step", "`op=...`");
+                    return None;
+                };
+                let inputs: Vec<&Node> = st.children.iter().filter(|c| c.is("input")).collect();
+                if inputs.iter().any(|i| i.attr("field").is_some()) {
+                    StepKind::Other { kind }
+                } else {
+                    let mut values = vec![];
+                    for i in inputs {
+                        let line: Vec<&Attr> = i.attrs().collect();
+                        match operand(&line) {
+                            Some(v) => values.push(v),
+                            None => self.missing(i.head_span(), "`input`", "`var=\"...\"` or `lit=...`"),
+                        }
+                    }
+                    StepKind::Compute(ComputeStep { op, inputs: values })
+                }
+            }
+            "if" => {
+                let Some(condition) = find(&attrs, "condition").and_then(as_text) else {
+                    self.missing(st.head_span(), "an `if` step", "`condition=\"...\"`");
+                    return None;
+                };
+                let arm = |b: &mut Self, word: &str| {
+                    st.children.iter().find(|c| c.is(word)).map(|c| c.children.iter().filter_map(|s| b.step(s)).collect())
+                };
+                let then = arm(self, "then").unwrap_or_default();
+                let otherwise = arm(self, "else");
+                StepKind::If(IfStep { condition, then, otherwise })
+            }
             _ => StepKind::Other { kind },
         };
         Some(Step { id, kind: step_kind, bind_as, span: st.span, node: st.clone() })

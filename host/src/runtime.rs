@@ -74,3 +74,19 @@ pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio) -> anyhow::Result<Exit>
     })
     .map_err(|e| anyhow::anyhow!("{e:?}"))
 }
+
+/// Calls a world-level export of a component (not `wasi:cli/run`) with component values; returns
+/// its results. The instance gets a WASI context with no stdio capture.
+pub async fn invoke(engine: &Engine, bytes: &[u8], name: &str, args: &[wasmtime::component::Val]) -> Result<Vec<wasmtime::component::Val>> {
+    let component = Component::new(engine, bytes)?;
+    let mut store = Store::new(engine, HostState { ctx: WasiCtxBuilder::new().build(), table: ResourceTable::new() });
+    let mut linker: Linker<HostState> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    let instance = linker.instantiate_async(&mut store, &component).await?;
+    let func = instance
+        .get_func(&mut store, name)
+        .ok_or_else(|| wasmtime::Error::msg(format!("the component has no export `{name}`")))?;
+    let mut results = vec![wasmtime::component::Val::Bool(false); func.ty(&store).results().len()];
+    func.call_async(&mut store, args, &mut results).await?;
+    Ok(results)
+}

@@ -44,3 +44,21 @@ for (const example of examples) {
     assert.equal(result.stderr, "");
   });
 }
+
+test("exports are callable from JavaScript with WIT types (jco)", async () => {
+  const example = examples.find((e) => e.name === "factorial");
+  assert.ok(example, "examples/factorial.cov");
+  const dir = workDir(join("node", "factorial-exports"));
+  const bytes = compileExample(example, dir);
+  const { files } = await transpile(bytes, { name: "factorial", outDir: dir, quiet: true });
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, contents);
+  }
+  const m = await import("file://" + join(dir, "factorial.js"));
+  assert.equal(m.factorial(20n), 2432902008176640000n);
+  assert.equal(m.greet("wasm ✓"), "Hello, wasm ✓!");
+  // Many calls on one instance: the arena is reset after each.
+  const big = "x".repeat(10000);
+  for (let i = 0; i < 200; i++) assert.equal(m.greet(big).length, 10008);
+});

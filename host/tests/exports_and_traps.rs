@@ -1,0 +1,98 @@
+//! Library-style exports are callable with WIT types, repeatedly (the arena is reset after each
+//! call), and runtime errors are defined: named traps, never silent garbage.
+
+mod common;
+
+use covenant_host::runtime::{Stdio, engine, invoke, run_command_blocking};
+use wasmtime::component::Val;
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+}
+
+fn factorial_component() -> Vec<u8> {
+    let source = std::fs::read_to_string(common::root().join("examples/factorial.cov")).unwrap();
+    common::compile_ok("factorial", &source).component.unwrap()
+}
+
+#[test]
+fn exports_return_typed_values() {
+    let bytes = factorial_component();
+    block_on(async {
+        let engine = engine().unwrap();
+        let r = invoke(&engine, &bytes, "factorial", &[Val::S64(20)]).await.unwrap();
+        assert_eq!(r, vec![Val::S64(2_432_902_008_176_640_000)]);
+        let r = invoke(&engine, &bytes, "greet", &[Val::String("wasm ✓".into())]).await.unwrap();
+        assert_eq!(r, vec![Val::String("Hello, wasm ✓!".into())]);
+    });
+}
+
+#[test]
+fn an_instance_serves_many_calls_without_growing() {
+    use wasmtime::component::{Component, Linker, ResourceTable};
+    let bytes = factorial_component();
+    block_on(async {
+        let engine = engine().unwrap();
+        let component = Component::new(&engine, &bytes).unwrap();
+        let mut linker: Linker<State> = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
+        let mut store = wasmtime::Store::new(&engine, State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new(), Limits));
+        // At most 2 pages: data, plus one arena page (so the test fails if the arena is never reset).
+        store.limiter(|s| &mut s.2);
+        let instance = linker.instantiate_async(&mut store, &component).await.unwrap();
+        let greet = instance.get_func(&mut store, "greet").unwrap();
+        let big = "x".repeat(10_000);
+        for _ in 0..200 {
+            let mut out = [Val::Bool(false)];
+            greet.call_async(&mut store, &[Val::String(big.clone())], &mut out).await.unwrap();
+            assert!(matches!(&out[0], Val::String(s) if s.len() == 10_008));
+        }
+    });
+}
+
+struct State(wasmtime_wasi::WasiCtx, wasmtime::component::ResourceTable, Limits);
+impl wasmtime_wasi::WasiView for State {
+    fn ctx(&mut self) -> wasmtime_wasi::WasiCtxView<'_> {
+        wasmtime_wasi::WasiCtxView { ctx: &mut self.0, table: &mut self.1 }
+    }
+}
+
+struct Limits;
+impl wasmtime::ResourceLimiter for Limits {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 2 * 65536)
+    }
+    fn table_growing(&mut self, _c: usize, _d: usize, _m: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
+
+fn main_program(body: &str) -> String {
+    format!(
+        "snippet id=\"m\" kind=\"fn\"\neffects\n  effect console\nend\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\nbody\n{body}end\nend\n"
+    )
+}
+
+fn run_error(source: &str) -> String {
+    let c = common::compile_ok("trap", source);
+    let stdio = Stdio::capture();
+    format!("{:#}", run_command_blocking(c.component.as_ref().unwrap(), &stdio).expect_err("the program must trap"))
+}
+
+#[test]
+fn integer_overflow_is_a_named_trap() {
+    let body = "  step id=\"s1\" kind=\"compute\"\n    op=mul\n    input lit=9223372036854775807\n    input lit=2\n    as=\"x\"\n  end\n";
+    let err = run_error(&main_program(body));
+    assert!(err.contains("covenant_error_integer_overflow"), "{err}");
+    let body = "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=9223372036854775807\n    input lit=1\n    as=\"x\"\n  end\n";
+    assert!(run_error(&main_program(body)).contains("covenant_error_integer_overflow"));
+    let body = "  step id=\"s1\" kind=\"compute\"\n    op=neg\n    input lit=-9223372036854775808\n    as=\"x\"\n  end\n";
+    assert!(run_error(&main_program(body)).contains("covenant_error_integer_overflow"));
+}
+
+#[test]
+fn division_by_zero_is_a_named_trap() {
+    let body = "  step id=\"s1\" kind=\"compute\"\n    op=div\n    input lit=1\n    input lit=0\n    as=\"x\"\n  end\n";
+    let err = run_error(&main_program(body));
+    assert!(err.to_lowercase().contains("divide by zero"), "{err}");
+}
