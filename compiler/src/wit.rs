@@ -1,6 +1,7 @@
 //! The WIT packages every world may use, compiled into the binary (no filesystem access), and
 //! the resolution of a planned world against them.
 
+use std::sync::OnceLock;
 use wit_parser::{PackageId, Resolve, UnresolvedPackageGroup, WorldId};
 
 /// Packages in dependency order: each one uses only those before it.
@@ -21,12 +22,24 @@ fn push(resolve: &mut Resolve, path: &str, text: &str) -> Result<PackageId, Stri
     resolve.push_group(group).map_err(|e| format!("{e:#}"))
 }
 
+/// The vendored packages, parsed and resolved once per process: they never change, and resolving
+/// them is most of a small program's compile time. Cloning the result is much cheaper.
+fn base() -> Result<&'static Resolve, String> {
+    static BASE: OnceLock<Result<Resolve, String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut resolve = Resolve::default();
+        for (path, text) in PACKAGES {
+            push(&mut resolve, path, text)?;
+        }
+        Ok(resolve)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
 /// Parses the planned world (WIT text) together with every vendored package.
 pub fn resolve_world(world_wit: &str, world_name: &str) -> Result<(Resolve, WorldId), String> {
-    let mut resolve = Resolve::default();
-    for (path, text) in PACKAGES {
-        push(&mut resolve, path, text)?;
-    }
+    let mut resolve = base()?.clone();
     let pkg = push(&mut resolve, "world.wit", world_wit)?;
     let world = resolve.select_world(&[pkg], Some(world_name)).map_err(|e| format!("{e:#}"))?;
     Ok((resolve, world))

@@ -5,8 +5,8 @@ use wit_parser::{Resolve, WorldId};
 
 pub fn wrap(mut core: Vec<u8>, resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, String> {
     embed_component_metadata(&mut core, resolve, world, StringEncoding::UTF8, false).map_err(|e| format!("{e:#}"))?;
+    // Validated once, below, after the last change to the bytes.
     let component = ComponentEncoder::default()
-        .validate(true)
         .module(&core)
         .map_err(|e| format!("{e:#}"))?
         .encode()

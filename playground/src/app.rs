@@ -1,15 +1,14 @@
 //! The page: editor, world, import table, diagnostics, Run and output.
 
 use crate::bridge::{self, RunOutcome};
+use crate::gallery::EXAMPLES;
 use crate::model::{CompileView, compile_view};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const HELLO: &str = include_str!("../../examples/hello.cov");
-
 #[component]
 pub fn App() -> impl IntoView {
-    let (source, set_source) = signal(HELLO.to_string());
+    let (source, set_source) = signal(EXAMPLES[0].1.to_string());
     let view_model: Memo<CompileView> = Memo::new(move |_| compile_view(&source.get()));
     let (output, set_output) = signal(RunOutcome::default());
     let (running, set_running) = signal(false);
@@ -31,6 +30,16 @@ pub fn App() -> impl IntoView {
     view! {
         <header>
             <h1>"Covenant playground"</h1>
+            <label class="gallery">"Example "
+                <select id="examples" on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    if let Some((_, text)) = EXAMPLES.iter().find(|(n, _)| *n == name) {
+                        set_source.set(text.to_string());
+                    }
+                }>
+                    {EXAMPLES.iter().map(|(name, _)| view! { <option value=*name>{*name}</option> }).collect_view()}
+                </select>
+            </label>
             <span class="version">"compiler " {covenant_compiler::VERSION}</span>
             <button id="run" on:click=run
                 disabled=move || running.get() || view_model.with(|v| v.component.is_none())>

@@ -2,6 +2,9 @@
 
 mod app;
 mod bridge;
+mod gallery {
+    include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
+}
 mod model;
 
 fn main() {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "../support/static-server.mjs";
-import { root } from "../support/examples.mjs";
+import { root, runnableExamples } from "../support/examples.mjs";
 
 const dist = join(root, "dist");
 const artifacts = join(root, "test-artifacts");
@@ -87,6 +87,21 @@ test("an error in the source shows a diagnostic with its code and disables Run",
   await page.fill("#editor", source);
   await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length === 0);
   assert.ok(!(await page.isDisabled("#run")));
+});
+
+test("every gallery example runs in the page with its expected output", async () => {
+  const examples = runnableExamples();
+  const offered = await page.$$eval("#examples option", (os) => os.map((o) => o.value));
+  assert.deepEqual([...offered].sort(), examples.map((e) => e.name).sort(), "the gallery lists every example");
+  for (const example of examples) {
+    const before = Number(await page.getAttribute("#output", "data-runs"));
+    await page.selectOption("#examples", example.name);
+    await page.waitForFunction(() => !document.querySelector("#run").disabled);
+    await page.click("#run");
+    await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
+    assert.equal(await page.textContent("#run-error"), "", example.name);
+    assert.equal(await page.textContent("#output"), example.stdout.toString("utf8"), example.name);
+  }
 });
 
 test("no request left the loopback server and no page error occurred", () => {
