@@ -696,33 +696,48 @@ pub fn lower(program: &CheckedProgram, plan: &WorldPlan, resolve: &Resolve, worl
         let params = f.param_types().iter().flat_map(flat).collect();
         b.define(b.user[i], params, flat(&f.returns), body);
     }
+    // Export lookups by name, built once (a linear search per export is quadratic in large programs).
+    let by_snippet: HashMap<&str, usize> = program.functions.iter().enumerate().map(|(i, f)| (f.snippet_id.as_str(), i)).collect();
+    let world_exports = export_funcs(resolve, world);
     for export in &plan.exports {
-        emit_export(&mut b, program, export)?;
+        let index = *by_snippet.get(export.snippet.as_str()).ok_or("export without function")?;
+        let (key, wit_fn) = *world_exports.get(export.name.as_str()).ok_or(format!("world lacks export {}", export.name))?;
+        emit_export(&mut b, program, index, export, key, wit_fn)?;
     }
     b.exports.export("memory", ExportKind::Memory, 0);
     encode(b)
 }
 
-/// The world's export `name` (a function at the world's top level, or `wasi:cli/run`'s `run`),
-/// with the key wit-parser needs for its core names.
-fn export_func<'r>(resolve: &'r Resolve, world: WorldId, name: &str) -> Option<(Option<&'r WorldKey>, &'r WitFunction)> {
+/// The world's exports by name: functions at the world's top level, and `wasi:cli/run`'s `run`
+/// under the interface's name; with the key wit-parser needs for their core names.
+fn export_funcs(resolve: &Resolve, world: WorldId) -> HashMap<String, (Option<&WorldKey>, &WitFunction)> {
+    let mut out = HashMap::new();
     for (key, item) in &resolve.worlds[world].exports {
         match item {
-            WorldItem::Function(f) if f.name == name => return Some((None, f)),
-            WorldItem::Interface { id, .. } if resolve.id_of(*id).as_deref() == Some(name) => {
-                return resolve.interfaces[*id].functions.get("run").map(|f| (Some(key), f));
+            WorldItem::Function(f) => {
+                out.insert(f.name.clone(), (None, f));
+            }
+            WorldItem::Interface { id, .. } => {
+                if let (Some(name), Some(run)) = (resolve.id_of(*id), resolve.interfaces[*id].functions.get("run")) {
+                    out.insert(name, (Some(key), run));
+                }
             }
             _ => {}
         }
     }
-    None
+    out
 }
 
-fn emit_export(b: &mut Builder, program: &CheckedProgram, export: &crate::plan::ExportRow) -> Result<(), String> {
-    let index = program.functions.iter().position(|f| f.snippet_id == export.snippet).ok_or("export without function")?;
+fn emit_export(
+    b: &mut Builder,
+    program: &CheckedProgram,
+    index: usize,
+    export: &crate::plan::ExportRow,
+    key: Option<&WorldKey>,
+    wit_fn: &WitFunction,
+) -> Result<(), String> {
     let f = &program.functions[index];
-    let (resolve, world) = (b.resolve, b.world);
-    let (key, wit_fn) = export_func(resolve, world, &export.name).ok_or(format!("world lacks export {}", export.name))?;
+    let resolve = b.resolve;
     let core_name = resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::Normal });
     let sig = resolve.wasm_signature(AbiVariant::GuestExport, wit_fn);
     let params: Vec<ValType> = sig.params.into_iter().map(val_type).collect();

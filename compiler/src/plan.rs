@@ -91,13 +91,13 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
             let params: Vec<String> = f
                 .params
                 .iter()
-                .map(|(p, local)| format!("{}: {}", kebab(p), wit_type(&f.locals[*local as usize])))
+                .map(|(p, local)| format!("{}: {}", escaped(&kebab(p)), wit_type(&f.locals[*local as usize])))
                 .collect();
             let result = match &f.returns {
                 Type::Unit => String::new(),
                 t => format!(" -> {}", wit_type(t)),
             };
-            export_lines.push(format!("export {name}: func({}){result};", params.join(", ")));
+            export_lines.push(format!("export {}: func({}){result};", escaped(&name), params.join(", ")));
             exports.push(ExportRow { name, function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
         }
     }
@@ -139,8 +139,13 @@ const WIT_KEYWORDS: &[&str] = &[
     "stream", "async", "error-context",
 ];
 
+/// A name as WIT text must spell it: keywords are escaped (`%type` names `type`).
+pub fn escaped(name: &str) -> String {
+    if WIT_KEYWORDS.contains(&name) { format!("%{name}") } else { name.to_string() }
+}
+
 /// A Covenant name as a WIT identifier: `fetch_user` -> `fetch-user`. Words that would start with a
-/// digit join the previous one (`n_1` -> `n1`), and keywords are escaped (`%type`).
+/// digit join the previous one (`n_1` -> `n1`).
 pub fn kebab(name: &str) -> String {
     let mut out = String::new();
     for word in name.split(|c: char| c == '_' || c == '-').filter(|w| !w.is_empty()) {
@@ -156,9 +161,6 @@ pub fn kebab(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "f-");
     }
-    if WIT_KEYWORDS.contains(&out.as_str()) {
-        out.insert(0, '%');
-    }
     out
 }
 
@@ -171,7 +173,8 @@ mod tests {
         assert_eq!(kebab("fetch_user"), "fetch-user");
         assert_eq!(kebab("n_1"), "n1");
         assert_eq!(kebab("getHTTP"), "gethttp");
-        assert_eq!(kebab("type"), "%type");
+        assert_eq!(kebab("type"), "type");
+        assert_eq!(super::escaped("f32"), "%f32");
         assert_eq!(kebab("_1x"), "f-1x");
     }
 }

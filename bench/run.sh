@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmarks, reported as ratios against references measured in the same run:
+#  - compile-time scaling from 500 to 5,000 functions (linear: ratio ~ fns / 500)
+#  - the hello-world component's size against the 2 KB target
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib/env.sh"
+cd "$COVENANT_ROOT"
+log "compile-time scaling (release build)"
+cargo run --release --locked -q -p covenant-compiler --example bench_scaling
+log "hello-world component size"
+cargo build --release --locked -q -p covenant-host --bin covenant
+out="$(mktemp -d)/hello.wasm"
+"$CARGO_TARGET_DIR/release/covenant" compile examples/hello.cov -o "$out" 2>/dev/null
+size=$(stat -c %s "$out")
+echo "hello.wasm: $size bytes = $(awk "BEGIN { printf \"%.2f\", $size / 2048 }") x the 2 KB target"

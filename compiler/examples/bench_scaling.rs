@@ -1,0 +1,62 @@
+//! Compile-time scaling: parse, check and full compile of generated programs with 500 .. 5,000
+//! functions, reported as ratios against the 500-function run of the same process (linear growth
+//! means a 10x program takes about 10x as long). Run by bench/run.sh.
+use std::time::{Duration, Instant};
+
+/// A program of `n` functions, each calling the previous one and doing a little arithmetic.
+fn program(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let call = if i == 0 {
+            "  step id=\"s2\" kind=\"bind\"\n    lit=1\n    as=\"prev\"\n  end\n".to_string()
+        } else {
+            format!("  step id=\"s2\" kind=\"call\"\n    fn=\"gen.f{}\"\n    arg name=\"x\" from=\"x\"\n    as=\"prev\"\n  end\n", i - 1)
+        };
+        s.push_str(&format!(
+            "snippet id=\"gen.f{i}\" kind=\"fn\"\nsignature\n  fn name=\"f{i}\"\n    param name=\"x\" type=\"Int\"\n    returns type=\"Int\"\n  end\nend\nbody\n  step id=\"s1\" kind=\"compute\"\n    op=add\n    input var=\"x\"\n    input lit={i}\n    as=\"y\"\n  end\n{call}  step id=\"s3\" kind=\"compute\"\n    op=add\n    input var=\"y\"\n    input var=\"prev\"\n    as=\"z\"\n  end\n  step id=\"s4\" kind=\"return\"\n    from=\"z\"\n    as=\"_\"\n  end\nend\nend\n\n"
+        ));
+    }
+    s
+}
+
+/// The fastest of a few runs: the least disturbed by the rest of the machine.
+fn best(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs).map(|_| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    }).min().expect("runs > 0")
+}
+
+fn main() {
+    let sizes = [500, 1000, 2000, 5000];
+    let mut base: Option<(f64, f64, f64)> = None;
+    println!("{:>6} {:>12} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10}", "fns", "parse", "ratio", "check", "ratio", "compile", "ratio", "bytes");
+    for n in sizes {
+        let src = program(n);
+        let parse = best(5, || {
+            let (tree, d) = covenant_compiler::parser::parse_tree(&src);
+            assert!(d.is_empty());
+            std::hint::black_box(covenant_compiler::syntax::build(&tree));
+        });
+        let (tree, _) = covenant_compiler::parser::parse_tree(&src);
+        let (ast, _) = covenant_compiler::syntax::build(&tree);
+        let check = best(5, || {
+            let (c, d) = covenant_compiler::check::check(&ast, Default::default());
+            assert!(d.is_empty(), "{:?}", d.first());
+            std::hint::black_box(c);
+        });
+        let mut size = 0;
+        let compile = best(3, || {
+            let c = covenant_compiler::compile(&src, &Default::default());
+            size = c.component.unwrap_or_else(|| panic!("{:?}", c.diagnostics.first())).len();
+        });
+        let (p, c, k) = (parse.as_secs_f64(), check.as_secs_f64(), compile.as_secs_f64());
+        let (bp, bc, bk) = *base.get_or_insert((p, c, k));
+        println!(
+            "{n:>6} {:>10.2}ms {:>7.1}x {:>10.2}ms {:>7.1}x {:>10.2}ms {:>7.1}x {size:>10}",
+            p * 1e3, p / bp, c * 1e3, c / bc, k * 1e3, k / bk
+        );
+    }
+    println!("linear growth: each ratio is close to fns / 500 (2x, 4x, 10x)");
+}
