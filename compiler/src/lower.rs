@@ -128,7 +128,6 @@ fn val_type(t: WasmType) -> ValType {
 
 struct Builder<'r> {
     resolve: &'r Resolve,
-    world: WorldId,
     types: Vec<(Vec<ValType>, Vec<ValType>)>,
     imports: Vec<(Import, u32)>,
     import_index: HashMap<WasiFn, u32>,
@@ -667,7 +666,6 @@ fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, S
 pub fn lower(program: &CheckedProgram, plan: &WorldPlan, resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, String> {
     let mut b = Builder {
         resolve,
-        world,
         types: vec![],
         imports: vec![],
         import_index: HashMap::new(),

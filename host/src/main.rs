@@ -48,7 +48,18 @@ enum Command {
         imports: bool,
     },
     /// Compile (if given a .cov file) and run a program on the Wasmtime host.
-    Run { file: PathBuf },
+    Run {
+        file: PathBuf,
+        /// Call an export instead of `main`, e.g. --invoke 'factorial(10)' (wasmtime's syntax).
+        #[arg(long)]
+        invoke: Option<String>,
+        /// Fuel budget (about one unit per wasm instruction); unlimited when absent.
+        #[arg(long)]
+        fuel: Option<u64>,
+        /// Wall-clock limit, e.g. 500ms, 5s, 2m; unlimited when absent.
+        #[arg(long, value_parser = parse_duration)]
+        timeout: Option<std::time::Duration>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -98,14 +109,50 @@ fn real_main() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file } => {
+        Command::Run { file, invoke, fuel, timeout } => {
             let bytes = load_component(&file)?;
-            match runtime::run_command_blocking(&bytes, &Stdio::Inherit)? {
-                Exit::Ok => Ok(ExitCode::SUCCESS),
-                Exit::Failed => Ok(ExitCode::FAILURE),
+            let budget = runtime::Budget { fuel, timeout };
+            match invoke {
+                None => match runtime::run_command_blocking(&bytes, &Stdio::Inherit, &budget)? {
+                    Exit::Ok => Ok(ExitCode::SUCCESS),
+                    Exit::Failed => Ok(ExitCode::FAILURE),
+                },
+                Some(call) => {
+                    for v in invoke_export(&bytes, &call, &budget)? {
+                        println!("{}", covenant_host::invoke::show(&v));
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
             }
         }
     }
+}
+
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (n, unit) = text.split_at(split);
+    let n: u64 = n.parse().map_err(|_| format!("`{text}` is not a duration like 500ms, 5s or 2m"))?;
+    let ms = match unit {
+        "ms" => n,
+        "s" | "" => n * 1000,
+        "m" => n * 60_000,
+        _ => return Err(format!("unknown unit `{unit}`: use ms, s or m")),
+    };
+    Ok(std::time::Duration::from_millis(ms))
+}
+
+fn invoke_export(bytes: &[u8], call: &str, budget: &runtime::Budget) -> Result<Vec<wasmtime::component::Val>> {
+    let (name, texts) = covenant_host::invoke::split_call(call)?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(async {
+        let engine = runtime::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let params = runtime::export_params(&engine, bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if params.len() != texts.len() {
+            bail!("`{name}` takes {} argument(s), {} given", params.len(), texts.len());
+        }
+        let args = texts.iter().zip(&params).map(|(t, ty)| covenant_host::invoke::parse_arg(t, ty)).collect::<Result<Vec<_>>>()?;
+        runtime::invoke(&engine, bytes, &name, &args, budget).await.map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))
+    })
 }
 
 fn load_component(file: &Path) -> Result<Vec<u8>> {

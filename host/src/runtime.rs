@@ -1,8 +1,8 @@
-//! Running a component on Wasmtime with WASI 0.2.
+//! Running a component on Wasmtime with WASI 0.2, within a budget.
 
-use wasmtime::Result;
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use std::time::Duration;
+use wasmtime::component::{Component, Linker, ResourceTable, Val};
+use wasmtime::{Config, Engine, Result, Store, Trap};
 use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -22,6 +22,15 @@ impl Stdio {
     }
 }
 
+/// What a run may consume. Exhausting either ends the run with a named error.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Budget {
+    /// Wasmtime fuel (roughly one unit per wasm instruction); `None` is unlimited.
+    pub fuel: Option<u64>,
+    /// Wall-clock limit, enforced with epoch interruption; `None` is unlimited.
+    pub timeout: Option<Duration>,
+}
+
 struct HostState {
     ctx: WasiCtx,
     table: ResourceTable,
@@ -34,7 +43,9 @@ impl WasiView for HostState {
 }
 
 pub fn engine() -> Result<Engine> {
-    Engine::new(&Config::new())
+    let mut config = Config::new();
+    config.consume_fuel(true).epoch_interruption(true);
+    Engine::new(&config)
 }
 
 /// How a `wasi:cli/run` call ended.
@@ -45,8 +56,52 @@ pub enum Exit {
     Failed,
 }
 
+/// Why a run stopped early, named for people (and matched by tests).
+pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
+    let text = format!("{e:?}");
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => format!(
+            "runtime error: out of fuel: the program used its whole budget of {} fuel units (raise it with --fuel)",
+            budget.fuel.unwrap_or(u64::MAX)
+        ),
+        Some(Trap::Interrupt) => format!(
+            "runtime error: timeout: the program ran longer than {:?} (raise it with --timeout)",
+            budget.timeout.unwrap_or_default()
+        ),
+        Some(Trap::StackOverflow) => "runtime error: stack overflow: recursion too deep".to_string(),
+        Some(Trap::IntegerDivisionByZero) => "runtime error: division by zero".to_string(),
+        Some(Trap::IntegerOverflow) => "runtime error: integer overflow".to_string(),
+        _ if text.contains("covenant_error_integer_overflow") => "runtime error: integer overflow".to_string(),
+        _ if text.contains("covenant_error_out_of_memory") => "runtime error: out of memory".to_string(),
+        _ => format!("runtime error: {e:#}"),
+    }
+}
+
+fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget) -> Result<Store<HostState>> {
+    let mut store = Store::new(engine, HostState { ctx, table: ResourceTable::new() });
+    store.set_fuel(budget.fuel.unwrap_or(u64::MAX))?;
+    if let Some(timeout) = budget.timeout {
+        // One epoch tick after `timeout` interrupts the guest.
+        store.set_epoch_deadline(1);
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            engine.increment_epoch();
+        });
+    } else {
+        store.set_epoch_deadline(u64::MAX);
+    }
+    Ok(store)
+}
+
+fn linker(engine: &Engine) -> Result<Linker<HostState>> {
+    let mut linker: Linker<HostState> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    Ok(linker)
+}
+
 /// Instantiates the component as a WASI command and calls `wasi:cli/run`.
-pub async fn run_command(engine: &Engine, bytes: &[u8], stdio: &Stdio) -> Result<Exit> {
+pub async fn run_command(engine: &Engine, bytes: &[u8], stdio: &Stdio, budget: &Budget) -> Result<Exit> {
     let component = Component::new(engine, bytes)?;
     let mut builder = WasiCtxBuilder::new();
     match stdio {
@@ -57,36 +112,46 @@ pub async fn run_command(engine: &Engine, bytes: &[u8], stdio: &Stdio) -> Result
             builder.stdout(stdout.clone()).stderr(stderr.clone());
         }
     }
-    let mut store = Store::new(engine, HostState { ctx: builder.build(), table: ResourceTable::new() });
-    let mut linker: Linker<HostState> = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    let command = Command::instantiate_async(&mut store, &component, &linker).await?;
+    let mut store = store(engine, builder.build(), budget)?;
+    let command = Command::instantiate_async(&mut store, &component, &linker(engine)?).await?;
     let result = command.wasi_cli_run().call_run(&mut store).await?;
     Ok(if result.is_ok() { Exit::Ok } else { Exit::Failed })
 }
 
 /// Runs a command component to completion on a fresh runtime, for callers without an executor.
-pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio) -> anyhow::Result<Exit> {
+pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio, budget: &Budget) -> anyhow::Result<Exit> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let engine = engine()?;
-        run_command(&engine, bytes, stdio).await
+        run_command(&engine, bytes, stdio, budget).await
     })
-    .map_err(|e| anyhow::anyhow!("{e:?}"))
+    .map_err(|e| anyhow::anyhow!(describe_error(&e, budget)))
 }
 
 /// Calls a world-level export of a component (not `wasi:cli/run`) with component values; returns
-/// its results. The instance gets a WASI context with no stdio capture.
-pub async fn invoke(engine: &Engine, bytes: &[u8], name: &str, args: &[wasmtime::component::Val]) -> Result<Vec<wasmtime::component::Val>> {
+/// its results.
+pub async fn invoke(engine: &Engine, bytes: &[u8], name: &str, args: &[Val], budget: &Budget) -> Result<Vec<Val>> {
     let component = Component::new(engine, bytes)?;
-    let mut store = Store::new(engine, HostState { ctx: WasiCtxBuilder::new().build(), table: ResourceTable::new() });
-    let mut linker: Linker<HostState> = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    let instance = linker.instantiate_async(&mut store, &component).await?;
+    let mut store = store(engine, WasiCtxBuilder::new().build(), budget)?;
+    let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
     let func = instance
         .get_func(&mut store, name)
         .ok_or_else(|| wasmtime::Error::msg(format!("the component has no export `{name}`")))?;
-    let mut results = vec![wasmtime::component::Val::Bool(false); func.ty(&store).results().len()];
+    let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
     func.call_async(&mut store, args, &mut results).await?;
     Ok(results)
+}
+
+/// The parameter types of an export, as `wasmtime run --invoke` would need them.
+pub fn export_params(engine: &Engine, bytes: &[u8], name: &str) -> Result<Vec<wasmtime::component::types::Type>> {
+    let component = Component::new(engine, bytes)?;
+    let ty = component.component_type();
+    for (export, item) in ty.exports(engine) {
+        if export == name {
+            if let wasmtime::component::types::ComponentItem::ComponentFunc(f) = item.ty {
+                return Ok(f.params().map(|(_, t)| t).collect());
+            }
+        }
+    }
+    Err(wasmtime::Error::msg(format!("the component has no function export `{name}`")))
 }

@@ -58,3 +58,54 @@ fn check_json_is_machine_readable() {
     assert_eq!(d["span"]["line"], 13);
     assert!(d["help"].is_string());
 }
+
+#[test]
+fn invoke_calls_an_export() {
+    let fact = common::root().join("examples/factorial.cov");
+    let out = covenant().args(["run", "--invoke", "factorial(20)"]).arg(&fact).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"2432902008176640000\n");
+    let out = covenant().args(["run", "--invoke", r#"greet("a, \"b\"")"#]).arg(&fact).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "\"Hello, a, \\\"b\\\"!\"\n");
+    let out = covenant().args(["run", "--invoke", "factorial(1, 2)"]).arg(&fact).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("takes 1 argument(s), 2 given"));
+}
+
+#[test]
+fn exhausting_the_fuel_budget_is_a_named_error() {
+    let fib = common::root().join("examples/fibonacci.cov");
+    let start = std::time::Instant::now();
+    let out = covenant().args(["run", "--invoke", "fib(40)", "--fuel", "1000000"]).arg(&fib).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("runtime error: out of fuel"), "{stderr}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn exceeding_the_timeout_is_a_named_error() {
+    let fib = common::root().join("examples/fibonacci.cov");
+    let start = std::time::Instant::now();
+    let out = covenant().args(["run", "--invoke", "fib(60)", "--timeout", "300ms"]).arg(&fib).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("runtime error: timeout"), "{stderr}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn runtime_errors_are_named_on_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("covenant-cli-trap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("overflow.cov");
+    std::fs::write(
+        &path,
+        "snippet id=\"m\" kind=\"fn\"\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\nbody\n  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=9223372036854775807\n    input lit=1\n    as=\"x\"\n  end\nend\nend\n",
+    )
+    .unwrap();
+    let out = covenant().arg("run").arg(&path).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("runtime error: integer overflow"));
+    std::fs::remove_dir_all(&dir).ok();
+}

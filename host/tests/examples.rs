@@ -65,7 +65,7 @@ fn examples_print_their_expected_stdout_on_the_host() {
     for (name, source, expected) in common::runnable_examples() {
         let c = common::compile_ok(&name, &source);
         let stdio = Stdio::capture();
-        let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio).expect("runs");
+        let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default()).expect("runs");
         assert_eq!(exit, Exit::Ok, "{name} exit");
         let Stdio::Capture { stdout, stderr } = stdio else { unreachable!() };
         assert_eq!(
@@ -96,7 +96,7 @@ fn long_output_is_written_in_chunks() {
     );
     let c = common::compile_ok("long", &source);
     let stdio = Stdio::capture();
-    run_command_blocking(c.component.as_ref().unwrap(), &stdio).unwrap();
+    run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default()).unwrap();
     let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
     assert_eq!(stdout.contents().as_ref(), format!("{long}\n").as_bytes());
 }
