@@ -1,9 +1,9 @@
 // Runs a Covenant component in JavaScript: transpile with jco's js-component-bindgen, then
 // instantiate with the playground's own WASI shims. Pure: the caller supplies the transpiler's
 // `generate` and a way to load an ES module from source text, so the same code runs in the
-// page and under Node (tests/node).
+// page (transpile), in the runner worker (execute) and under Node (tests/node).
 
-/** An output stream that collects text. jco checks resources with `instanceof`, so the class
+/** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
 class OutputStream {
   constructor(sink) {
@@ -38,60 +38,82 @@ class Pollable {
   block() {}
 }
 
-function collector() {
+/** A byte sink that decodes UTF-8 across chunk boundaries and hands text to `onText`. */
+function textSink(onText) {
   const decoder = new TextDecoder();
-  const out = { text: "" };
-  out.sink = (bytes) => {
-    out.text += decoder.decode(bytes, { stream: true });
+  return (bytes) => {
+    const text = decoder.decode(bytes, { stream: true });
+    if (text) onText(text);
   };
-  return out;
 }
 
 /** Import table keyed by unversioned interface names, as jco's async instantiation expects. */
-export function wasiShims(stdout, stderr) {
+export function wasiShims(onStdout, onStderr) {
+  const stdout = textSink(onStdout);
+  const stderr = textSink(onStderr);
   return {
-    "wasi:cli/stdout": { getStdout: () => new OutputStream(stdout.sink) },
-    "wasi:cli/stderr": { getStderr: () => new OutputStream(stderr.sink) },
+    "wasi:cli/stdout": { getStdout: () => new OutputStream(stdout) },
+    "wasi:cli/stderr": { getStderr: () => new OutputStream(stderr) },
     "wasi:io/streams": { OutputStream, InputStream: class InputStream {} },
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll: () => new Uint32Array() },
   };
 }
 
-/**
- * @param generate   js-component-bindgen's `generate(bytes, options)`
- * @param bytes      the component
- * @param loadModule async (jsSourceText) => module namespace
- * @returns {{stdout: string, stderr: string, error: string}}
- */
-export async function runComponent(generate, bytes, loadModule) {
-  const stdout = collector();
-  const stderr = collector();
-  let error = "";
+/** Component bytes -> { js: the generated module's source, modules: [[name, core wasm bytes]] }. */
+export function transpile(generate, bytes) {
+  const { files } = generate(bytes, {
+    name: "app",
+    instantiation: { tag: "async" },
+    noTypescript: true,
+    noNodejsCompat: true,
+  });
+  const js = new TextDecoder().decode(files.find(([name]) => name === "app.js")[1]);
+  return { js, modules: files.filter(([name]) => name.endsWith(".wasm")) };
+}
+
+/** Instantiates a transpiled component and calls `wasi:cli/run`; returns "" or the error text. */
+export async function execute(js, modules, loadModule, onStdout, onStderr) {
   try {
-    const { files } = generate(bytes, {
-      name: "app",
-      instantiation: { tag: "async" },
-      noTypescript: true,
-      noNodejsCompat: true,
-    });
-    const byName = new Map(files);
-    const js = new TextDecoder().decode(byName.get("app.js"));
+    const byName = new Map(modules);
     const mod = await loadModule(js);
     const instance = await mod.instantiate(
       (path) => WebAssembly.compile(byName.get(path)),
-      wasiShims(stdout, stderr),
+      wasiShims(onStdout, onStderr),
     );
     const run = instance.run ?? instance["wasi:cli/run@0.2.12"];
-    if (!run) throw new Error("the component exports no wasi:cli/run (no `main` function)");
+    if (!run) return "the component exports no wasi:cli/run (no `main` function)";
     try {
       run.run();
     } catch (e) {
       // `run` returning its error case arrives as a thrown ComponentError.
-      error = e && e.payload !== undefined ? "the program exited with an error" : String(e);
+      return e && e.payload !== undefined ? "the program exited with an error" : describe(e);
     }
+    return "";
   } catch (e) {
-    error = String(e && e.message ? e.message : e);
+    return describe(e);
   }
-  return { stdout: stdout.text, stderr: stderr.text, error };
+}
+
+function describe(e) {
+  const text = String(e && e.message ? e.message : e);
+  if (/covenant_error_integer_overflow/.test(e && e.stack) || /integer overflow/i.test(text)) return "runtime error: integer overflow";
+  if (/divide by zero/i.test(text)) return "runtime error: division by zero";
+  if (/covenant_error_out_of_memory/.test(e && e.stack)) return "runtime error: out of memory";
+  if (/call stack/i.test(text)) return "runtime error: stack overflow: recursion too deep";
+  return text;
+}
+
+/** Transpile and run in one go, collecting output (used by the Node tests). */
+export async function runComponent(generate, bytes, loadModule) {
+  let stdout = "";
+  let stderr = "";
+  let error;
+  try {
+    const { js, modules } = transpile(generate, bytes);
+    error = await execute(js, modules, loadModule, (t) => (stdout += t), (t) => (stderr += t));
+  } catch (e) {
+    error = describe(e);
+  }
+  return { stdout, stderr, error };
 }

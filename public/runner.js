@@ -1,8 +1,10 @@
-// Browser side of the runner: loads jco's transpiler (served by this site, on the first Run),
-// and exposes `window.covenantRunner.run(bytes)` to the Leptos app.
-import { runComponent } from "./runner-core.js";
+// Page side of the runner: loads jco's transpiler (served by this site, on the first Run),
+// transpiles in the page, and runs the result in a fresh worker that Stop or the timeout ends.
+// Exposes `window.covenantRunner` to the Leptos app.
+import { transpile } from "./runner-core.js";
 
 let transpiler = null;
+let current = null;
 
 function loadTranspiler() {
   transpiler ??= import(new URL("vendor/jco/js-component-bindgen-component.js", document.baseURI).href).then(
@@ -14,19 +16,39 @@ function loadTranspiler() {
   return transpiler;
 }
 
-async function loadModule(source) {
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-  try {
-    return await import(url);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-}
-
 window.covenantRunner = {
+  /** Milliseconds a run may take before the worker is ended. */
+  timeoutMs: 10000,
+
   async run(bytes) {
     const { generate } = await loadTranspiler();
     // Copy: the Rust side's view into wasm memory must not be held across awaits.
-    return runComponent(generate, new Uint8Array(bytes), loadModule);
+    const { js, modules } = transpile(generate, new Uint8Array(bytes));
+    current?.stop();
+    return new Promise((resolve) => {
+      let stdout = "";
+      let stderr = "";
+      const worker = new Worker(new URL("runner-worker.js", document.baseURI), { type: "module" });
+      const finish = (error) => {
+        clearTimeout(timer);
+        worker.terminate();
+        current = null;
+        resolve({ stdout, stderr, error });
+      };
+      const limit = this.timeoutMs;
+      const timer = setTimeout(() => finish(`timeout: the program ran longer than ${limit / 1000} s and was stopped`), limit);
+      worker.onmessage = ({ data }) => {
+        if (data.type === "stdout") stdout += data.text;
+        else if (data.type === "stderr") stderr += data.text;
+        else if (data.type === "done") finish(data.error);
+      };
+      worker.onerror = (e) => finish(String(e.message || e));
+      current = { stop: () => finish("stopped") };
+      worker.postMessage({ js, modules }, modules.map(([, b]) => b.buffer));
+    });
+  },
+
+  stop() {
+    current?.stop();
   },
 };

@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
                 disabled=move || running.get() || view_model.with(|v| v.component.is_none())>
                 {move || if running.get() { "Running…" } else { "Run" }}
             </button>
+            <button id="stop" class="secondary" on:click=move |_| bridge::stop() disabled=move || !running.get()>
+                "Stop"
+            </button>
             <span id="status" class="status">{move || view_model.with(|v| {
                 let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
                 format!("compiled in {:.2} ms{size}", v.millis)

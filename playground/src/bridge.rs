@@ -8,6 +8,14 @@ use wasm_bindgen_futures::JsFuture;
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = run)]
     fn runner_run(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = stop)]
+    fn runner_stop() -> Result<(), JsValue>;
+}
+
+/// Ends the running program, if any; its run resolves with the error "stopped".
+pub fn stop() {
+    let _ = runner_stop();
 }
 
 /// What a run printed and how it ended.

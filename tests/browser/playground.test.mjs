@@ -104,6 +104,32 @@ test("every gallery example runs in the page with its expected output", async ()
   }
 });
 
+test("Stop ends a runaway program, keeps the page responsive, and the timeout ends one too", async () => {
+  await page.selectOption("#examples", "fibonacci");
+  const source = await page.inputValue("#editor");
+  await page.fill("#editor", source.replace("lit=25", "lit=60"));
+  await page.waitForFunction(() => !document.querySelector("#run").disabled);
+  let before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.click("#run");
+  await page.waitForFunction(() => !document.querySelector("#stop").disabled);
+  // While the program runs, the page still compiles as the text changes.
+  await page.fill("#editor", source.replace('fn="math.fib"', 'fn="math.fibb"'));
+  await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0, null, { timeout: 5000 });
+  assert.ok(!(await page.isDisabled("#stop")), "the program is still running");
+  await page.click("#stop");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 10000 });
+  assert.equal(await page.textContent("#run-error"), "stopped");
+  await page.fill("#editor", source.replace("lit=25", "lit=60"));
+  await page.waitForFunction(() => !document.querySelector("#run").disabled);
+  // A short timeout ends the run by itself.
+  await page.evaluate(() => (window.covenantRunner.timeoutMs = 500));
+  before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.click("#run");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 10000 });
+  assert.match(await page.textContent("#run-error"), /^timeout: the program ran longer than 0.5 s/);
+  await page.evaluate(() => (window.covenantRunner.timeoutMs = 10000));
+});
+
 test("no request left the loopback server and no page error occurred", () => {
   assert.deepEqual(offLoopback, []);
   assert.deepEqual(pageErrors, []);
