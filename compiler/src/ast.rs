@@ -113,6 +113,7 @@ pub enum StepKind {
     Return(ReturnStep),
     Compute(ComputeStep),
     If(IfStep),
+    Match(MatchStep),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
     Other { kind: Spanned<String> },
 }
@@ -151,6 +152,30 @@ pub struct IfStep {
     pub condition: Spanned<String>,
     pub then: Vec<Step>,
     pub otherwise: Option<Vec<Step>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MatchStep {
+    /// The name matched on.
+    pub on: Spanned<String>,
+    pub cases: Vec<MatchCase>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MatchCase {
+    pub pattern: Pattern,
+    pub steps: Vec<Step>,
+    /// The `case` line.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pattern {
+    Wildcard,
+    Binding(Spanned<String>),
+    Literal(Literal),
+    /// `variant type=".." bindings=(..)` or `struct type=".." fields=(..)`: `kind` is the keyword.
+    Destructure { kind: Spanned<String>, type_name: Option<Spanned<String>> },
 }
 
 #[derive(Clone, Debug)]

@@ -325,6 +325,7 @@ impl<'a> Checker<'a> {
             StepKind::Call(call) => self.call(s, step, call, body, out),
             StepKind::Compute(c) => self.compute(step, c, body, out),
             StepKind::If(i) => self.if_step(s, step, i, body, out),
+            StepKind::Match(m) => self.match_step(s, step, m, body, out),
             StepKind::Other { kind } => {
                 self.diags.push(unsupported(
                     format!("`{}` steps are", kind.value),
@@ -394,6 +395,119 @@ impl<'a> Checker<'a> {
         };
         out.push(Op::If { cond, then, otherwise });
         result.unwrap_or(Value::Unit)
+    }
+
+    /// A match on a primitive value becomes comparisons and nested `if`s; its value, like an `if`
+    /// step's, is the last value of the arm taken (LANGUAGE-DECISIONS 20).
+    fn match_step(&mut self, s: &ast::Snippet, step: &ast::Step, m: &ast::MatchStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+        let subject = self.value(&Operand::Var(m.on.clone()), body);
+        let ty = subject.ty();
+        // Check every arm (in its own scope), remembering each pattern's test.
+        enum Test {
+            Always,
+            Equals(Value),
+        }
+        let mut arms: Vec<(Test, Vec<Op>, Value, Span)> = vec![];
+        for case in &m.cases {
+            body.scopes.push(HashMap::new());
+            let mut ops = vec![];
+            let test = match &case.pattern {
+                ast::Pattern::Wildcard => Test::Always,
+                ast::Pattern::Binding(name) => {
+                    if let Some(local) = self.bind(body, name, ty.clone(), false) {
+                        ops.push(Op::Set { local, value: subject.clone() });
+                    }
+                    Test::Always
+                }
+                ast::Pattern::Literal(lit) => {
+                    let v = self.value(&Operand::Lit(lit.clone()), body);
+                    if !v.ty().fits(&ty) {
+                        self.diags.push(
+                            Diagnostic::error("E-TYPE-001", format!("this pattern is {}, but `{}` is {ty}", v.ty(), m.on.value), lit.span)
+                                .with_label(format!("a {} literal", v.ty()))
+                                .with_help(format!("match a {ty} with literals of type {ty}")),
+                        );
+                    }
+                    Test::Equals(v)
+                }
+                ast::Pattern::Destructure { kind, .. } => {
+                    self.diags.push(unsupported(
+                        format!("`{}` patterns are", kind.value),
+                        kind.span,
+                        "enums and structs come with a later version; match literals, `binding=` or `wildcard` today",
+                    ));
+                    Test::Always
+                }
+            };
+            let mut last = Value::Unit;
+            for st in &case.steps {
+                last = self.step(s, st, body, &mut ops);
+            }
+            body.scopes.pop();
+            arms.push((test, ops, last, case.span));
+        }
+        // Exhaustive: a wildcard or binding arm, or (for Bool) both literals.
+        let has_default = arms.iter().any(|(t, ..)| matches!(t, Test::Always));
+        let covers_bool = ty == Type::Bool
+            && [true, false].iter().all(|b| arms.iter().any(|(t, ..)| matches!(t, Test::Equals(Value::Bool(x)) if x == b)));
+        if !has_default && !covers_bool && ty != Type::Error {
+            self.diags.push(
+                Diagnostic::error("E-TYPE-004", format!("this match on {ty} does not cover every value"), step.node.head_span())
+                    .with_label("no arm for some values")
+                    .with_help("add `case wildcard` (or `case binding=\"x\"`) as the last arm"),
+            );
+        }
+        // The step's value.
+        let result = match &step.bind_as {
+            Some(name) if name.value != "_" => {
+                let taken: Vec<&Value> = arms.iter().filter(|(_, ops, ..)| !always_returns(ops)).map(|(_, _, v, _)| v).collect();
+                let rty = taken.first().map_or(Type::Unit, |v| v.ty());
+                if taken.iter().any(|v| !v.ty().fits(&rty)) {
+                    self.diags.push(
+                        Diagnostic::error("E-TYPE-001", "the arms of this `match` give values of different types", name.span)
+                            .with_label("bound here")
+                            .with_help("make every arm end with a value of the same type, or use `as=\"_\"`"),
+                    );
+                }
+                self.bind(body, name, rty.clone(), false).map(|l| (l, rty))
+            }
+            Some(_) => None,
+            None => {
+                bind_missing(self, step);
+                None
+            }
+        };
+        // Build the chain from the last arm backwards: if test then arm else (the rest).
+        let mut rest: Vec<Op> = vec![];
+        for (test, mut ops, last, _) in arms.into_iter().rev() {
+            if let Some((local, _)) = &result {
+                ops.push(Op::Set { local: *local, value: last });
+            }
+            rest = match test {
+                Test::Always => ops,
+                Test::Equals(v) => {
+                    let op = match ty {
+                        Type::Int => ComputeOp::IntCmp(Cmp::Eq),
+                        Type::Float => ComputeOp::FloatCmp(Cmp::Eq),
+                        Type::Bool => ComputeOp::BoolCmp(Cmp::Eq),
+                        Type::String => ComputeOp::StrCmp(Cmp::Eq),
+                        _ => {
+                            if ty != Type::Error {
+                                self.diags.push(unsupported(format!("matching a {ty} value is"), m.on.span, "match Int, Float, Bool or String values"));
+                            }
+                            ComputeOp::IntCmp(Cmp::Eq)
+                        }
+                    };
+                    let cond = body.new_local(Type::Bool);
+                    vec![
+                        Op::Compute { op, args: vec![subject.clone(), v], result: cond },
+                        Op::If { cond: Value::Local(cond, Type::Bool), then: ops, otherwise: rest },
+                    ]
+                }
+            };
+        }
+        out.extend(rest);
+        result.map_or(Value::Unit, |(l, t)| Value::Local(l, t))
     }
 
     fn compute(&mut self, step: &ast::Step, c: &ast::ComputeStep, body: &mut Body, out: &mut Vec<Op>) -> Value {

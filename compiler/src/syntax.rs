@@ -242,6 +242,30 @@ impl Builder {
                     StepKind::Compute(ComputeStep { op, inputs: values })
                 }
             }
+            "match" => {
+                let Some(on) = find(&attrs, "on").and_then(as_text) else {
+                    self.missing(st.head_span(), "a `match` step", "`on=\"...\"`");
+                    return None;
+                };
+                let mut cases = vec![];
+                for c in st.children.iter().filter(|c| c.is("case")) {
+                    let pattern = if let Some(b) = text_attr(c, "binding") {
+                        Pattern::Binding(b)
+                    } else if let Some(l) = c.attr("literal") {
+                        Pattern::Literal(l.value.clone())
+                    } else if let Some(k) = c.flags().find(|f| f.value == "variant" || f.value == "struct") {
+                        Pattern::Destructure { kind: k.clone(), type_name: text_attr(c, "type") }
+                    } else if c.has_flag("wildcard") {
+                        Pattern::Wildcard
+                    } else {
+                        self.missing(c.head_span(), "`case`", "a pattern: `wildcard`, `binding=`, `literal=`, `variant type=` or `struct type=`");
+                        continue;
+                    };
+                    let steps = c.children.iter().filter(|s| s.is("step")).filter_map(|s| self.step(s)).collect();
+                    cases.push(MatchCase { pattern, steps, span: c.span });
+                }
+                StepKind::Match(MatchStep { on, cases })
+            }
             "if" => {
                 let Some(condition) = find(&attrs, "condition").and_then(as_text) else {
                     self.missing(st.head_span(), "an `if` step", "`condition=\"...\"`");
