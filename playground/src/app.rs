@@ -1,21 +1,80 @@
-//! The page: editor, world, import table, diagnostics, Run and output.
+//! The page: editor, world, import table, diagnostics, Run/Stop and output, gallery, share link.
 
 use crate::bridge::{self, RunOutcome};
 use crate::gallery::EXAMPLES;
 use crate::model::{CompileView, compile_view};
+use crate::share;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (source, set_source) = signal(EXAMPLES[0].1.to_string());
+    // What the editor starts with: a shared program (decoded below), else the autosaved one,
+    // else hello world. Neither a shared nor a restored program is ever run automatically.
+    let hash = share::location_hash();
+    let from_link = hash.starts_with("#v");
+    let restored = if from_link { None } else { share::saved() };
+    let initial = match (&restored, from_link) {
+        (_, true) => String::new(),
+        (Some(code), _) => code.clone(),
+        (None, _) => EXAMPLES[0].1.to_string(),
+    };
+    let (source, set_source) = signal(initial);
+    let (notice, set_notice) = signal(if restored.is_some() {
+        "Restored your last program from this browser. It runs only when you click Run.".to_string()
+    } else {
+        String::new()
+    });
+    // Autosave starts once the initial program is settled, so a slow link never overwrites it.
+    let (settled, set_settled) = signal(!from_link);
+    if from_link {
+        spawn_local(async move {
+            match share::decode(&hash).await {
+                Ok(Some(code)) => {
+                    set_source.set(code);
+                    set_notice.set("Loaded a shared program. It runs only when you click Run.".into());
+                }
+                Ok(None) => {}
+                Err(e) => set_notice.set(format!("Could not open the shared program: {e}. The editor is empty.")),
+            }
+            set_settled.set(true);
+        });
+    }
+    Effect::new(move |_| {
+        let code = source.get();
+        if settled.get() {
+            share::save(&code);
+        }
+    });
+
+    // The share link follows the text; an older encoding finishing late is dropped.
+    let (share_link, set_share_link) = signal(String::new());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let code = source.get();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            if let Ok(hash) = share::encode(&code).await {
+                if generation.get_value() == mine {
+                    set_share_link.set(share::link_with(&hash));
+                }
+            }
+        });
+    });
+
     let view_model: Memo<CompileView> = Memo::new(move |_| compile_view(&source.get()));
     let (output, set_output) = signal(RunOutcome::default());
     let (running, set_running) = signal(false);
     // Counts finished runs, so a run with the same output as the last one is still visible.
     let (runs, set_runs) = signal(0u32);
+    let editor: NodeRef<Textarea> = NodeRef::new();
 
-    let run = move |_| {
+    let run = move || {
+        if running.get_untracked() {
+            return;
+        }
         let Some(bytes) = view_model.get_untracked().component else { return };
         set_running.set(true);
         set_output.set(RunOutcome::default());
@@ -25,6 +84,35 @@ pub fn App() -> impl IntoView {
             set_runs.update(|n| *n += 1);
             set_running.set(false);
         });
+    };
+    let copy_link = move || {
+        let link = share_link.get_untracked();
+        if let Some(w) = leptos::web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&link);
+        }
+        set_notice.set("Share link copied.".into());
+    };
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                run();
+            }
+            "s" | "S" => {
+                ev.prevent_default();
+                copy_link();
+            }
+            _ => {}
+        }
+    });
+    let jump_to = move |start: u32, end: u32| {
+        if let Some(area) = editor.get() {
+            let _ = area.focus();
+            let _ = area.set_selection_range(start, end.max(start));
+        }
     };
 
     view! {
@@ -41,7 +129,7 @@ pub fn App() -> impl IntoView {
                 </select>
             </label>
             <span class="version">"compiler " {covenant_compiler::VERSION}</span>
-            <button id="run" on:click=run
+            <button id="run" title="Run (Ctrl/Cmd+Enter)" on:click=move |_| run()
                 disabled=move || running.get() || view_model.with(|v| v.component.is_none())>
                 {move || if running.get() { "Running…" } else { "Run" }}
             </button>
@@ -52,11 +140,21 @@ pub fn App() -> impl IntoView {
                 let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
                 format!("compiled in {:.2} ms{size}", v.millis)
             })}</span>
+            <label class="share">"Share "
+                <input id="share" readonly title="Copy with Ctrl/Cmd+S" prop:value=move || share_link.get()
+                    on:focus=move |ev| {
+                        use leptos::wasm_bindgen::JsCast;
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
+                            input.select();
+                        }
+                    }/>
+            </label>
         </header>
+        <p id="notice" class="notice">{move || notice.get()}</p>
         <main>
             <section class="editor-pane">
                 <h2>"Source"</h2>
-                <textarea id="editor" spellcheck="false" aria-label="Covenant source"
+                <textarea id="editor" node_ref=editor spellcheck="false" aria-label="Covenant source"
                     prop:value=move || source.get()
                     on:input=move |ev| set_source.set(event_target_value(&ev))></textarea>
             </section>
@@ -79,13 +177,16 @@ pub fn App() -> impl IntoView {
                 </table>
                 <h2>"Diagnostics"</h2>
                 <ul id="diagnostics">
-                    {move || view_model.with(|v| v.diagnostics.iter().map(|d| view! {
-                        <li class=d.severity.clone()>
-                            <span class="code">{d.code.clone()}</span>" "
-                            <span class="where">{format!("{}:{}", d.line, d.column)}</span>" "
-                            <span class="message">{d.message.clone()}</span>
-                            {d.help.clone().map(|h| view! { <div class="help">"help: " {h}</div> })}
-                        </li>
+                    {move || view_model.with(|v| v.diagnostics.iter().map(|d| {
+                        let (start, end) = (d.start16, d.end16);
+                        view! {
+                            <li class=d.severity.clone() title="Go to the source" on:click=move |_| jump_to(start, end)>
+                                <span class="code">{d.code.clone()}</span>" "
+                                <span class="where">{format!("{}:{}", d.line, d.column)}</span>" "
+                                <span class="message">{d.message.clone()}</span>
+                                {d.help.clone().map(|h| view! { <div class="help">"help: " {h}</div> })}
+                            </li>
+                        }
                     }).collect_view())}
                 </ul>
                 <pre id="rendered" class="rendered">{move || view_model.with(|v| v.rendered.clone())}</pre>

@@ -6,6 +6,7 @@ mod gallery {
     include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 }
 mod model;
+mod share;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -12,6 +12,9 @@ pub struct DiagnosticView {
     pub line: u32,
     pub column: u32,
     pub help: Option<String>,
+    /// The span as UTF-16 offsets, which is what the editor counts in.
+    pub start16: u32,
+    pub end16: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +56,10 @@ pub fn compile_view(source: &str) -> CompileView {
         .iter()
         .map(|d| {
             let at = index.line_col(d.span.start);
+            let utf16 = |byte: u32| source.get(..byte as usize).map_or(0, |t| t.encode_utf16().count() as u32);
             DiagnosticView {
+                start16: utf16(d.span.start),
+                end16: utf16(d.span.end),
                 code: d.code.to_string(),
                 severity: format!("{:?}", d.severity).to_lowercase(),
                 message: d.message.clone(),

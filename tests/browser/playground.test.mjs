@@ -27,8 +27,15 @@ before(async () => {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
-  page = await browser.newPage();
-  await page.route("**/*", (route) => {
+  page = await openPage();
+  mkdirSync(artifacts, { recursive: true });
+  await page.goto(server.url);
+});
+
+/** A page in a fresh context (own storage) that may only reach the loopback server. */
+async function openPage() {
+  const p = await browser.newPage();
+  await p.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if (url.origin + "/" === server.url || url.protocol === "blob:" || url.protocol === "data:") {
       return route.continue();
@@ -36,13 +43,12 @@ before(async () => {
     offLoopback.push(url.href);
     return route.abort();
   });
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (m) => {
+  p.on("pageerror", (e) => pageErrors.push(String(e)));
+  p.on("console", (m) => {
     if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
   });
-  mkdirSync(artifacts, { recursive: true });
-  await page.goto(server.url);
-});
+  return p;
+}
 
 after(async () => {
   await browser?.close();
@@ -128,6 +134,74 @@ test("Stop ends a runaway program, keeps the page responsive, and the timeout en
   await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 10000 });
   assert.match(await page.textContent("#run-error"), /^timeout: the program ran longer than 0.5 s/);
   await page.evaluate(() => (window.covenantRunner.timeoutMs = 10000));
+});
+
+test("Ctrl+Enter runs, and clicking a diagnostic selects its span in the editor", async () => {
+  await page.selectOption("#examples", "hello");
+  const hello = await page.inputValue("#editor");
+  await page.waitForFunction(() => !document.querySelector("#run").disabled);
+  const before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.focus("#editor");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
+  assert.equal(await page.textContent("#output"), "Hello, world!\n");
+
+  const broken = hello.replace('fn="console.println"', 'fn="console.prinln"');
+  await page.fill("#editor", broken);
+  await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0);
+  await page.click("#diagnostics li");
+  const selection = await page.evaluate(() => {
+    const t = document.querySelector("#editor");
+    return [t.selectionStart, t.selectionEnd, document.activeElement === t];
+  });
+  const at = broken.indexOf('"console.prinln"');
+  assert.deepEqual(selection, [at, at + '"console.prinln"'.length, true]);
+  await page.fill("#editor", hello);
+});
+
+test("a share link opens the program without running it; a damaged link says so and leaves the editor empty", async () => {
+  const code = (await page.inputValue("#editor")).replace("Hello, world!", "Hello from a link ✓");
+  await page.fill("#editor", code);
+  await page.waitForFunction(() => document.querySelector("#share").value.includes("#v1="));
+  // Ctrl+S copies the link (the notice confirms) instead of saving the page.
+  await page.keyboard.press("Control+s");
+  await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("copied"));
+  const link = await page.inputValue("#share");
+
+  const shared = await openPage();
+  await shared.goto(link);
+  await shared.waitForFunction(() => document.querySelector("#editor").value.length > 0);
+  assert.equal(await shared.inputValue("#editor"), code);
+  assert.match(await shared.textContent("#notice"), /Loaded a shared program\. It runs only when you click Run\./);
+  await shared.waitForTimeout(500);
+  assert.equal(await shared.getAttribute("#output", "data-runs"), "0");
+  assert.equal(await shared.textContent("#output"), "");
+  await shared.click("#run");
+  await shared.waitForSelector('#output[data-runs="1"]', { state: "attached", timeout: 30000 });
+  assert.equal(await shared.textContent("#output"), "Hello from a link ✓\n");
+  await shared.close();
+
+  const damaged = await openPage();
+  await damaged.goto(server.url + "#v1=not-a-program");
+  await damaged.waitForFunction(() => document.querySelector("#notice").textContent.length > 0);
+  assert.match(await damaged.textContent("#notice"), /Could not open the shared program: this share link is damaged/);
+  assert.equal(await damaged.inputValue("#editor"), "");
+  await damaged.close();
+});
+
+test("autosave restores the last program after a reload, without running it", async () => {
+  await page.selectOption("#examples", "hello");
+  const code = (await page.inputValue("#editor")).replace('lit="Hello, world!"', 'lit="Hello, autosave!"');
+  assert.ok(code.includes("Hello, autosave!"));
+  await page.fill("#editor", code);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("#editor").value.includes("Hello, autosave!"));
+  assert.equal(await page.inputValue("#editor"), code);
+  assert.match(await page.textContent("#notice"), /Restored your last program/);
+  assert.equal(await page.textContent("#diagnostics"), "");
+  await page.waitForTimeout(300);
+  assert.equal(await page.getAttribute("#output", "data-runs"), "0");
+  await page.screenshot({ path: join(artifacts, "playground-restored.png"), fullPage: true });
 });
 
 test("no request left the loopback server and no page error occurred", () => {
