@@ -36,6 +36,26 @@ fn mem(offset: u64, align: u32) -> MemArg {
     MemArg { offset, align, target: MemArgTarget::Memory(0), ordering: None }
 }
 
+/// `(a > b) - (a < b)` on two i32 locals, unsigned: -1, 0 or 1.
+fn three_way(a: u32, b: u32) -> [I<'static>; 8] {
+    [I::LocalGet(a), I::LocalGet(b), I::I32GtU, I::LocalGet(a), I::LocalGet(b), I::I32LtU, I::I32Sub, I::Return]
+}
+
+/// The byte at `base + index` (two i32 locals).
+fn load_byte(base: u32, index: u32) -> [I<'static>; 4] {
+    [I::LocalGet(base), I::LocalGet(index), I::I32Add, I::I32Load8U(mem(0, 0))]
+}
+
+/// `local += by` on an i32 local.
+fn add_to(local: u32, by: I<'static>) -> [I<'static>; 4] {
+    [I::LocalGet(local), by, I::I32Add, I::LocalSet(local)]
+}
+
+/// The unsigned minimum of an i32 local and `other` (a constant or another local's get).
+fn min_u32(local: u32, other: I<'static>) -> [I<'static>; 5] {
+    [I::LocalGet(local), other.clone(), I::LocalGet(local), other, I::I32LtU]
+}
+
 struct Import {
     module: String,
     name: String,
@@ -217,12 +237,10 @@ impl<'r> Builder<'r> {
                     I::LocalGet(len),
                     I::I32Eqz,
                     I::BrIf(1),
-                    // chunk = min(len, MAX_WRITE)
-                    I::LocalGet(len),
-                    I::I32Const(MAX_WRITE),
-                    I::LocalGet(len),
-                    I::I32Const(MAX_WRITE),
-                    I::I32LtU,
+                ]);
+                // chunk = min(len, MAX_WRITE)
+                code.extend(min_u32(len, I::I32Const(MAX_WRITE)));
+                code.extend([
                     I::Select,
                     I::LocalSet(chunk),
                     I::LocalGet(handle),
@@ -234,10 +252,9 @@ impl<'r> Builder<'r> {
                     I::I32Const(RETPTR),
                     I::I32Load8U(mem(0, 0)),
                     I::BrIf(1),
-                    I::LocalGet(ptr),
-                    I::LocalGet(chunk),
-                    I::I32Add,
-                    I::LocalSet(ptr),
+                ]);
+                code.extend(add_to(ptr, I::LocalGet(chunk)));
+                code.extend([
                     I::LocalGet(len),
                     I::LocalGet(chunk),
                     I::I32Sub,
@@ -340,16 +357,9 @@ impl<'r> Builder<'r> {
                     I::If(BlockType::Empty),
                     I::LocalGet(new),
                     I::LocalGet(old_ptr),
-                    I::LocalGet(old_size),
-                    I::LocalGet(new_size),
-                    I::LocalGet(old_size),
-                    I::LocalGet(new_size),
-                    I::I32LtU,
-                    I::Select,
-                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                    I::End,
-                    I::LocalGet(new),
                 ]);
+                code.extend(min_u32(old_size, I::LocalGet(new_size)));
+                code.extend([I::Select, I::MemoryCopy { src_mem: 0, dst_mem: 0 }, I::End, I::LocalGet(new)]);
                 (vec![I32; 4], vec![I32], vec![I32])
             }
             Helper::IntAdd | Helper::IntSub => {
@@ -429,86 +439,31 @@ impl<'r> Builder<'r> {
                     I::I32Const(1),
                     I::Return,
                     I::End,
-                    I::LocalGet(p1),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 0)),
-                    I::LocalGet(p2),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 0)),
-                    I::I32Ne,
-                    I::If(BlockType::Empty),
-                    I::I32Const(0),
-                    I::Return,
-                    I::End,
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::Unreachable,
                 ]);
+                code.extend(load_byte(p1, i));
+                code.extend(load_byte(p2, i));
+                code.extend([I::I32Ne, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::Unreachable]);
                 (vec![I32; 4], vec![I32], vec![I32])
             }
             Helper::StrCmp => {
                 // -1, 0 or 1 by bytes, which for UTF-8 is code point order.
                 let (p1, l1, p2, l2, i, n, a, b) = (0, 1, 2, 3, 4, 5, 6, 7);
-                code.extend([
-                    I::LocalGet(l1),
-                    I::LocalGet(l2),
-                    I::LocalGet(l1),
-                    I::LocalGet(l2),
-                    I::I32LtU,
-                    I::Select,
-                    I::LocalSet(n),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(n),
-                    I::I32Eq,
-                    I::If(BlockType::Empty),
-                    // equal prefix: the shorter is less
-                    I::LocalGet(l1),
-                    I::LocalGet(l2),
-                    I::I32GtU,
-                    I::LocalGet(l1),
-                    I::LocalGet(l2),
-                    I::I32LtU,
-                    I::I32Sub,
-                    I::Return,
-                    I::End,
-                    I::LocalGet(p1),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 0)),
-                    I::LocalSet(a),
-                    I::LocalGet(p2),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 0)),
-                    I::LocalSet(b),
-                    I::LocalGet(a),
-                    I::LocalGet(b),
-                    I::I32Ne,
-                    I::If(BlockType::Empty),
-                    I::LocalGet(a),
-                    I::LocalGet(b),
-                    I::I32GtU,
-                    I::LocalGet(a),
-                    I::LocalGet(b),
-                    I::I32LtU,
-                    I::I32Sub,
-                    I::Return,
-                    I::End,
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::Unreachable,
-                ]);
+                code.extend(min_u32(l1, I::LocalGet(l2)));
+                code.extend([I::Select, I::LocalSet(n), I::Loop(BlockType::Empty)]);
+                // An equal prefix: the shorter string is less.
+                code.extend([I::LocalGet(i), I::LocalGet(n), I::I32Eq, I::If(BlockType::Empty)]);
+                code.extend(three_way(l1, l2));
+                code.push(I::End);
+                code.extend(load_byte(p1, i));
+                code.push(I::LocalSet(a));
+                code.extend(load_byte(p2, i));
+                code.extend([I::LocalSet(b), I::LocalGet(a), I::LocalGet(b), I::I32Ne, I::If(BlockType::Empty)]);
+                code.extend(three_way(a, b));
+                code.push(I::End);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::Unreachable]);
                 (vec![I32; 4], vec![I32], vec![I32; 4])
             }
             Helper::Concat => {
@@ -609,26 +564,11 @@ impl<'r> Builder<'r> {
                     I::I32GeU,
                     I::BrIf(1),
                     I::LocalGet(n),
-                    I::LocalGet(p),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 0)),
-                    I::I32Const(0xC0),
-                    I::I32And,
-                    I::I32Const(0x80),
-                    I::I32Ne,
-                    I::I32Add,
-                    I::LocalSet(n),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::End,
-                    I::LocalGet(n),
-                    I::I64ExtendI32U,
                 ]);
+                code.extend(load_byte(p, i));
+                code.extend([I::I32Const(0xC0), I::I32And, I::I32Const(0x80), I::I32Ne, I::I32Add, I::LocalSet(n)]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End, I::LocalGet(n), I::I64ExtendI32U]);
                 (vec![I32, I32], vec![I64], vec![I32, I32])
             }
         };
