@@ -514,7 +514,11 @@ impl<'a> Checker<'a> {
         let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body)).collect();
         let types: Vec<Type> = args.iter().map(Value::ty).collect();
         let Some((op, result_ty)) = self.resolve_op(&c.op, &types) else {
-            return Value::Unit;
+            // Bind the name anyway (poisoned), so its later uses are not reported again.
+            if let Some(name) = &step.bind_as {
+                self.bind(body, name, Type::Error, false);
+            }
+            return Value::Poison;
         };
         // Mixed Int/Float arithmetic promotes the Int (LANGUAGE-DECISIONS 12).
         let mut args = args;
@@ -611,7 +615,11 @@ impl<'a> Checker<'a> {
                     op.span,
                 )
                 .with_label(format!("inputs are ({})", list.join(", ")))
-                .with_help("check the number and the types of the `input` lines")
+                .with_help(if op.value == "add" && types.iter().all(|t| *t == String) {
+                    "to join strings, use `op=concat`".to_string()
+                } else {
+                    "check the number and the types of the `input` lines".to_string()
+                })
             } else if GRAMMAR_OPS.contains(&op.value.as_str()) {
                 unsupported(format!("the `{}` operator is", op.value), op.span, "see the README's language status")
             } else {
