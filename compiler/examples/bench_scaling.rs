@@ -42,7 +42,7 @@ fn main() {
         let (tree, _) = covenant_compiler::parser::parse_tree(&src);
         let (ast, _) = covenant_compiler::syntax::build(&tree);
         let check = best(5, || {
-            let (c, d) = covenant_compiler::check::check(&ast, Default::default());
+            let (c, d) = covenant_compiler::check::check(&ast, &src, Default::default());
             assert!(d.is_empty(), "{:?}", d.first());
             std::hint::black_box(c);
         });

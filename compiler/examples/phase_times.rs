@@ -9,7 +9,7 @@ fn main() {
         let (tree, _) = covenant_compiler::parser::parse_tree(&source);
         let (ast, _) = covenant_compiler::syntax::build(&tree);
         let parsed = t.elapsed();
-        let (checked, _) = covenant_compiler::check::check(&ast, Default::default());
+        let (checked, _) = covenant_compiler::check::check(&ast, &source, Default::default());
         let plan = covenant_compiler::plan::plan(&checked);
         let checked_at = t.elapsed();
         let (resolve, world) = covenant_compiler::wit::resolve_world(&plan.wit, "app").unwrap();

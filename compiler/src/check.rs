@@ -10,8 +10,8 @@ use crate::stdlib;
 use crate::types::Type;
 use std::collections::HashMap;
 
-pub fn check(program: &ast::Program, target: Target) -> (CheckedProgram, Vec<Diagnostic>) {
-    let mut cx = Checker { diags: vec![], out: CheckedProgram::default(), target, fns: vec![], by_id: HashMap::new() };
+pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedProgram, Vec<Diagnostic>) {
+    let mut cx = Checker { diags: vec![], out: CheckedProgram::default(), target, fns: vec![], by_id: HashMap::new(), source };
     cx.program(program);
     (cx.out, cx.diags)
 }
@@ -31,6 +31,8 @@ struct Checker<'a> {
     target: Target,
     fns: Vec<FnInfo<'a>>,
     by_id: HashMap<&'a str, usize>,
+    /// The source text, for edits that must match its indentation.
+    source: &'a str,
 }
 
 #[derive(Clone)]
@@ -229,7 +231,7 @@ impl<'a> Checker<'a> {
                     let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined name `{}`", name.value), name.span)
                         .with_label("not bound by any earlier step");
                     d = match closest(&name.value, body.visible_names().into_iter()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(name.span, format!("\"{s}\"")),
                         None => d.with_help("bind it first with a step whose `as=` is this name"),
                     };
                     self.diags.push(d);
@@ -626,7 +628,7 @@ impl<'a> Checker<'a> {
                 let mut d = Diagnostic::error("E-SYMBOL-001", format!("unknown operator `{}`", op.value), op.span)
                     .with_label("not an operator");
                 if let Some(s) = closest(&op.value, KNOWN_OPS.iter().copied()) {
-                    d = d.with_help(format!("did you mean `{s}`?"));
+                    d = d.with_help(format!("did you mean `{s}`?")).with_edit(op.span, s);
                 } else {
                     d = d.with_help("see the operator list in the language reference");
                 }
@@ -646,7 +648,7 @@ impl<'a> Checker<'a> {
             let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined function `{}`", call.target.value), call.target.span)
                 .with_label("no function with this name");
             d = match closest(&call.target.value, names.into_iter()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(call.target.span, format!("\"{s}\"")),
                 None => d.with_help("call a function by its snippet id, e.g. `fn=\"math.add\"`"),
             };
             self.diags.push(d);
@@ -676,16 +678,47 @@ impl<'a> Checker<'a> {
 
     fn missing_effect(&mut self, s: &ast::Snippet, target: &Spanned<String>, callee: &str, effect: &str, code: &'static str) {
         let d = if s.effects.is_empty() {
-            Diagnostic::error("E-EFFECT-001", format!("pure function calls effectful `{callee}`"), target.span)
+            let d = Diagnostic::error("E-EFFECT-001", format!("pure function calls effectful `{callee}`"), target.span)
                 .with_label(format!("performs effect `{effect}`"))
                 .with_secondary(s.id.span, "this snippet declares no effects")
-                .with_help(format!("add `effects effect {effect} end` to the snippet"))
+                .with_help(format!("add `effects effect {effect} end` to the snippet"));
+            // Insert an effects section before the first section, at its indentation.
+            match s.node.children.iter().find(|c| c.word().is_some_and(|w| crate::parser::SECTIONS.contains(&w))) {
+                Some(first) => {
+                    let (at, indent) = self.line_start(first.span.start);
+                    d.with_edit(Span { start: at, end: at }, format!("{indent}effects\n{indent}  effect {effect}\n{indent}end\n\n"))
+                }
+                None => d,
+            }
         } else {
-            Diagnostic::error(code, format!("`{callee}` needs effect `{effect}`, which this snippet does not declare"), target.span)
+            let d = Diagnostic::error(code, format!("`{callee}` needs effect `{effect}`, which this snippet does not declare"), target.span)
                 .with_label(format!("performs effect `{effect}`"))
-                .with_help(format!("add `effect {effect}` to the snippet's `effects` section"))
+                .with_help(format!("add `effect {effect}` to the snippet's `effects` section"));
+            // Insert the declaration after the last one, at its indentation.
+            match s.effects.last() {
+                Some(last) => {
+                    let (_, indent) = self.line_start(last.span.start);
+                    let end = self.line_end(last.span.end);
+                    d.with_edit(Span { start: end, end }, format!("\n{indent}effect {effect}"))
+                }
+                None => d,
+            }
         };
         self.diags.push(d);
+    }
+
+    /// The offset where the line holding `offset` starts, and that line's indentation.
+    fn line_start(&self, offset: u32) -> (u32, String) {
+        let before = &self.source[..(offset as usize).min(self.source.len())];
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = self.source[start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        (start as u32, indent)
+    }
+
+    /// The offset of the end of the line holding `offset` (before its newline).
+    fn line_end(&self, offset: u32) -> u32 {
+        let from = (offset as usize).min(self.source.len());
+        self.source[from..].find(['\r', '\n']).map_or(self.source.len(), |i| from + i) as u32
     }
 
     fn call_user(&mut self, s: &ast::Snippet, step: &ast::Step, call: &ast::CallStep, index: usize, body: &mut Body, out: &mut Vec<Op>) -> Value {

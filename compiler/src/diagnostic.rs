@@ -17,6 +17,13 @@ pub struct Label {
     pub message: String,
 }
 
+/// A mechanical fix: replace the text at `span` with `replacement` (an empty span inserts).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Stable code, e.g. `E-PARSE-001` or the seed's `E_WASI_001`.
@@ -29,6 +36,8 @@ pub struct Diagnostic {
     pub label: String,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Edits that apply the hint, when the fix is mechanical.
+    pub edits: Vec<Edit>,
 }
 
 impl Diagnostic {
@@ -41,7 +50,13 @@ impl Diagnostic {
             label: String::new(),
             secondary: Vec::new(),
             help: None,
+            edits: Vec::new(),
         }
+    }
+
+    pub fn with_edit(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.edits.push(Edit { span, replacement: replacement.into() });
+        self
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -76,6 +91,12 @@ pub struct JsonSpan {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct JsonEdit {
+    pub span: JsonSpan,
+    pub replacement: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct JsonLabel {
     pub span: JsonSpan,
     pub message: String,
@@ -92,6 +113,8 @@ pub struct JsonDiagnostic {
     pub label: String,
     pub labels: Vec<JsonLabel>,
     pub help: Option<String>,
+    /// Machine-applicable fixes: apply all edits of one diagnostic together.
+    pub edits: Vec<JsonEdit>,
 }
 
 fn json_span(index: &LineIndex, span: Span) -> JsonSpan {
@@ -124,8 +147,22 @@ pub fn to_json(diags: &[Diagnostic], file: &str, source: &str) -> Vec<JsonDiagno
                 .map(|l| JsonLabel { span: json_span(&index, l.span), message: l.message.clone() })
                 .collect(),
             help: d.help.clone(),
+            edits: d.edits.iter().map(|e| JsonEdit { span: json_span(&index, e.span), replacement: e.replacement.clone() }).collect(),
         })
         .collect()
+}
+
+/// Applies every edit of `diags` to `source` (edits must not overlap); used by tools and tests.
+pub fn apply_edits(source: &str, diags: &[Diagnostic]) -> String {
+    let mut edits: Vec<&Edit> = diags.iter().flat_map(|d| &d.edits).collect();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+    let mut out = source.to_string();
+    for e in edits {
+        if e.span.end as usize <= out.len() && out.is_char_boundary(e.span.start as usize) && out.is_char_boundary(e.span.end as usize) {
+            out.replace_range(e.span.range(), &e.replacement);
+        }
+    }
+    out
 }
 
 /// Renders diagnostics rustc-style: code, message, `--> file:line:col`, the source line with a caret, the hint.

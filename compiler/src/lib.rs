@@ -64,7 +64,7 @@ pub fn compile(source: &str, options: &Options) -> Compilation {
     let (tree, mut diagnostics) = parser::parse_tree(source);
     let (ast, syntax_diags) = syntax::build(&tree);
     diagnostics.extend(syntax_diags);
-    let (checked, check_diags) = check::check(&ast, options.target);
+    let (checked, check_diags) = check::check(&ast, source, options.target);
     diagnostics.extend(check_diags);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let world_plan = plan::plan(&checked);

@@ -51,3 +51,20 @@ fn structured_concurrency_is_e_wasi_001_in_the_seeds_form() {
     assert!(text.contains("^^^^^^^^^^^^^^^^^^^^^ 'std.concurrent' not available on WASI 0.2 target"), "{text}");
     assert!(text.contains("Use --target=browser or --target=node, or wait for WASI 0.3 support"), "{text}");
 }
+
+#[test]
+fn machine_applicable_edits_fix_the_program() {
+    let dir = common::root().join("tests").join("diagnostics");
+    for case in ["undefined-function", "undefined-name", "unknown-operator", "pure-calls-effectful", "missing-effect", "transitive-effect"] {
+        let source = std::fs::read_to_string(dir.join(format!("{case}.cov"))).unwrap();
+        let before = covenant_compiler::compile(&source, &Default::default());
+        assert!(before.diagnostics.iter().any(|d| !d.edits.is_empty()), "{case}: expected an edit");
+        let fixed = diagnostic::apply_edits(&source, &before.diagnostics);
+        let after = covenant_compiler::compile(&fixed, &Default::default());
+        assert!(
+            !after.has_errors(),
+            "{case}: still fails after its edits:\n{fixed}\n{}",
+            diagnostic::render(&after.diagnostics, case, &fixed, false)
+        );
+    }
+}
