@@ -31,12 +31,28 @@ class IoError {
   }
 }
 
+/** A pollable that is ready at a deadline on the monotonic clock (milliseconds, performance.now). */
 class Pollable {
-  ready() {
-    return true;
+  constructor(deadline = 0) {
+    this.deadline = deadline;
   }
-  block() {}
+  ready() {
+    return performance.now() >= this.deadline;
+  }
+  block() {
+    // Runs in the runner worker, so waiting here never freezes the page.
+    while (!this.ready()) {
+      /* wait */
+    }
+  }
 }
+
+const monotonicClock = {
+  now: () => BigInt(Math.round(performance.now() * 1e6)),
+  resolution: () => 1000n,
+  subscribeDuration: (ns) => new Pollable(performance.now() + Number(ns) / 1e6),
+  subscribeInstant: (at) => new Pollable(Number(at) / 1e6),
+};
 
 /** A byte sink that decodes UTF-8 across chunk boundaries and hands text to `onText`. */
 function textSink(onText) {
@@ -57,6 +73,7 @@ export function wasiShims(onStdout, onStderr) {
     "wasi:io/streams": { OutputStream, InputStream: class InputStream {} },
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll: () => new Uint32Array() },
+    "wasi:clocks/monotonic-clock": monotonicClock,
   };
 }
 

@@ -665,7 +665,7 @@ impl<'a> Checker<'a> {
             None => self.missing_effect(s, &call.target, f.id, f.effect, "E-EFFECT-002"),
         }
         let params: Vec<(String, Type)> = f.params.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
-        let args = self.arguments(step, call, f.id, &params, body);
+        let args = self.arguments(step, call, f.id, &params, f.aliases, body);
         out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
         if let Some(name) = step.bind_as.clone().or_else(|| {
             bind_missing(self, step);
@@ -733,7 +733,7 @@ impl<'a> Checker<'a> {
                 self.missing_effect(s, &call.target, &callee_id, &e, "E-EFFECT-003");
             }
         }
-        let args = self.arguments(step, call, &callee_id, &params, body);
+        let args = self.arguments(step, call, &callee_id, &params, &[], body);
         let result = match step.bind_as.clone() {
             Some(name) => self.bind(body, &name, returns.clone(), false),
             None => {
@@ -746,10 +746,20 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a call's arguments against the parameters: each exactly once, with the right type.
-    fn arguments(&mut self, step: &ast::Step, call: &ast::CallStep, callee: &str, params: &[(String, Type)], body: &Body) -> Vec<Value> {
+    fn arguments(
+        &mut self,
+        step: &ast::Step,
+        call: &ast::CallStep,
+        callee: &str,
+        params: &[(String, Type)],
+        aliases: &[(&str, &str)],
+        body: &Body,
+    ) -> Vec<Value> {
+        // An argument may use a documented alias of its parameter's name.
+        let param_of = |arg: &str| aliases.iter().find(|(a, _)| *a == arg).map_or(arg, |(_, p)| *p).to_string();
         let mut args = vec![];
         for (pname, pty) in params {
-            let given: Vec<_> = call.args.iter().filter(|a| a.name.value == *pname).collect();
+            let given: Vec<_> = call.args.iter().filter(|a| param_of(&a.name.value) == *pname).collect();
             match given.as_slice() {
                 [] => {
                     self.diags.push(
@@ -785,7 +795,7 @@ impl<'a> Checker<'a> {
             }
         }
         for a in &call.args {
-            if !params.iter().any(|(p, _)| *p == a.name.value) {
+            if !params.iter().any(|(p, _)| *p == param_of(&a.name.value)) {
                 let names: Vec<_> = params.iter().map(|(p, _)| format!("`{p}`")).collect();
                 self.diags.push(
                     Diagnostic::error("E-SYMBOL-001", format!("`{callee}` has no parameter `{}`", a.name.value), a.name.span)

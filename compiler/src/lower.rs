@@ -591,6 +591,14 @@ fn find_interface<'r>(resolve: &'r Resolve, world: WorldId, name: &str) -> Optio
 fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, String> {
     let name = versioned(f.interface);
     let (key, id) = find_interface(resolve, world, &name).ok_or(format!("world does not import {name}"))?;
+    if let Some(resource) = f.function.strip_prefix("[resource-drop]") {
+        let ty = *resolve.interfaces[id].types.get(resource).ok_or(format!("{name} has no resource {resource}"))?;
+        let (module, name) = resolve.wasm_import_name(
+            MANGLING,
+            WasmImport::ResourceIntrinsic { interface: Some(key), resource: ty, intrinsic: wit_parser::ResourceIntrinsic::ImportedDrop },
+        );
+        return Ok(Import { module, name, params: vec![ValType::I32], results: vec![] });
+    }
     let func: &WitFunction =
         resolve.interfaces[id].functions.get(f.function).ok_or(format!("{name} has no function {}", f.function))?;
     let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: Some(key), func });
@@ -798,6 +806,35 @@ fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Frame, ops: &
                     let nl = b.data.intern("\n");
                     code.extend([I::Call(handle), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
                 }
+            }
+            Op::Intrinsic { intrinsic: Intrinsic::Delay, args } => {
+                let subscribe = b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;
+                let block = b.import(&WasiFn { interface: "wasi:io/poll", function: "[method]pollable.block" })?;
+                let drop = b.import(&WasiFn { interface: "wasi:io/poll", function: "[resource-drop]pollable" })?;
+                let (ms, pollable) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32));
+                push_value(b, frame, &args[0], code);
+                // nanoseconds = clamp(ms, 0, i64::MAX / 1e6) * 1e6: negative waits nothing, huge waits saturate.
+                code.extend([
+                    I::LocalTee(ms),
+                    I::I64Const(0),
+                    I::LocalGet(ms),
+                    I::I64Const(0),
+                    I::I64GtS,
+                    I::Select,
+                    I::LocalTee(ms),
+                    I::I64Const(i64::MAX / 1_000_000),
+                    I::LocalGet(ms),
+                    I::I64Const(i64::MAX / 1_000_000),
+                    I::I64LtS,
+                    I::Select,
+                    I::I64Const(1_000_000),
+                    I::I64Mul,
+                    I::Call(subscribe),
+                    I::LocalTee(pollable),
+                    I::Call(block),
+                    I::LocalGet(pollable),
+                    I::Call(drop),
+                ]);
             }
             Op::Set { local, value } => {
                 push_value(b, frame, value, code);

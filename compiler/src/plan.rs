@@ -49,8 +49,12 @@ pub fn versioned(interface: &str) -> String {
     if interface.starts_with("wasi:") { format!("{interface}@{WASI_VERSION}") } else { interface.to_string() }
 }
 
-/// The WIT spelling users read: `[method]output-stream.write` becomes `output-stream.write`.
+/// The WIT spelling users read: `[method]output-stream.write` becomes `output-stream.write`,
+/// `[resource-drop]pollable` becomes `pollable.drop`.
 fn display_fn(name: &str) -> String {
+    if let Some(resource) = name.strip_prefix("[resource-drop]") {
+        return format!("{resource}.drop");
+    }
     match name.strip_prefix('[') {
         Some(rest) => rest.split_once(']').map_or(name, |(_, n)| n).to_string(),
         None => name.to_string(),

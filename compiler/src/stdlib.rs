@@ -14,11 +14,15 @@ pub enum OutStream {
 pub enum Intrinsic {
     /// Write the message, then a newline when `newline`.
     Write { stream: OutStream, newline: bool },
+    /// Pause for a number of milliseconds (on the monotonic clock).
+    Delay,
 }
 
 pub struct StdFn {
     pub id: &'static str,
     pub params: &'static [(&'static str, Type)],
+    /// Other documented names for parameters: (alias, parameter).
+    pub aliases: &'static [(&'static str, &'static str)],
     pub returns: Type,
     pub effect: &'static str,
     pub intrinsic: Intrinsic,
@@ -26,31 +30,36 @@ pub struct StdFn {
 }
 
 const MESSAGE: &[(&str, Type)] = &[("message", Type::String)];
+/// stdlib.md names the console parameter `msg`; LANGUAGE-DECISIONS 2 rules `message`. Both are accepted.
+const MSG: &[(&str, &str)] = &[("msg", "message")];
+
+const fn console(id: &'static str, stream: OutStream, newline: bool, doc: &'static str) -> StdFn {
+    StdFn {
+        id,
+        params: MESSAGE,
+        aliases: MSG,
+        returns: Type::Unit,
+        effect: "console",
+        intrinsic: Intrinsic::Write { stream, newline },
+        doc,
+    }
+}
 
 pub const STD_FNS: &[StdFn] = &[
+    console("console.println", OutStream::Stdout, true, "Print a message to stdout followed by a newline"),
+    console("console.print", OutStream::Stdout, false, "Print a message to stdout without a trailing newline"),
+    console("console.info", OutStream::Stdout, true, "Print an informational message to stdout"),
+    console("console.debug", OutStream::Stdout, true, "Print a debugging message to stdout"),
+    console("console.warn", OutStream::Stderr, true, "Print a warning to stderr"),
+    console("console.error", OutStream::Stderr, true, "Print a message to stderr followed by a newline"),
     StdFn {
-        id: "console.println",
-        params: MESSAGE,
+        id: "timers.delay",
+        params: &[("ms", Type::Int)],
+        aliases: &[],
         returns: Type::Unit,
-        effect: "console",
-        intrinsic: Intrinsic::Write { stream: OutStream::Stdout, newline: true },
-        doc: "Print a message to stdout followed by a newline",
-    },
-    StdFn {
-        id: "console.print",
-        params: MESSAGE,
-        returns: Type::Unit,
-        effect: "console",
-        intrinsic: Intrinsic::Write { stream: OutStream::Stdout, newline: false },
-        doc: "Print a message to stdout without a trailing newline",
-    },
-    StdFn {
-        id: "console.error",
-        params: MESSAGE,
-        returns: Type::Unit,
-        effect: "console",
-        intrinsic: Intrinsic::Write { stream: OutStream::Stderr, newline: true },
-        doc: "Print a message to stderr followed by a newline",
+        effect: "timers",
+        intrinsic: Intrinsic::Delay,
+        doc: "Pause execution for a number of milliseconds",
     },
 ];
 
@@ -81,6 +90,11 @@ impl Intrinsic {
             Intrinsic::Write { stream: OutStream::Stderr, .. } => {
                 vec![WasiFn { interface: "wasi:cli/stderr", function: "get-stderr" }, WRITE]
             }
+            Intrinsic::Delay => vec![
+                WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" },
+                WasiFn { interface: "wasi:io/poll", function: "[method]pollable.block" },
+                WasiFn { interface: "wasi:io/poll", function: "[resource-drop]pollable" },
+            ],
         }
     }
 }

@@ -100,3 +100,25 @@ fn long_output_is_written_in_chunks() {
     let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
     assert_eq!(stdout.contents().as_ref(), format!("{long}\n").as_bytes());
 }
+
+#[test]
+fn each_effect_imports_only_its_own_interfaces() {
+    let program = |effect: &str, call: &str| {
+        format!(
+            "snippet id=\"m\" kind=\"fn\"\neffects\n  effect {effect}\nend\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\nbody\n{call}end\nend\n"
+        )
+    };
+    let delay = "  step id=\"s1\" kind=\"call\"\n    fn=\"timers.delay\"\n    arg name=\"ms\" lit=1\n    as=\"_\"\n  end\n";
+    let warn = "  step id=\"s1\" kind=\"call\"\n    fn=\"console.warn\"\n    arg name=\"msg\" lit=\"careful\"\n    as=\"_\"\n  end\n";
+    let pure = "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=1\n    input lit=2\n    as=\"x\"\n  end\n";
+    for (name, source, expected) in [
+        ("timers only", program("timers", delay), &["wasi:clocks/monotonic-clock@0.2.12", "wasi:io/poll@0.2.12"][..]),
+        ("stderr only", program("console", warn), &["wasi:cli/stderr@0.2.12", "wasi:io/error@0.2.12", "wasi:io/streams@0.2.12"][..]),
+        ("pure", program("console", pure), &[][..]),
+    ] {
+        let c = common::compile_ok(name, &source);
+        let (imports, exports) = decoded_world(c.component.as_ref().unwrap());
+        assert_eq!(imports, expected, "{name}");
+        assert_eq!(exports, ["wasi:cli/run@0.2.12"], "{name}");
+    }
+}
