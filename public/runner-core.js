@@ -117,6 +117,7 @@ function describe(e) {
   if (/covenant_error_integer_overflow/.test(e && e.stack) || /integer overflow/i.test(text)) return "runtime error: integer overflow";
   if (/divide by zero/i.test(text)) return "runtime error: division by zero";
   if (/covenant_error_out_of_memory/.test(e && e.stack)) return "runtime error: out of memory";
+  if (/covenant_error_index_out_of_range/.test(e && e.stack)) return "runtime error: index out of range";
   if (/call stack/i.test(text)) return "runtime error: stack overflow: recursion too deep";
   return text;
 }

@@ -114,6 +114,7 @@ pub enum StepKind {
     Compute(ComputeStep),
     If(IfStep),
     Match(MatchStep),
+    For(ForStep),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
     Other { kind: Spanned<String> },
 }
@@ -152,6 +153,15 @@ pub struct IfStep {
     pub condition: Spanned<String>,
     pub then: Vec<Step>,
     pub otherwise: Option<Vec<Step>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForStep {
+    /// The name each element is bound to.
+    pub var: Spanned<String>,
+    /// The list iterated over.
+    pub over: Spanned<String>,
+    pub body: Vec<Step>,
 }
 
 #[derive(Clone, Debug)]

@@ -243,8 +243,24 @@ impl<'a> Checker<'a> {
                 LitValue::Int(n) => Value::Int(*n),
                 LitValue::Float(f) => Value::Float(*f),
                 LitValue::Bool(b) => Value::Bool(*b),
+                LitValue::Array(items) => {
+                    let values: Vec<Value> = items.iter().map(|i| self.value(&Operand::Lit(i.clone()), body)).collect();
+                    let mut elem = Type::Error;
+                    for (v, item) in values.iter().zip(items) {
+                        if !v.ty().fits(&elem) {
+                            self.diags.push(
+                                Diagnostic::error("E-TYPE-001", format!("this list mixes {elem} and {}", v.ty()), item.span)
+                                    .with_label(format!("this element is {}", v.ty()))
+                                    .with_help("every element of a list has the same type"),
+                            );
+                            return Value::Poison;
+                        }
+                        elem = elem.join(&v.ty());
+                    }
+                    Value::List(values, elem)
+                }
                 _ => {
-                    self.diags.push(unsupported("this literal form is".into(), lit.span, "use a string, number or boolean literal"));
+                    self.diags.push(unsupported("this literal form is".into(), lit.span, "use a string, number, boolean or list literal"));
                     Value::Poison
                 }
             },
@@ -275,6 +291,14 @@ impl<'a> Checker<'a> {
                         .with_help("a mutable binding keeps the type it was first bound with"),
                 );
                 return None;
+            }
+            // `bind mut lit=[]` learns its element type from the first list stored into it.
+            let refined = old.ty.join(&ty);
+            if refined != old.ty {
+                body.locals[old.local as usize] = refined.clone();
+                if let Some(b) = body.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name.value)) {
+                    b.ty = refined;
+                }
             }
             return Some(old.local);
         }
@@ -328,6 +352,7 @@ impl<'a> Checker<'a> {
             StepKind::Compute(c) => self.compute(step, c, body, out),
             StepKind::If(i) => self.if_step(s, step, i, body, out),
             StepKind::Match(m) => self.match_step(s, step, m, body, out),
+            StepKind::For(f) => self.for_step(s, step, f, body, out),
             StepKind::Other { kind } => {
                 self.diags.push(unsupported(
                     format!("`{}` steps are", kind.value),
@@ -512,6 +537,51 @@ impl<'a> Checker<'a> {
         result.map_or(Value::Unit, |(l, t)| Value::Local(l, t))
     }
 
+    /// A loop over a list. Its value is the list of each iteration's last value (LANGUAGE-DECISIONS 20).
+    fn for_step(&mut self, s: &ast::Snippet, step: &ast::Step, f: &ast::ForStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+        let list = self.value(&Operand::Var(f.over.clone()), body);
+        let elem = match list.ty() {
+            Type::List(t) => *t,
+            Type::Error => Type::Error,
+            other => {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", format!("`for` needs a list, but `{}` is {other}", f.over.value), f.over.span)
+                        .with_label(format!("this is {other}"))
+                        .with_help("iterate over a List<T> value"),
+                );
+                Type::Error
+            }
+        };
+        body.scopes.push(HashMap::new());
+        let item = body.new_local(elem.clone());
+        body.scopes.last_mut().expect("pushed").insert(f.var.value.clone(), Binding { local: item, ty: elem.clone(), mutable: false, span: f.var.span });
+        let mut ops = vec![];
+        let mut last = Value::Unit;
+        for st in &f.body {
+            last = self.step(s, st, body, &mut ops);
+        }
+        body.scopes.pop();
+        let result = match &step.bind_as {
+            Some(name) if name.value != "_" => {
+                let lty = last.ty();
+                let collected = Type::List(Box::new(lty.clone()));
+                let local = self.bind(body, name, collected.clone(), false);
+                if let Some(local) = local {
+                    out.push(Op::Set { local, value: Value::List(vec![], lty.clone()) });
+                    ops.push(Op::Compute { op: ComputeOp::ListAppend(lty), args: vec![Value::Local(local, collected.clone()), last], result: local });
+                }
+                local.map(|l| Value::Local(l, collected))
+            }
+            Some(_) => None,
+            None => {
+                bind_missing(self, step);
+                None
+            }
+        };
+        out.push(Op::For { list, elem, item, body: ops });
+        result.unwrap_or(Value::Unit)
+    }
+
     fn compute(&mut self, step: &ast::Step, c: &ast::ComputeStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
         let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body)).collect();
         let types: Vec<Type> = args.iter().map(Value::ty).collect();
@@ -606,6 +676,18 @@ impl<'a> Checker<'a> {
             ("to_string", [Bool]) => Some((BoolToString, String)),
             ("str_len", [String]) => Some((StrLen, Int)),
             ("byte_len", [String]) => Some((ByteLen, Int)),
+            ("list_len", [List(_)]) => Some((ListLen, Int)),
+            ("list_is_empty", [List(_)]) => Some((ListIsEmpty, Bool)),
+            ("list_get", [List(t), Int]) => Some((ListGet((**t).clone()), (**t).clone())),
+            ("list_append", [List(t), x]) if x.fits(t) => {
+                let e = t.join(x);
+                Some((ListAppend(e.clone()), List(Box::new(e))))
+            }
+            ("list_concat", [List(a), List(b)]) if a.fits(b) => {
+                let e = a.join(b);
+                Some((ListConcat(e.clone()), List(Box::new(e))))
+            }
+            ("join", [List(t), String]) if t.fits(&String) => Some((Join, String)),
             _ => None,
         };
         if resolved.is_none() {
@@ -824,7 +906,8 @@ fn bind_missing(cx: &mut Checker, step: &ast::Step) {
 /// Operators this version compiles (for "did you mean" and for telling type errors apart).
 const KNOWN_OPS: &[&str] = &[
     "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "equals", "not_equals", "less", "greater",
-    "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len",
+    "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
+    "list_is_empty", "list_get", "list_append", "list_concat", "join",
 ];
 
 /// Every operator the grammar lists; those not in KNOWN_OPS are reported as not supported yet.

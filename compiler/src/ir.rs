@@ -52,6 +52,8 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     Unit,
+    /// A list literal: constant elements of one type.
+    List(Vec<Value>, Type),
     /// Stands for a value whose expression already produced a diagnostic; its type fits
     /// everything, so one mistake is reported once. Never reaches lowering.
     Poison,
@@ -66,6 +68,7 @@ impl Value {
             Value::Float(_) => Type::Float,
             Value::Bool(_) => Type::Bool,
             Value::Unit => Type::Unit,
+            Value::List(_, elem) => Type::List(Box::new(elem.clone())),
             Value::Poison => Type::Error,
         }
     }
@@ -82,7 +85,7 @@ pub enum Cmp {
 }
 
 /// A compute operation with its operand types already decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ComputeOp {
     /// Int arithmetic; `add`, `sub`, `mul` and `neg` trap on overflow, `div` and `mod` on zero.
     IntAdd,
@@ -112,6 +115,15 @@ pub enum ComputeOp {
     BoolToString,
     StrLen,
     ByteLen,
+    /// List operations, with the element type they move.
+    ListLen,
+    ListIsEmpty,
+    /// `list_get(list, index)`: traps (index out of range) when the index is not in the list.
+    ListGet(Type),
+    ListAppend(Type),
+    ListConcat(Type),
+    /// `join(list of strings, separator)`.
+    Join,
 }
 
 #[derive(Clone, Debug)]
@@ -124,6 +136,8 @@ pub enum Op {
     /// Call a user function (index into `CheckedProgram::functions`).
     Call { function: usize, args: Vec<Value>, result: Option<LocalId> },
     If { cond: Value, then: Vec<Op>, otherwise: Vec<Op> },
+    /// Runs `body` once per element of `list`, with the element in `item`.
+    For { list: Value, elem: Type, item: LocalId, body: Vec<Op> },
     /// Leave the function with a value.
     Return(Value),
 }
@@ -133,6 +147,7 @@ pub fn always_returns(ops: &[Op]) -> bool {
     ops.iter().any(|op| match op {
         Op::Return(_) => true,
         Op::If { then, otherwise, .. } => always_returns(then) && always_returns(otherwise),
+        // A loop may run zero times.
         _ => false,
     })
 }

@@ -71,6 +71,41 @@ struct DataPool {
 }
 
 impl DataPool {
+    /// Appends `bytes` at an `align`-aligned offset (no sharing).
+    fn place(&mut self, bytes: &[u8], align: u32) -> u32 {
+        while (DATA_START + self.bytes.len() as u32) % align.max(1) != 0 {
+            self.bytes.push(0);
+        }
+        let o = DATA_START + self.bytes.len() as u32;
+        self.bytes.extend_from_slice(bytes);
+        o
+    }
+
+    /// Lays out a constant list as the canonical ABI does; returns (pointer, length).
+    fn list(&mut self, items: &[Value], elem: &Type) -> (u32, u32) {
+        let mut bytes = vec![];
+        for v in items {
+            match v {
+                Value::Int(n) => bytes.extend_from_slice(&n.to_le_bytes()),
+                Value::Float(x) => bytes.extend_from_slice(&x.to_le_bytes()),
+                Value::Bool(b) => bytes.push(u8::from(*b)),
+                Value::Str(s) => {
+                    let at = self.intern(s);
+                    bytes.extend_from_slice(&at.to_le_bytes());
+                    bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                }
+                Value::List(inner, t) => {
+                    let (at, len) = self.list(inner, t);
+                    bytes.extend_from_slice(&at.to_le_bytes());
+                    bytes.extend_from_slice(&len.to_le_bytes());
+                }
+                _ => {}
+            }
+        }
+        let (_, align) = elem.elem_layout();
+        (self.place(&bytes, align), items.len() as u32)
+    }
+
     fn intern(&mut self, s: &str) -> u32 {
         if let Some(&o) = self.offsets.get(s) {
             return o;
@@ -91,6 +126,8 @@ enum Helper {
     Realloc,
     TrapOverflow,
     TrapOutOfMemory,
+    TrapIndex,
+    Join,
     IntAdd,
     IntSub,
     IntMul,
@@ -113,6 +150,8 @@ impl Helper {
             Helper::Realloc => "cabi_realloc",
             Helper::TrapOverflow => "covenant_error_integer_overflow",
             Helper::TrapOutOfMemory => "covenant_error_out_of_memory",
+            Helper::TrapIndex => "covenant_error_index_out_of_range",
+            Helper::Join => "join",
             Helper::IntAdd => "int_add",
             Helper::IntSub => "int_sub",
             Helper::IntMul => "int_mul",
@@ -129,7 +168,7 @@ impl Helper {
 
 fn flat(ty: &Type) -> Vec<ValType> {
     match ty {
-        Type::String => vec![ValType::I32, ValType::I32],
+        Type::String | Type::List(_) => vec![ValType::I32, ValType::I32],
         Type::Int => vec![ValType::I64],
         Type::Float => vec![ValType::F64],
         Type::Bool => vec![ValType::I32],
@@ -286,7 +325,7 @@ impl<'r> Builder<'r> {
                 ]);
                 (vec![], vec![I32], vec![])
             }
-            Helper::TrapOverflow | Helper::TrapOutOfMemory => {
+            Helper::TrapOverflow | Helper::TrapOutOfMemory | Helper::TrapIndex => {
                 // A function of its own, so the trap's backtrace names the error.
                 code.push(I::Unreachable);
                 (vec![], vec![], vec![])
@@ -467,13 +506,14 @@ impl<'r> Builder<'r> {
                 (vec![I32; 4], vec![I32], vec![I32; 4])
             }
             Helper::Concat => {
+                // (p1, bytes1, p2, bytes2, align) -> (pointer, bytes): strings, and lists of any element.
                 let alloc = self.helper(Helper::Alloc)?;
-                let (p1, l1, p2, l2, dst) = (0, 1, 2, 3, 4);
+                let (p1, l1, p2, l2, align, dst) = (0, 1, 2, 3, 4, 5);
                 code.extend([
                     I::LocalGet(l1),
                     I::LocalGet(l2),
                     I::I32Add,
-                    I::I32Const(1),
+                    I::LocalGet(align),
                     I::Call(alloc),
                     I::LocalTee(dst),
                     I::LocalGet(p1),
@@ -490,7 +530,80 @@ impl<'r> Builder<'r> {
                     I::LocalGet(l2),
                     I::I32Add,
                 ]);
-                (vec![I32; 4], vec![I32, I32], vec![I32])
+                (vec![I32; 5], vec![I32, I32], vec![I32])
+            }
+            Helper::Join => {
+                // (list pointer, count, separator pointer, separator bytes) -> (pointer, bytes)
+                let alloc = self.helper(Helper::Alloc)?;
+                let (lp, n, sp, sl, i, total, pos, e) = (0, 1, 2, 3, 4, 5, 6, 7);
+                let elem_at = |code: &mut Vec<I<'static>>| {
+                    code.extend([I::LocalGet(lp), I::LocalGet(i), I::I32Const(8), I::I32Mul, I::I32Add, I::LocalSet(e)]);
+                };
+                // total = sum of lengths + separator * (n - 1)
+                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                elem_at(&mut code);
+                code.extend([I::LocalGet(total), I::LocalGet(e), I::I32Load(mem(4, 2)), I::I32Add, I::LocalSet(total)]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(total),
+                    I::LocalGet(sl),
+                    I::LocalGet(n),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32Mul,
+                    I::I32Add,
+                    I::LocalSet(total),
+                    I::End,
+                    I::LocalGet(total),
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalSet(pos),
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    // a separator before every element but the first
+                    I::LocalGet(i),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::LocalGet(sp),
+                    I::LocalGet(sl),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                ]);
+                code.extend(add_to(pos, I::LocalGet(sl)));
+                code.push(I::End);
+                elem_at(&mut code);
+                code.extend([
+                    I::LocalGet(pos),
+                    I::LocalGet(e),
+                    I::I32Load(mem(0, 2)),
+                    I::LocalGet(e),
+                    I::I32Load(mem(4, 2)),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(pos),
+                    I::LocalGet(e),
+                    I::I32Load(mem(4, 2)),
+                    I::I32Add,
+                    I::LocalSet(pos),
+                ]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(pos),
+                    I::LocalGet(total),
+                    I::I32Sub,
+                    I::LocalGet(total),
+                ]);
+                (vec![I32; 4], vec![I32, I32], vec![I32; 4])
             }
             Helper::IntToString => {
                 let alloc = self.helper(Helper::Alloc)?;
@@ -697,7 +810,7 @@ fn emit_export(
     if is_run {
         // `run` returns result<_, _>: 0 is ok.
         code.push(I::I32Const(0));
-    } else if f.returns == Type::String {
+    } else if matches!(f.returns, Type::String | Type::List(_)) {
         // A string result goes through a return area: (pointer, length) at the returned address.
         let alloc = b.helper(Helper::Alloc)?;
         let (len, ptr, area) = (params.len() as u32, params.len() as u32 + 1, params.len() as u32 + 2);
@@ -737,7 +850,8 @@ fn emit_export(
         // A post-return function takes the export's flat results as its parameters.
         b.define(post_idx, results, vec![], pf);
         b.exports.export(&post, ExportKind::Func, post_idx);
-        if f.param_types().contains(&Type::String) && !b.helpers.contains_key(&Helper::Realloc) {
+        let needs_memory = f.param_types().iter().any(|t| matches!(t, Type::String | Type::List(_)));
+        if needs_memory && !b.helpers.contains_key(&Helper::Realloc) {
             let realloc = b.helper(Helper::Realloc)?;
             b.exports.export("cabi_realloc", ExportKind::Func, realloc);
         }
@@ -844,7 +958,7 @@ fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Frame, ops: &
                 for a in args {
                     push_value(b, frame, a, code);
                 }
-                emit_compute(b, frame, *op, code)?;
+                emit_compute(b, frame, op.clone(), code)?;
                 store(frame, *result, code);
             }
             Op::Call { function, args, result } => {
@@ -870,6 +984,33 @@ fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Frame, ops: &
             Op::Return(v) => {
                 push_value(b, frame, v, code);
                 code.push(I::Return);
+            }
+            Op::For { list, elem, item, body } => {
+                let (ptr, len, i) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                let (size, _) = elem.elem_layout();
+                push_value(b, frame, list, code);
+                code.extend([
+                    I::LocalSet(len),
+                    I::LocalSet(ptr),
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(len),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(ptr),
+                    I::LocalGet(i),
+                    I::I32Const(size as i32),
+                    I::I32Mul,
+                    I::I32Add,
+                ]);
+                load_elem(frame, elem, code);
+                store(frame, *item, code);
+                emit_ops(b, program, frame, body, code)?;
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End]);
             }
         }
     }
@@ -924,7 +1065,95 @@ fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, code: &mut Ve
         And => code.push(I::I32And),
         Or => code.push(I::I32Or),
         Not => code.push(I::I32Eqz),
-        Concat => code.push(I::Call(b.helper(Helper::Concat)?)),
+        Concat => code.extend([I::I32Const(1), I::Call(b.helper(Helper::Concat)?)]),
+        ListLen | ListIsEmpty => {
+            let len = frame.scratch(ValType::I32);
+            code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len)]);
+            code.push(if op == ListLen { I::I64ExtendI32U } else { I::I32Eqz });
+        }
+        ListGet(elem) => {
+            let trap = b.helper(Helper::TrapIndex)?;
+            let (idx, len, ptr) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (size, _) = elem.elem_layout();
+            code.extend([
+                I::LocalSet(idx),
+                I::LocalSet(len),
+                I::LocalSet(ptr),
+                // A negative index, read unsigned, is out of range too.
+                I::LocalGet(idx),
+                I::LocalGet(len),
+                I::I64ExtendI32U,
+                I::I64GeU,
+                I::If(BlockType::Empty),
+                I::Call(trap),
+                I::End,
+                I::LocalGet(ptr),
+                I::LocalGet(idx),
+                I::I32WrapI64,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+            ]);
+            load_elem(frame, &elem, code);
+        }
+        ListAppend(elem) => {
+            let alloc = b.helper(Helper::Alloc)?;
+            let (size, align) = elem.elem_layout();
+            let x: Vec<u32> = flat(&elem).iter().map(|t| frame.scratch(*t)).collect();
+            for l in x.iter().rev() {
+                code.push(I::LocalSet(*l));
+            }
+            let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(len),
+                I::LocalSet(ptr),
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Add,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Const(align as i32),
+                I::Call(alloc),
+                I::LocalTee(new),
+                I::LocalGet(ptr),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                I::LocalGet(new),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+            ]);
+            store_elem(frame, &elem, &x, code);
+            code.extend([I::LocalGet(new), I::LocalGet(len), I::I32Const(1), I::I32Add]);
+        }
+        ListConcat(elem) => {
+            let (size, align) = elem.elem_layout();
+            let (p1, l1, p2, l2) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(l2),
+                I::LocalSet(p2),
+                I::LocalSet(l1),
+                I::LocalSet(p1),
+                I::LocalGet(p1),
+                I::LocalGet(l1),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::LocalGet(p2),
+                I::LocalGet(l2),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Const(align as i32),
+                I::Call(b.helper(Helper::Concat)?),
+                I::Drop,
+                I::LocalGet(l1),
+                I::LocalGet(l2),
+                I::I32Add,
+            ]);
+        }
+        Join => code.push(I::Call(b.helper(Helper::Join)?)),
         IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
         BoolToString => {
             let (t, f) = (b.data.intern("true"), b.data.intern("false"));
@@ -965,7 +1194,46 @@ fn push_value(b: &mut Builder, frame: &Frame, v: &Value, code: &mut Vec<I<'stati
         Value::Int(n) => code.push(I::I64Const(*n)),
         Value::Float(x) => code.push(I::F64Const((*x).into())),
         Value::Bool(x) => code.push(I::I32Const(i32::from(*x))),
+        Value::List(items, elem) => {
+            let (at, len) = b.data.list(items, elem);
+            code.extend([I::I32Const(at as i32), I::I32Const(len as i32)]);
+        }
         Value::Unit | Value::Poison => {}
+    }
+}
+
+/// Loads the element whose address is on the stack.
+fn load_elem(frame: &mut Frame, elem: &Type, code: &mut Vec<I<'static>>) {
+    match elem {
+        Type::Int => code.push(I::I64Load(mem(0, 3))),
+        Type::Float => code.push(I::F64Load(mem(0, 3))),
+        Type::Bool => code.push(I::I32Load8U(mem(0, 0))),
+        Type::String | Type::List(_) => {
+            let addr = frame.scratch(ValType::I32);
+            code.extend([I::LocalTee(addr), I::I32Load(mem(0, 2)), I::LocalGet(addr), I::I32Load(mem(4, 2))]);
+        }
+        Type::Unit | Type::Error => code.push(I::Drop),
+    }
+}
+
+/// Stores the value held in the locals `x` (flattened) at the address on the stack.
+fn store_elem(frame: &mut Frame, elem: &Type, x: &[u32], code: &mut Vec<I<'static>>) {
+    match elem {
+        Type::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(0, 3))]),
+        Type::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(0, 3))]),
+        Type::Bool => code.extend([I::LocalGet(x[0]), I::I32Store8(mem(0, 0))]),
+        Type::String | Type::List(_) => {
+            let addr = frame.scratch(ValType::I32);
+            code.extend([
+                I::LocalTee(addr),
+                I::LocalGet(x[0]),
+                I::I32Store(mem(0, 2)),
+                I::LocalGet(addr),
+                I::LocalGet(x[1]),
+                I::I32Store(mem(4, 2)),
+            ]);
+        }
+        Type::Unit | Type::Error => code.push(I::Drop),
     }
 }
 

@@ -125,13 +125,14 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
 }
 
 /// The WIT type a Covenant type is exported as (DESIGN.md's mapping).
-fn wit_type(t: &Type) -> &'static str {
+fn wit_type(t: &Type) -> String {
     match t {
-        Type::Int => "s64",
-        Type::Float => "f64",
-        Type::Bool => "bool",
-        Type::String => "string",
-        Type::Unit | Type::Error => "tuple<>",
+        Type::Int => "s64".into(),
+        Type::Float => "f64".into(),
+        Type::Bool => "bool".into(),
+        Type::String => "string".into(),
+        Type::List(e) => format!("list<{}>", wit_type(e)),
+        Type::Unit | Type::Error => "tuple<>".into(),
     }
 }
 

@@ -242,6 +242,14 @@ impl Builder {
                     StepKind::Compute(ComputeStep { op, inputs: values })
                 }
             }
+            "for" => {
+                let (Some(var), Some(over)) = (find(&attrs, "var").and_then(as_text), find(&attrs, "in").and_then(as_text)) else {
+                    self.missing(st.head_span(), "a `for` step", "`var=\"...\"` and `in=\"...\"`");
+                    return None;
+                };
+                let body = st.children.iter().filter(|c| c.is("step")).filter_map(|s| self.step(s)).collect();
+                StepKind::For(ForStep { var, over, body })
+            }
             "match" => {
                 let Some(on) = find(&attrs, "on").and_then(as_text) else {
                     self.missing(st.head_span(), "a `match` step", "`on=\"...\"`");

@@ -11,13 +11,15 @@ pub fn split_call(call: &str) -> Result<(String, Vec<String>)> {
     let open = call.find('(').context("expected `name(arguments)`, e.g. `factorial(10)`")?;
     let inner = call[open + 1..].strip_suffix(')').context("the call must end with `)`")?;
     let mut args = vec![];
-    let (mut current, mut quoted, mut escaped) = (String::new(), false, false);
+    let (mut current, mut quoted, mut escaped, mut depth) = (String::new(), false, false, 0usize);
     for c in inner.chars() {
         match c {
             _ if escaped => escaped = false,
             '\\' if quoted => escaped = true,
             '"' => quoted = !quoted,
-            ',' if !quoted => {
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
                 args.push(current.trim().to_string());
                 current.clear();
                 continue;
@@ -45,6 +47,11 @@ pub fn parse_arg(text: &str, ty: &Type) -> Result<Val> {
             _ => bail!("`{text}` is not a bool (true or false)"),
         },
         Type::String => Val::String(serde_json::from_str(text).with_context(|| format!("`{text}` is not a quoted string"))?),
+        Type::List(list) => {
+            let items: Vec<serde_json::Value> = serde_json::from_str(text).with_context(|| format!("`{text}` is not a list like [1, 2]"))?;
+            let elem = list.ty();
+            Val::List(items.iter().map(|i| parse_arg(&i.to_string(), &elem)).collect::<Result<_>>()?)
+        }
         other => bail!("arguments of type {other:?} are not supported by --invoke yet"),
     })
 }
@@ -56,6 +63,7 @@ pub fn show(v: &Val) -> String {
         Val::Float64(x) => format!("{x:?}"),
         Val::Bool(b) => b.to_string(),
         Val::String(s) => serde_json::to_string(s).expect("strings serialize"),
+        Val::List(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
         other => format!("{other:?}"),
     }
 }
@@ -70,6 +78,7 @@ mod tests {
         assert_eq!(name, "greet");
         assert_eq!(args, vec![r#""a, \"b\"""#, "3"]);
         assert_eq!(split_call("f()").unwrap().1, Vec::<String>::new());
+        assert_eq!(split_call(r#"f([1, 2], ["a,b"])"#).unwrap().1, vec!["[1, 2]", r#"["a,b"]"#]);
         assert!(split_call("f(\"x)").is_err());
     }
 

@@ -73,6 +73,7 @@ pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
         Some(Trap::IntegerOverflow) => "runtime error: integer overflow".to_string(),
         _ if text.contains("covenant_error_integer_overflow") => "runtime error: integer overflow".to_string(),
         _ if text.contains("covenant_error_out_of_memory") => "runtime error: out of memory".to_string(),
+        _ if text.contains("covenant_error_index_out_of_range") => "runtime error: index out of range".to_string(),
         _ => format!("runtime error: {e:#}"),
     }
 }

@@ -109,3 +109,13 @@ fn runtime_errors_are_named_on_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("runtime error: integer overflow"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn invoke_takes_and_prints_lists() {
+    let lists = common::root().join("examples/lists.cov");
+    let out = covenant().args(["run", "--invoke", "squares([2, -3, 0])"]).arg(&lists).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"[4, 9, 0]\n");
+    let out = covenant().args(["run", "--invoke", r#"exclaim(["x", "y, z"])"#]).arg(&lists).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "\"x!, y, z!\"\n");
+}

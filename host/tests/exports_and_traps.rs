@@ -99,3 +99,31 @@ fn division_by_zero_is_a_named_trap() {
     let err = run_error(&main_program(body));
     assert!(err.contains("runtime error: division by zero"), "{err}");
 }
+
+#[test]
+fn an_index_out_of_range_is_a_named_trap() {
+    for index in ["3", "-1"] {
+        let body = format!(
+            "  step id=\"s1\" kind=\"bind\"\n    lit=[1, 2, 3]\n    as=\"xs\"\n  end\n  step id=\"s2\" kind=\"compute\"\n    op=list_get\n    input var=\"xs\"\n    input lit={index}\n    as=\"x\"\n  end\n"
+        );
+        let err = run_error(&main_program(&body));
+        assert!(err.contains("runtime error: index out of range"), "{index}: {err}");
+    }
+}
+
+#[test]
+fn list_exports_take_and_return_lists() {
+    let source = std::fs::read_to_string(common::root().join("examples/lists.cov")).unwrap();
+    let bytes = common::compile_ok("lists", &source).component.unwrap();
+    block_on(async {
+        let engine = engine().unwrap();
+        let input = Val::List(vec![Val::S64(-4), Val::S64(5)]);
+        let r = invoke(&engine, &bytes, "squares", &[input], &Default::default()).await.unwrap();
+        assert_eq!(r, vec![Val::List(vec![Val::S64(16), Val::S64(25)])]);
+        let words = Val::List(vec![Val::String("ok".into()), Val::String("✓".into())]);
+        let r = invoke(&engine, &bytes, "exclaim", &[words], &Default::default()).await.unwrap();
+        assert_eq!(r, vec![Val::String("ok!, ✓!".into())]);
+        let r = invoke(&engine, &bytes, "exclaim", &[Val::List(vec![])], &Default::default()).await.unwrap();
+        assert_eq!(r, vec![Val::String(String::new())]);
+    });
+}

@@ -62,3 +62,19 @@ test("exports are callable from JavaScript with WIT types (jco)", async () => {
   const big = "x".repeat(10000);
   for (let i = 0; i < 200; i++) assert.equal(m.greet(big).length, 10008);
 });
+
+test("list exports work from JavaScript (jco)", async () => {
+  const example = examples.find((e) => e.name === "lists");
+  assert.ok(example, "examples/lists.cov");
+  const dir = workDir(join("node", "lists-exports"));
+  const bytes = compileExample(example, dir);
+  const { files } = await transpile(bytes, { name: "lists", outDir: dir, quiet: true });
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, contents);
+  }
+  const m = await import("file://" + join(dir, "lists.js"));
+  assert.deepEqual(Array.from(m.squares([3n, -2n])), [9n, 4n]);
+  assert.equal(m.exclaim(["a", "é"]), "a!, é!");
+  assert.equal(m.exclaim([]), "");
+});
