@@ -10,15 +10,20 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
+# True only for a package that is installed now (`dpkg -s` also succeeds for one removed but not purged).
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
 has_wasm_target() {
   command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
 }
 
 # --- Debian packages: Chromium for browser tests; rustc-web + std sources + wasm-ld for wasm32 ---
 apt_needed=()
-dpkg -s chromium >/dev/null 2>&1 || apt_needed+=(chromium)
+installed chromium || apt_needed+=(chromium)
 if ! has_wasm_target; then
-  for p in rustc-web cargo-web rust-web-src lld; do dpkg -s "$p" >/dev/null 2>&1 || apt_needed+=("$p"); done
+  for p in rustc-web cargo-web rust-web-src lld; do installed "$p" || apt_needed+=("$p"); done
 fi
 if [ ${#apt_needed[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_needed[*]}"
