@@ -13,6 +13,16 @@ import { compileExample, runnableExamples, workDir } from "../support/examples.m
 
 const examples = runnableExamples();
 
+/** Transpiles a component with jco into `dir`; returns the generated module's path. */
+async function transpileTo(bytes, name, dir) {
+  const { files } = await transpile(bytes, { name, outDir: dir, quiet: true });
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(join(path, ".."), { recursive: true });
+    writeFileSync(path, contents);
+  }
+  return join(dir, `${name}.js`);
+}
+
 test("there are examples to run", () => {
   assert.ok(examples.length >= 2, `found ${examples.length}`);
 });
@@ -20,14 +30,8 @@ test("there are examples to run", () => {
 for (const example of examples) {
   test(`jco + preview2-shim under Node: ${example.name}`, async () => {
     const dir = workDir(join("node", example.name));
-    const bytes = compileExample(example, dir);
-    const { files } = await transpile(bytes, { name: example.name, outDir: dir, quiet: true });
-    for (const [path, contents] of Object.entries(files)) {
-      mkdirSync(join(path, ".."), { recursive: true });
-      writeFileSync(path, contents);
-    }
+    const entry = await transpileTo(compileExample(example, dir), example.name, dir);
     // A child process, so the component writes to a real stdout that the test can read.
-    const entry = join(dir, `${example.name}.js`);
     const script = `const m = await import(${JSON.stringify("file://" + entry)}); m.run.run();`;
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
     assert.equal(child.status, 0, `node exited ${child.status}: ${child.stderr}`);
@@ -49,13 +53,7 @@ test("exports are callable from JavaScript with WIT types (jco)", async () => {
   const example = examples.find((e) => e.name === "factorial");
   assert.ok(example, "examples/factorial.cov");
   const dir = workDir(join("node", "factorial-exports"));
-  const bytes = compileExample(example, dir);
-  const { files } = await transpile(bytes, { name: "factorial", outDir: dir, quiet: true });
-  for (const [path, contents] of Object.entries(files)) {
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, contents);
-  }
-  const m = await import("file://" + join(dir, "factorial.js"));
+  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "factorial", dir)));
   assert.equal(m.factorial(20n), 2432902008176640000n);
   assert.equal(m.greet("wasm ✓"), "Hello, wasm ✓!");
   // Many calls on one instance: the arena is reset after each.
@@ -67,13 +65,7 @@ test("list exports work from JavaScript (jco)", async () => {
   const example = examples.find((e) => e.name === "lists");
   assert.ok(example, "examples/lists.cov");
   const dir = workDir(join("node", "lists-exports"));
-  const bytes = compileExample(example, dir);
-  const { files } = await transpile(bytes, { name: "lists", outDir: dir, quiet: true });
-  for (const [path, contents] of Object.entries(files)) {
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, contents);
-  }
-  const m = await import("file://" + join(dir, "lists.js"));
+  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "lists", dir)));
   assert.deepEqual(Array.from(m.squares([3n, -2n])), [9n, 4n]);
   assert.equal(m.exclaim(["a", "é"]), "a!, é!");
   assert.equal(m.exclaim([]), "");
