@@ -49,6 +49,10 @@ struct Body {
     scopes: Vec<HashMap<String, Binding>>,
     returns: Type,
     effects: Vec<String>,
+    /// Every name a step bound, for the unused-binding warning (W-DEAD-001).
+    bound: Vec<(Spanned<String>, LocalId)>,
+    /// Locals whose value is read somewhere.
+    used: std::collections::HashSet<LocalId>,
 }
 
 impl Body {
@@ -201,6 +205,8 @@ impl<'a> Checker<'a> {
             scopes: vec![HashMap::new()],
             returns: info.returns.clone(),
             effects: s.effects.iter().map(|e| e.name.value.clone()).collect(),
+            bound: vec![],
+            used: Default::default(),
         };
         let mut params = vec![];
         for (name, ty) in info.params.clone() {
@@ -213,6 +219,16 @@ impl<'a> Checker<'a> {
         for step in s.body.iter().flatten() {
             self.step(s, step, &mut body, &mut ops);
         }
+        for (name, local) in &body.bound {
+            if !body.used.contains(local) && !name.value.starts_with('_') {
+                self.diags.push(
+                    Diagnostic::warning("W-DEAD-001", format!("`{}` is bound but never used", name.value), name.span)
+                        .with_label("never used")
+                        .with_help("use it, or write `as=\"_\"` to discard the value")
+                        .with_edit(name.span, "\"_\""),
+                );
+            }
+        }
         if returns != Type::Unit && returns != Type::Error && !always_returns(&ops) {
             self.diags.push(
                 Diagnostic::error("E-TYPE-001", format!("`{name}` returns {returns} but can end without a `return` step"), name_span)
@@ -223,14 +239,23 @@ impl<'a> Checker<'a> {
         Function { name, snippet_id: s.id.value.clone(), params, returns, body: ops, locals: body.locals, span: s.span }
     }
 
-    fn value(&mut self, operand: &Operand, body: &Body) -> Value {
+    fn value(&mut self, operand: &Operand, body: &mut Body) -> Value {
         match operand {
             Operand::Var(name) => match body.lookup(&name.value) {
-                Some(b) => Value::Local(b.local, b.ty.clone()),
+                Some(b) => {
+                    let (local, ty) = (b.local, b.ty.clone());
+                    body.used.insert(local);
+                    Value::Local(local, ty)
+                }
                 None => {
                     let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined name `{}`", name.value), name.span)
                         .with_label("not bound by any earlier step");
-                    d = match closest(&name.value, body.visible_names().into_iter()) {
+                    let suggestion = closest(&name.value, body.visible_names().into_iter()).map(str::to_string);
+                    // The suggested name was meant to be used here: do not also call it unused.
+                    if let Some(local) = suggestion.as_deref().and_then(|s| body.lookup(s)).map(|b| b.local) {
+                        body.used.insert(local);
+                    }
+                    d = match suggestion {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(name.span, format!("\"{s}\"")),
                         None => d.with_help("bind it first with a step whose `as=` is this name"),
                     };
@@ -305,6 +330,7 @@ impl<'a> Checker<'a> {
         let local = body.new_local(ty.clone());
         let scope = body.scopes.last_mut().expect("a scope");
         scope.insert(name.value.clone(), Binding { local, ty, mutable, span: name.span });
+        body.bound.push((name.clone(), local));
         Some(local)
     }
 
@@ -407,6 +433,8 @@ impl<'a> Checker<'a> {
                 }
                 let local = self.bind(body, name, ty.clone(), false);
                 if let Some(local) = local {
+                    mark_used(body, &then_value);
+                    mark_used(body, &else_value);
                     then.push(Op::Set { local, value: then_value });
                     otherwise.push(Op::Set { local, value: else_value });
                     Some(Value::Local(local, ty))
@@ -508,6 +536,7 @@ impl<'a> Checker<'a> {
         let mut rest: Vec<Op> = vec![];
         for (test, mut ops, last, _) in arms.into_iter().rev() {
             if let Some((local, _)) = &result {
+                mark_used(body, &last);
                 ops.push(Op::Set { local: *local, value: last });
             }
             rest = match test {
@@ -567,6 +596,7 @@ impl<'a> Checker<'a> {
                 let collected = Type::List(Box::new(lty.clone()));
                 let local = self.bind(body, name, collected.clone(), false);
                 if let Some(local) = local {
+                    mark_used(body, &last);
                     out.push(Op::Set { local, value: Value::List(vec![], lty.clone()) });
                     ops.push(Op::Compute { op: ComputeOp::ListAppend(lty), args: vec![Value::Local(local, collected.clone()), last], result: local });
                 }
@@ -835,7 +865,7 @@ impl<'a> Checker<'a> {
         callee: &str,
         params: &[(String, Type)],
         aliases: &[(&str, &str)],
-        body: &Body,
+        body: &mut Body,
     ) -> Vec<Value> {
         // An argument may use a documented alias of its parameter's name.
         let param_of = |arg: &str| aliases.iter().find(|(a, _)| *a == arg).map_or(arg, |(_, p)| *p).to_string();
@@ -892,6 +922,13 @@ impl<'a> Checker<'a> {
         }
         let _ = step;
         args
+    }
+}
+
+/// A value that flows into a step's result (an arm's last value) counts as used.
+fn mark_used(body: &mut Body, v: &Value) {
+    if let Value::Local(l, _) = v {
+        body.used.insert(*l);
     }
 }
 
