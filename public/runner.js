@@ -51,4 +51,14 @@ window.covenantRunner = {
   stop() {
     current?.stop();
   },
+
+  /** Offers the component as a file download. */
+  download(bytes, name) {
+    const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: "application/wasm" }));
+    const a = Object.assign(document.createElement("a"), { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  },
 };

@@ -136,6 +136,11 @@ pub fn App() -> impl IntoView {
             <button id="stop" class="secondary" on:click=move |_| bridge::stop() disabled=move || !running.get()>
                 "Stop"
             </button>
+            <button id="download" class="secondary" title="Download the component (.wasm)"
+                disabled=move || view_model.with(|v| v.component.is_none())
+                on:click=move |_| view_model.with_untracked(|v| if let Some(c) = &v.component { bridge::download(c) })>
+                "Download .wasm"
+            </button>
             <span id="status" class="status">{move || view_model.with(|v| {
                 let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
                 format!("compiled in {:.2} ms{size}", v.millis)

@@ -11,6 +11,14 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = stop)]
     fn runner_stop() -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = download)]
+    fn runner_download(bytes: &[u8], name: &str) -> Result<(), JsValue>;
+}
+
+/// Offers the compiled component as `app.wasm`.
+pub fn download(bytes: &[u8]) {
+    let _ = runner_download(bytes, "app.wasm");
 }
 
 /// Ends the running program, if any; its run resolves with the error "stopped".

@@ -3,7 +3,7 @@
 // loopback server, and no page error occurs. Screenshots go to test-artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "../support/static-server.mjs";
@@ -202,6 +202,17 @@ test("autosave restores the last program after a reload, without running it", as
   await page.waitForTimeout(300);
   assert.equal(await page.getAttribute("#output", "data-runs"), "0");
   await page.screenshot({ path: join(artifacts, "playground-restored.png"), fullPage: true });
+});
+
+test("Download offers the compiled component, byte for byte what the status reports", async () => {
+  await page.selectOption("#examples", "hello");
+  await page.waitForFunction(() => !document.querySelector("#download").disabled);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.equal(download.suggestedFilename(), "app.wasm");
+  const bytes = readFileSync(await download.path());
+  assert.deepEqual([...bytes.subarray(0, 8)], [0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0], "a component's preamble");
+  const status = await page.textContent("#status");
+  assert.ok(status.includes(`${bytes.length} bytes`), `${status} vs ${bytes.length}`);
 });
 
 test("no request left the loopback server and no page error occurred", () => {
