@@ -777,7 +777,7 @@ impl<'a> Checker<'a> {
             None => self.missing_effect(s, &call.target, f.id, f.effect, "E-EFFECT-002"),
         }
         let params: Vec<(String, Type)> = f.params.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
-        let args = self.arguments(step, call, f.id, &params, f.aliases, body);
+        let args = self.arguments(call, f.id, &params, f.aliases, body);
         out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
         if let Some(name) = step.bind_as.clone().or_else(|| {
             bind_missing(self, step);
@@ -845,7 +845,7 @@ impl<'a> Checker<'a> {
                 self.missing_effect(s, &call.target, &callee_id, &e, "E-EFFECT-003");
             }
         }
-        let args = self.arguments(step, call, &callee_id, &params, &[], body);
+        let args = self.arguments(call, &callee_id, &params, &[], body);
         let result = match step.bind_as.clone() {
             Some(name) => self.bind(body, &name, returns.clone(), false),
             None => {
@@ -860,7 +860,6 @@ impl<'a> Checker<'a> {
     /// Checks a call's arguments against the parameters: each exactly once, with the right type.
     fn arguments(
         &mut self,
-        step: &ast::Step,
         call: &ast::CallStep,
         callee: &str,
         params: &[(String, Type)],
@@ -920,7 +919,6 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let _ = step;
         args
     }
 }

@@ -59,10 +59,6 @@ impl<'a> Lexer<'a> {
         Lexer { src, pos: 0, started: false }
     }
 
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
     pub fn reset_to(&mut self, pos: usize) {
         self.pos = pos.min(self.src.len());
     }

@@ -32,15 +32,11 @@ pub fn report(c: &Compilation, path: &Path, source: &str, format: Format, color:
     }
 }
 
-/// Compiles a `.cov` file; on errors, reports them and fails.
+/// Compiles a `.cov` file and reports its diagnostics (warnings too); on errors, fails.
 pub fn compile_file(path: &Path, format: Format, color: bool) -> Result<Compilation> {
     let source = read(path)?;
     let c = compile(&source, &Options::default());
-    if c.has_errors() || format == Format::Json {
-        report(&c, path, &source, format, color);
-    } else {
-        report(&c, path, &source, Format::Human, color);
-    }
+    report(&c, path, &source, format, color);
     if c.has_errors() {
         let n = c.diagnostics.iter().filter(|d| d.is_error()).count();
         bail!("could not compile {} ({n} error{})", path.display(), if n == 1 { "" } else { "s" });
