@@ -51,10 +51,40 @@ pub struct Snippet {
     pub signature: Option<FnSignature>,
     pub body: Option<Vec<Step>>,
     pub metadata: Vec<Attr>,
+    /// A `struct` or `enum` snippet's declaration.
+    pub type_decl: Option<TypeDecl>,
     /// The `snippet` keyword through its closing `end`.
     pub span: Span,
     /// The whole snippet as written.
     pub node: Node,
+}
+
+/// `struct name=".." field .. end` or `enum name=".." variant .. end` in a signature.
+#[derive(Clone, Debug)]
+pub struct TypeDecl {
+    pub name: Spanned<String>,
+    pub body: TypeDeclBody,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeDeclBody {
+    Struct(Vec<FieldDecl>),
+    Enum(Vec<VariantDecl>),
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldDecl {
+    pub name: Spanned<String>,
+    pub ty: TypeRef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantDecl {
+    pub name: Spanned<String>,
+    pub fields: Vec<FieldDecl>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +145,10 @@ pub enum StepKind {
     If(IfStep),
     Match(MatchStep),
     For(ForStep),
+    /// `construct type="T"` with `field` lines: a struct value.
+    Construct(Constructor),
+    /// `construct collection item from=".." item lit=.. end`: a list of the items.
+    Collection(Vec<Operand>),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
     Other { kind: Spanned<String> },
 }
@@ -133,11 +167,31 @@ pub struct Arg {
     pub span: Span,
 }
 
-/// Where a value comes from: a bound name or a literal.
+/// Where a value comes from: a bound name, a literal, a field of a bound struct, or a constructor.
 #[derive(Clone, Debug)]
 pub enum Operand {
     Var(Spanned<String>),
     Lit(Literal),
+    /// `field="name" of="value"`; `name` may be a dotted path (`address.city`).
+    Field { field: Spanned<String>, of: Spanned<String> },
+    /// `struct type="T" field .. end` or `variant type="E::V" field .. end`.
+    Ctor(Box<Constructor>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Constructor {
+    /// `struct` or `variant`.
+    pub kind: Spanned<String>,
+    pub type_name: Spanned<String>,
+    pub fields: Vec<FieldInit>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldInit {
+    pub name: Spanned<String>,
+    pub value: Operand,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -184,8 +238,9 @@ pub enum Pattern {
     Wildcard,
     Binding(Spanned<String>),
     Literal(Literal),
-    /// `variant type=".." bindings=(..)` or `struct type=".." fields=(..)`: `kind` is the keyword.
-    Destructure { kind: Spanned<String>, type_name: Option<Spanned<String>> },
+    /// `variant type=".." bindings=(..)` or `struct type=".." fields=(..)`: `kind` is the keyword;
+    /// `names` are the bindings (variants, positional) or the fields bound by name (structs).
+    Destructure { kind: Spanned<String>, type_name: Option<Spanned<String>>, names: Vec<Spanned<String>> },
 }
 
 #[derive(Clone, Debug)]

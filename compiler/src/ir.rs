@@ -3,7 +3,7 @@
 
 use crate::span::Span;
 use crate::stdlib::Intrinsic;
-use crate::types::Type;
+use crate::types::{Type, TypeDefs};
 
 /// A function-wide local slot; names bound in different arms get different ids.
 pub type LocalId = u32;
@@ -11,6 +11,8 @@ pub type LocalId = u32;
 #[derive(Clone, Debug, Default)]
 pub struct CheckedProgram {
     pub functions: Vec<Function>,
+    /// Declared structs and enums, which `Type::Struct` and `Type::Enum` index.
+    pub types: TypeDefs,
     /// Every std operation performed, with the effect declaration that allowed it.
     pub effect_uses: Vec<EffectUse>,
 }
@@ -36,6 +38,8 @@ pub struct Function {
     /// The type of every local, indexed by `LocalId` (parameters first).
     pub locals: Vec<Type>,
     pub span: Span,
+    /// Whether the function is a component export (`main` is exported as `wasi:cli/run`).
+    pub exported: bool,
 }
 
 impl Function {
@@ -124,6 +128,19 @@ pub enum ComputeOp {
     ListConcat(Type),
     /// `join(list of strings, separator)`.
     Join,
+    /// A list of the given element type from its elements' values.
+    ListOf(Type),
+    /// A struct value from its fields' values, in declaration order.
+    Record(Type),
+    /// A value of a variant-like type (enum, optional, result): the case index and its payload
+    /// fields' values.
+    Variant(Type, u32),
+    /// A struct's field, by index.
+    Field(Type, u32),
+    /// Whether a variant-like value is of the given case.
+    IsCase(Type, u32),
+    /// A payload field of a variant-like value known to be of the given case: (type, case, field).
+    Payload(Type, u32, u32),
 }
 
 #[derive(Clone, Debug)]

@@ -13,6 +13,7 @@ pub mod cst;
 pub mod diagnostic;
 pub mod ir;
 pub mod lexer;
+pub mod abi;
 pub mod lower;
 pub mod parser;
 pub mod plan;

@@ -5,7 +5,7 @@
 use crate::ir::CheckedProgram;
 use crate::span::Span;
 use crate::stdlib::{WASI_VERSION, WasiFn};
-use crate::types::Type;
+use crate::types::{Type, TypeDef, TypeDefs};
 use serde::Serialize;
 
 pub const WORLD_PACKAGE: &str = "covenant:program";
@@ -86,7 +86,7 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
     }
     let mut exports: Vec<ExportRow> = vec![];
     let mut export_lines: Vec<String> = vec![];
-    for f in &program.functions {
+    for f in program.functions.iter().filter(|f| f.exported) {
         if f.name == "main" {
             exports.push(ExportRow { name: versioned("wasi:cli/run"), function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
             export_lines.push(format!("export {};", versioned("wasi:cli/run")));
@@ -95,11 +95,11 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
             let params: Vec<String> = f
                 .params
                 .iter()
-                .map(|(p, local)| format!("{}: {}", escaped(&kebab(p)), wit_type(&f.locals[*local as usize])))
+                .map(|(p, local)| format!("{}: {}", escaped(&kebab(p)), wit_type(&program.types, &f.locals[*local as usize])))
                 .collect();
             let result = match &f.returns {
                 Type::Unit => String::new(),
-                t => format!(" -> {}", wit_type(t)),
+                t => format!(" -> {}", wit_type(&program.types, t)),
             };
             export_lines.push(format!("export {}: func({}){result};", escaped(&name), params.join(", ")));
             exports.push(ExportRow { name, function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
@@ -117,6 +117,16 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
     for i in &world_imports {
         wit.push_str(&format!("  import {i};\n"));
     }
+    // The records, variants and enums the exports mention, each after the types it uses.
+    let mut order = vec![];
+    for f in program.functions.iter().filter(|f| f.exported && f.name != "main") {
+        for t in f.param_types().iter().chain([&f.returns]) {
+            type_order(&program.types, t, &mut order);
+        }
+    }
+    for id in order {
+        wit.push_str(&type_definition(&program.types, id));
+    }
     for line in &export_lines {
         wit.push_str(&format!("  {line}\n"));
     }
@@ -125,14 +135,94 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
 }
 
 /// The WIT type a Covenant type is exported as (DESIGN.md's mapping).
-fn wit_type(t: &Type) -> String {
+fn wit_type(defs: &TypeDefs, t: &Type) -> String {
     match t {
         Type::Int => "s64".into(),
         Type::Float => "f64".into(),
         Type::Bool => "bool".into(),
         Type::String => "string".into(),
-        Type::List(e) => format!("list<{}>", wit_type(e)),
+        Type::List(e) => format!("list<{}>", wit_type(defs, e)),
+        Type::Struct(n) | Type::Enum(n) => escaped(&type_name(&n.name)),
+        Type::Optional(t) => format!("option<{}>", wit_type(defs, t)),
+        Type::Result(ok, err) => match (&**ok, &**err) {
+            (Type::Unit, Type::Unit) => "result".into(),
+            (Type::Unit, e) => format!("result<_, {}>", wit_type(defs, e)),
+            (o, Type::Unit) => format!("result<{}>", wit_type(defs, o)),
+            (o, e) => format!("result<{}, {}>", wit_type(defs, o), wit_type(defs, e)),
+        },
         Type::Unit | Type::Error => "tuple<>".into(),
+    }
+}
+
+/// A declared type's WIT name: `ParseError` -> `parse-error`, `HTTPError` -> `http-error`.
+pub fn type_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_uppercase()
+            && prev.is_some_and(|p| p.is_lowercase() || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase())));
+        if boundary {
+            out.push('_');
+        }
+        out.push(*c);
+    }
+    kebab(&out)
+}
+
+/// Appends the declared types `t` mentions to `order`, each after the types it uses.
+fn type_order(defs: &TypeDefs, t: &Type, order: &mut Vec<u32>) {
+    match t {
+        Type::List(e) | Type::Optional(e) => type_order(defs, e, order),
+        Type::Result(a, b) => {
+            type_order(defs, a, order);
+            type_order(defs, b, order);
+        }
+        Type::Struct(n) | Type::Enum(n) if !order.contains(&n.id) => {
+            let inner: Vec<Type> = match defs.get(n) {
+                TypeDef::Struct { fields, .. } => fields.iter().map(|(_, t)| t.clone()).collect(),
+                TypeDef::Enum { variants, .. } => variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect(),
+            };
+            for t in &inner {
+                type_order(defs, t, order);
+            }
+            order.push(n.id);
+        }
+        _ => {}
+    }
+}
+
+/// The WIT definition of a declared type: a record, a variant, or an enum when no variant carries
+/// data. A variant with several fields carries a record named `<enum>-<variant>`.
+fn type_definition(defs: &TypeDefs, id: u32) -> String {
+    let field_list = |fields: &[(String, Type)]| -> String {
+        fields.iter().map(|(n, t)| format!("{}: {}", escaped(&kebab(n)), wit_type(defs, t))).collect::<Vec<_>>().join(", ")
+    };
+    match &defs.defs[id as usize] {
+        TypeDef::Struct { name, fields } => format!("  record {} {{ {} }}\n", escaped(&type_name(name)), field_list(fields)),
+        TypeDef::Enum { name, variants } if variants.iter().all(|(_, fs)| fs.is_empty()) => {
+            let cases: Vec<String> = variants.iter().map(|(v, _)| escaped(&type_name(v))).collect();
+            format!("  enum {} {{ {} }}\n", escaped(&type_name(name)), cases.join(", "))
+        }
+        TypeDef::Enum { name, variants } => {
+            let mut out = String::new();
+            let mut cases = vec![];
+            for (v, fields) in variants {
+                let case = escaped(&type_name(v));
+                match fields.as_slice() {
+                    [] => cases.push(case),
+                    [(_, t)] => cases.push(format!("{case}({})", wit_type(defs, t))),
+                    _ => {
+                        let record = format!("{}-{}", type_name(name), type_name(v));
+                        out.push_str(&format!("  record {} {{ {} }}\n", escaped(&record), field_list(fields)));
+                        cases.push(format!("{case}({})", escaped(&record)));
+                    }
+                }
+            }
+            out.push_str(&format!("  variant {} {{ {} }}\n", escaped(&type_name(name)), cases.join(", ")));
+            out
+        }
     }
 }
 
@@ -181,5 +271,8 @@ mod tests {
         assert_eq!(kebab("type"), "type");
         assert_eq!(super::escaped("f32"), "%f32");
         assert_eq!(kebab("_1x"), "f-1x");
+        assert_eq!(super::type_name("ParseError"), "parse-error");
+        assert_eq!(super::type_name("HTTPError"), "http-error");
+        assert_eq!(super::type_name("Point3D"), "point3d");
     }
 }

@@ -35,6 +35,18 @@ fn find<'n>(attrs: &[&'n Attr], key: &str) -> Option<&'n Attr> {
     attrs.iter().copied().find(|a| a.key.value == key)
 }
 
+/// Where a value comes from: `from=`/`var=`, `lit=`, or `field=".." of=".."`.
+fn operand(attrs: &[&Attr]) -> Option<Operand> {
+    if let (Some(field), Some(of)) = (find(attrs, "field").and_then(as_text), find(attrs, "of").and_then(as_text)) {
+        return Some(Operand::Field { field, of });
+    }
+    attrs.iter().find_map(|a| match a.key.value.as_str() {
+        "from" | "var" => as_text(a).map(Operand::Var),
+        "lit" => Some(Operand::Lit(a.value.clone())),
+        _ => None,
+    })
+}
+
 fn as_text(a: &Attr) -> Option<Spanned<String>> {
     match &a.value.value {
         LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
@@ -73,6 +85,7 @@ impl Builder {
             signature: None,
             body: None,
             metadata: vec![],
+            type_decl: None,
             span: n.span,
             node: n.clone(),
         };
@@ -89,13 +102,70 @@ impl Builder {
                     }
                 }
                 Some("effects") => s.effects.extend(c.children.iter().filter_map(|e| self.effect(e))),
-                Some("signature") => s.signature = c.children.iter().find(|f| f.is("fn")).and_then(|f| self.fn_signature(f)),
+                Some("signature") => {
+                    s.signature = c.children.iter().find(|f| f.is("fn")).and_then(|f| self.fn_signature(f));
+                    s.type_decl = c.children.iter().find(|t| t.is("struct") || t.is("enum")).and_then(|t| self.type_decl(t));
+                }
                 Some("body") => s.body = Some(c.children.iter().filter_map(|st| self.step(st)).collect()),
                 Some("metadata") => s.metadata.extend(c.children.iter().flat_map(|m| m.attrs().cloned())),
                 _ => {}
             }
         }
         Some(s)
+    }
+
+    fn type_decl(&mut self, t: &Node) -> Option<TypeDecl> {
+        let Some(name) = text_attr(t, "name") else {
+            self.missing(t.head_span(), &format!("`{}`", t.word().unwrap_or("struct")), "`name=\"...\"`");
+            return None;
+        };
+        let body = if t.is("struct") {
+            TypeDeclBody::Struct(self.fields(t))
+        } else {
+            let mut variants = vec![];
+            for v in t.children.iter().filter(|v| v.is("variant")) {
+                let Some(vname) = text_attr(v, "name") else {
+                    self.missing(v.head_span(), "`variant`", "`name=\"...\"`");
+                    continue;
+                };
+                variants.push(VariantDecl { name: vname, fields: self.fields(v), span: v.span });
+            }
+            TypeDeclBody::Enum(variants)
+        };
+        Some(TypeDecl { name, body, span: t.span })
+    }
+
+    /// The `field name=".." type=".."` lines of a struct or variant.
+    fn fields(&mut self, parent: &Node) -> Vec<FieldDecl> {
+        let mut out = vec![];
+        for f in parent.children.iter().filter(|f| f.is("field")) {
+            match (text_attr(f, "name"), text_attr(f, "type")) {
+                (Some(name), Some(ty)) => {
+                    let text = if f.has_flag("optional") { format!("{}?", ty.value.trim()) } else { ty.value.trim().to_string() };
+                    out.push(FieldDecl { name, ty: TypeRef { text, span: ty.span }, span: f.span });
+                }
+                _ => self.missing(f.head_span(), "`field`", "`name=\"...\"` and `type=\"...\"`"),
+            }
+        }
+        out
+    }
+
+    /// `struct type="T" field name=".." from=".." end` (or `variant`), with its field values.
+    fn constructor(&mut self, c: &Node, type_name: Option<Spanned<String>>) -> Option<Constructor> {
+        let kind = c.word.clone().unwrap_or_else(|| Spanned::new("struct".into(), c.span));
+        let Some(type_name) = type_name.or_else(|| text_attr(c, "type")) else {
+            self.missing(c.head_span(), &format!("`{}`", kind.value), "`type=\"...\"`");
+            return None;
+        };
+        let mut fields = vec![];
+        for f in c.children.iter().filter(|f| f.is("field")) {
+            let line: Vec<&Attr> = f.attrs().collect();
+            match (text_attr(f, "name"), operand(&line)) {
+                (Some(name), Some(value)) => fields.push(FieldInit { name, value, span: f.span }),
+                _ => self.missing(f.head_span(), "`field`", "`name=\"...\"` and `from=\"...\"` or `lit=...`"),
+            }
+        }
+        Some(Constructor { kind, type_name, fields, span: c.span })
     }
 
     fn effect(&mut self, e: &Node) -> Option<EffectDecl> {
@@ -184,13 +254,6 @@ impl Builder {
         };
         let attrs = all_attrs(st);
         let bind_as = find(&attrs, "as").and_then(as_text);
-        let operand = |attrs: &[&Attr]| -> Option<Operand> {
-            attrs.iter().find_map(|a| match a.key.value.as_str() {
-                "from" | "var" => as_text(a).map(Operand::Var),
-                "lit" => Some(Operand::Lit(a.value.clone())),
-                _ => None,
-            })
-        };
         let step_kind = match kind.value.as_str() {
             "call" => {
                 let Some(target) = find(&attrs, "fn").or_else(|| find(&attrs, "tool")).and_then(as_text) else {
@@ -212,35 +275,52 @@ impl Builder {
                     let mutable = st.has_flag("mut") || st.children.iter().any(|c| c.is("mut"));
                     StepKind::Bind(BindStep { mutable, value })
                 }
-                None if find(&attrs, "field").is_some() => StepKind::Other { kind },
                 None => {
                     self.missing(st.head_span(), "a `bind` step", "`from=\"...\"` or `lit=...`");
                     return None;
                 }
             },
-            "return" if st.children.iter().any(|c| c.is("struct") || c.is("variant")) || find(&attrs, "field").is_some() => {
-                StepKind::Other { kind }
+            "return" => match st.children.iter().find(|c| c.is("struct") || c.is("variant")) {
+                Some(c) => {
+                    let ctor = self.constructor(c, None)?;
+                    StepKind::Return(ReturnStep { value: Some(Operand::Ctor(Box::new(ctor))) })
+                }
+                None => StepKind::Return(ReturnStep { value: operand(&attrs) }),
+            },
+            "construct" => {
+                // `construct type="T"` with field lines, or the grammar's `struct .. end` block.
+                if let Some(c) = st.children.iter().find(|c| c.is("collection")) {
+                    let mut items = vec![];
+                    for i in c.children.iter().filter(|i| i.is("item")) {
+                        let line: Vec<&Attr> = i.attrs().collect();
+                        match operand(&line) {
+                            Some(v) => items.push(v),
+                            None => self.missing(i.head_span(), "`item`", "`from=\"...\"` or `lit=...`"),
+                        }
+                    }
+                    return Some(Step { id, kind: StepKind::Collection(items), bind_as, span: st.span, node: st.clone() });
+                }
+                let inner = st.children.iter().find(|c| c.is("struct"));
+                let ctor = match inner {
+                    Some(c) => self.constructor(c, find(&attrs, "type").and_then(as_text))?,
+                    None => self.constructor(st, find(&attrs, "type").and_then(as_text))?,
+                };
+                StepKind::Construct(ctor)
             }
-            "return" => StepKind::Return(ReturnStep { value: operand(&attrs) }),
             "compute" => {
                 let Some(op) = find(&attrs, "op").and_then(as_text) else {
                     self.missing(st.head_span(), "a `compute` step", "`op=...`");
                     return None;
                 };
-                let inputs: Vec<&Node> = st.children.iter().filter(|c| c.is("input")).collect();
-                if inputs.iter().any(|i| i.attr("field").is_some()) {
-                    StepKind::Other { kind }
-                } else {
-                    let mut values = vec![];
-                    for i in inputs {
-                        let line: Vec<&Attr> = i.attrs().collect();
-                        match operand(&line) {
-                            Some(v) => values.push(v),
-                            None => self.missing(i.head_span(), "`input`", "`var=\"...\"` or `lit=...`"),
-                        }
+                let mut values = vec![];
+                for i in st.children.iter().filter(|c| c.is("input")) {
+                    let line: Vec<&Attr> = i.attrs().collect();
+                    match operand(&line) {
+                        Some(v) => values.push(v),
+                        None => self.missing(i.head_span(), "`input`", "`var=\"...\"`, `lit=...` or `field=\"...\" of=\"...\"`"),
                     }
-                    StepKind::Compute(ComputeStep { op, inputs: values })
                 }
+                StepKind::Compute(ComputeStep { op, inputs: values })
             }
             "for" => {
                 let (Some(var), Some(over)) = (find(&attrs, "var").and_then(as_text), find(&attrs, "in").and_then(as_text)) else {
@@ -262,7 +342,19 @@ impl Builder {
                     } else if let Some(l) = c.attr("literal") {
                         Pattern::Literal(l.value.clone())
                     } else if let Some(k) = c.flags().find(|f| f.value == "variant" || f.value == "struct") {
-                        Pattern::Destructure { kind: k.clone(), type_name: text_attr(c, "type") }
+                        let key = if k.value == "variant" { "bindings" } else { "fields" };
+                        let names = match c.attr(key).map(|a| &a.value.value) {
+                            Some(LitValue::Array(items)) => items
+                                .iter()
+                                .filter_map(|l| match &l.value {
+                                    LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), l.span)),
+                                    _ => None,
+                                })
+                                .collect(),
+                            Some(LitValue::Str(s)) => vec![Spanned::new(s.clone(), c.attr(key).map_or(c.span, |a| a.value.span))],
+                            _ => vec![],
+                        };
+                        Pattern::Destructure { kind: k.clone(), type_name: text_attr(c, "type"), names }
                     } else if c.has_flag("wildcard") {
                         Pattern::Wildcard
                     } else {

@@ -142,15 +142,12 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 }
 
 fn invoke_export(bytes: &[u8], call: &str, budget: &runtime::Budget) -> Result<Vec<wasmtime::component::Val>> {
-    let (name, texts) = covenant_host::invoke::split_call(call)?;
+    let name = covenant_host::invoke::call_name(call)?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let engine = runtime::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let params = runtime::export_params(&engine, bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
-        if params.len() != texts.len() {
-            bail!("`{name}` takes {} argument(s), {} given", params.len(), texts.len());
-        }
-        let args = texts.iter().zip(&params).map(|(t, ty)| covenant_host::invoke::parse_arg(t, ty)).collect::<Result<Vec<_>>>()?;
+        let args = covenant_host::invoke::call_args(call, &params)?;
         runtime::invoke(&engine, bytes, &name, &args, budget).await.map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))
     })
 }

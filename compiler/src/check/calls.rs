@@ -1,0 +1,166 @@
+//! `call` steps: user functions and the standard library, arguments and effects.
+
+use super::*;
+
+impl<'a> Checker<'a> {
+    pub(super) fn call(&mut self, s: &ast::Snippet, step: &ast::Step, call: &ast::CallStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+        if let Some(&index) = self.by_id.get(call.target.value.as_str()) {
+            return self.call_user(s, step, call, index, body, out);
+        }
+        let Some(f) = stdlib::lookup(&call.target.value) else {
+            let names = stdlib::STD_FNS.iter().map(|f| f.id).chain(self.by_id.keys().copied()).collect::<Vec<_>>();
+            let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined function `{}`", call.target.value), call.target.span)
+                .with_label("no function with this name");
+            d = match closest(&call.target.value, names.into_iter()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(call.target.span, format!("\"{s}\"")),
+                None => d.with_help("call a function by its snippet id, e.g. `fn=\"math.add\"`"),
+            };
+            self.diags.push(d);
+            return Value::Unit;
+        };
+        // Effects: the snippet must declare the effect the operation performs.
+        match s.effects.iter().find(|e| e.name.value == f.effect) {
+            Some(decl) => self.out.effect_uses.push(EffectUse {
+                effect: f.effect.to_string(),
+                intrinsic: f.intrinsic,
+                call_span: step.span,
+                decl_span: decl.span,
+            }),
+            None => self.missing_effect(s, &call.target, f.id, f.effect, "E-EFFECT-002"),
+        }
+        let params: Vec<(String, Type)> = f.params.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
+        let args = self.arguments(call, f.id, &params, f.aliases, body, out);
+        out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
+        if let Some(name) = step.bind_as.clone().or_else(|| {
+            bind_missing(self, step);
+            None
+        }) {
+            self.bind(body, &name, f.returns.clone(), false);
+        }
+        Value::Unit
+    }
+
+    pub(super) fn missing_effect(&mut self, s: &ast::Snippet, target: &Spanned<String>, callee: &str, effect: &str, code: &'static str) {
+        let d = if s.effects.is_empty() {
+            let d = Diagnostic::error("E-EFFECT-001", format!("pure function calls effectful `{callee}`"), target.span)
+                .with_label(format!("performs effect `{effect}`"))
+                .with_secondary(s.id.span, "this snippet declares no effects")
+                .with_help(format!("add `effects effect {effect} end` to the snippet"));
+            // Insert an effects section before the first section, at its indentation.
+            match s.node.children.iter().find(|c| c.word().is_some_and(|w| crate::parser::SECTIONS.contains(&w))) {
+                Some(first) => {
+                    let (at, indent) = self.line_start(first.span.start);
+                    d.with_edit(Span { start: at, end: at }, format!("{indent}effects\n{indent}  effect {effect}\n{indent}end\n\n"))
+                }
+                None => d,
+            }
+        } else {
+            let d = Diagnostic::error(code, format!("`{callee}` needs effect `{effect}`, which this snippet does not declare"), target.span)
+                .with_label(format!("performs effect `{effect}`"))
+                .with_help(format!("add `effect {effect}` to the snippet's `effects` section"));
+            // Insert the declaration after the last one, at its indentation.
+            match s.effects.last() {
+                Some(last) => {
+                    let (_, indent) = self.line_start(last.span.start);
+                    let end = self.line_end(last.span.end);
+                    d.with_edit(Span { start: end, end }, format!("\n{indent}effect {effect}"))
+                }
+                None => d,
+            }
+        };
+        self.diags.push(d);
+    }
+
+    /// The offset where the line holding `offset` starts, and that line's indentation.
+    pub(super) fn line_start(&self, offset: u32) -> (u32, String) {
+        let before = &self.source[..(offset as usize).min(self.source.len())];
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = self.source[start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        (start as u32, indent)
+    }
+
+    /// The offset of the end of the line holding `offset` (before its newline).
+    pub(super) fn line_end(&self, offset: u32) -> u32 {
+        let from = (offset as usize).min(self.source.len());
+        self.source[from..].find(['\r', '\n']).map_or(self.source.len(), |i| from + i) as u32
+    }
+
+    pub(super) fn call_user(&mut self, s: &ast::Snippet, step: &ast::Step, call: &ast::CallStep, index: usize, body: &mut Body, out: &mut Vec<Op>) -> Value {
+        let callee = &self.fns[index];
+        let callee_id = callee.snippet.id.value.clone();
+        let params: Vec<(String, Type)> = callee.params.iter().map(|(n, t)| (n.value.clone(), t.clone())).collect();
+        let returns = callee.returns.clone();
+        // A caller must declare every effect its callee declares (the callee's are its closure).
+        let callee_effects: Vec<String> = callee.snippet.effects.iter().map(|e| e.name.value.clone()).collect();
+        for e in callee_effects {
+            if !body.effects.contains(&e) {
+                self.missing_effect(s, &call.target, &callee_id, &e, "E-EFFECT-003");
+            }
+        }
+        let args = self.arguments(call, &callee_id, &params, &[], body, out);
+        let result = match step.bind_as.clone() {
+            Some(name) => self.bind(body, &name, returns.clone(), false),
+            None => {
+                bind_missing(self, step);
+                None
+            }
+        };
+        out.push(Op::Call { function: index, args, result });
+        result.map_or(Value::Unit, |l| Value::Local(l, returns))
+    }
+
+    /// Checks a call's arguments against the parameters: each exactly once, with the right type.
+    pub(super) fn arguments(
+        &mut self,
+        call: &ast::CallStep,
+        callee: &str,
+        params: &[(String, Type)],
+        aliases: &[(&str, &str)],
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Vec<Value> {
+        // An argument may use a documented alias of its parameter's name.
+        let param_of = |arg: &str| aliases.iter().find(|(a, _)| *a == arg).map_or(arg, |(_, p)| *p).to_string();
+        let mut args = vec![];
+        for (pname, pty) in params {
+            let given: Vec<_> = call.args.iter().filter(|a| param_of(&a.name.value) == *pname).collect();
+            match given.as_slice() {
+                [] => {
+                    self.diags.push(
+                        Diagnostic::error("E-TYPE-001", format!("missing argument `{pname}` for `{callee}`"), call.target.span)
+                            .with_label(format!("`{pname}` is not given"))
+                            .with_help(format!("add `arg name=\"{pname}\" lit=...` or `from=\"...\"`")),
+                    );
+                    args.push(Value::Poison);
+                }
+                [arg, rest @ ..] => {
+                    for dup in rest {
+                        self.diags.push(
+                            Diagnostic::error("E-SYMBOL-002", format!("argument `{pname}` given twice"), dup.name.span)
+                                .with_label("given again here")
+                                .with_secondary(arg.name.span, "first given here")
+                                .with_help("remove one of them"),
+                        );
+                    }
+                    let v = self.value(&arg.value, body, out);
+                    args.push(self.expect(v, pty, &format!("argument `{pname}` of `{callee}`"), arg.span, body, out));
+                }
+            }
+        }
+        for a in &call.args {
+            if !params.iter().any(|(p, _)| *p == param_of(&a.name.value)) {
+                let names: Vec<_> = params.iter().map(|(p, _)| format!("`{p}`")).collect();
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-001", format!("`{callee}` has no parameter `{}`", a.name.value), a.name.span)
+                        .with_label("unknown parameter")
+                        .with_help(if names.is_empty() {
+                            "it takes no parameters".to_string()
+                        } else {
+                            format!("its parameters are {}", names.join(", "))
+                        }),
+                );
+            }
+        }
+        args
+    }
+}

@@ -1,0 +1,169 @@
+//! `compute` steps: operators resolved by their input types.
+
+use super::*;
+
+impl<'a> Checker<'a> {
+    pub(super) fn compute(&mut self, step: &ast::Step, c: &ast::ComputeStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+        let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
+        let types: Vec<Type> = args.iter().map(Value::ty).collect();
+        let Some((op, result_ty)) = self.resolve_op(&c.op, &types) else {
+            // Bind the name anyway (poisoned), so its later uses are not reported again.
+            if let Some(name) = &step.bind_as {
+                self.bind(body, name, Type::Error, false);
+            }
+            return Value::Poison;
+        };
+        // Mixed Int/Float arithmetic promotes the Int (LANGUAGE-DECISIONS 12).
+        let mut args = args;
+        if matches!(op, ComputeOp::FloatAdd | ComputeOp::FloatSub | ComputeOp::FloatMul | ComputeOp::FloatDiv | ComputeOp::FloatCmp(_)) {
+            for a in args.iter_mut() {
+                if a.ty() == Type::Int {
+                    let local = body.new_local(Type::Float);
+                    out.push(Op::Compute { op: ComputeOp::IntToFloat, args: vec![a.clone()], result: local });
+                    *a = Value::Local(local, Type::Float);
+                }
+            }
+        }
+        let Some(name) = step.bind_as.clone() else {
+            bind_missing(self, step);
+            return Value::Unit;
+        };
+        let local = match self.bind(body, &name, result_ty.clone(), false) {
+            Some(l) => l,
+            None => body.new_local(result_ty.clone()),
+        };
+        out.push(Op::Compute { op, args, result: local });
+        Value::Local(local, result_ty)
+    }
+
+    /// Picks the typed operation for an operator and its input types, or reports why none fits.
+    pub(super) fn resolve_op(&mut self, op: &Spanned<String>, types: &[Type]) -> Option<(ComputeOp, Type)> {
+        use ComputeOp::*;
+        use Type::*;
+        if types.contains(&Error) {
+            return None;
+        }
+        let cmp = match op.value.as_str() {
+            "equals" => Some(Cmp::Eq),
+            "not_equals" => Some(Cmp::Ne),
+            "less" => Some(Cmp::Lt),
+            "greater" => Some(Cmp::Gt),
+            "less_eq" => Some(Cmp::Le),
+            "greater_eq" => Some(Cmp::Ge),
+            _ => None,
+        };
+        let numeric = |t: &Type| matches!(t, Int | Float);
+        let resolved = match (op.value.as_str(), types) {
+            (_, [a, b]) if cmp.is_some() => {
+                let c = cmp.expect("checked");
+                match (a, b) {
+                    (Int, Int) => Some((IntCmp(c), Bool)),
+                    (x, y) if numeric(x) && numeric(y) => Some((FloatCmp(c), Bool)),
+                    (Bool, Bool) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((BoolCmp(c), Bool)),
+                    (String, String) => Some((StrCmp(c), Bool)),
+                    _ => None,
+                }
+            }
+            ("add" | "sub" | "mul" | "div" | "mod" | "min" | "max", [Int, Int]) => Some((
+                match op.value.as_str() {
+                    "add" => IntAdd,
+                    "sub" => IntSub,
+                    "mul" => IntMul,
+                    "div" => IntDiv,
+                    "mod" => IntMod,
+                    "min" => IntMin,
+                    _ => IntMax,
+                },
+                Int,
+            )),
+            ("add" | "sub" | "mul" | "div", [a, b]) if numeric(a) && numeric(b) => Some((
+                match op.value.as_str() {
+                    "add" => FloatAdd,
+                    "sub" => FloatSub,
+                    "mul" => FloatMul,
+                    _ => FloatDiv,
+                },
+                Float,
+            )),
+            ("neg", [Int]) => Some((IntNeg, Int)),
+            ("neg", [Float]) => Some((FloatNeg, Float)),
+            ("abs", [Int]) => Some((IntAbs, Int)),
+            ("to_float", [Int]) => Some((IntToFloat, Float)),
+            ("and", [Bool, Bool]) => Some((And, Bool)),
+            ("or", [Bool, Bool]) => Some((Or, Bool)),
+            ("not", [Bool]) => Some((Not, Bool)),
+            ("concat", [String, String]) => Some((Concat, String)),
+            ("to_string", [Int]) => Some((IntToString, String)),
+            ("to_string", [Bool]) => Some((BoolToString, String)),
+            ("str_len", [String]) => Some((StrLen, Int)),
+            ("byte_len", [String]) => Some((ByteLen, Int)),
+            ("list_len", [List(_)]) => Some((ListLen, Int)),
+            ("list_is_empty", [List(_)]) => Some((ListIsEmpty, Bool)),
+            ("list_get", [List(t), Int]) => Some((ListGet((**t).clone()), (**t).clone())),
+            ("list_append", [List(t), x]) if x.fits(t) => {
+                let e = t.join(x);
+                Some((ListAppend(e.clone()), List(Box::new(e))))
+            }
+            ("list_concat", [List(a), List(b)]) if a.fits(b) => {
+                let e = a.join(b);
+                Some((ListConcat(e.clone()), List(Box::new(e))))
+            }
+            ("join", [List(t), String]) if t.fits(&String) => Some((Join, String)),
+            _ => None,
+        };
+        if resolved.is_none() {
+            let list: Vec<std::string::String> = types.iter().map(ToString::to_string).collect();
+            let d = if KNOWN_OPS.contains(&op.value.as_str()) {
+                Diagnostic::error(
+                    "E-TYPE-001",
+                    format!("`{}` does not apply to ({})", op.value, list.join(", ")),
+                    op.span,
+                )
+                .with_label(format!("inputs are ({})", list.join(", ")))
+                .with_help(if op.value == "add" && types.iter().all(|t| *t == String) {
+                    "to join strings, use `op=concat`".to_string()
+                } else {
+                    "check the number and the types of the `input` lines".to_string()
+                })
+            } else if GRAMMAR_OPS.contains(&op.value.as_str()) {
+                unsupported(format!("the `{}` operator is", op.value), op.span, "see the README's language status")
+            } else {
+                let mut d = Diagnostic::error("E-SYMBOL-001", format!("unknown operator `{}`", op.value), op.span)
+                    .with_label("not an operator");
+                if let Some(s) = closest(&op.value, KNOWN_OPS.iter().copied()) {
+                    d = d.with_help(format!("did you mean `{s}`?")).with_edit(op.span, s);
+                } else {
+                    d = d.with_help("see the operator list in the language reference");
+                }
+                d
+            };
+            self.diags.push(d);
+        }
+        resolved
+    }
+
+}
+
+/// Operators this version compiles (for "did you mean" and for telling type errors apart).
+const KNOWN_OPS: &[&str] = &[
+    "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "equals", "not_equals", "less", "greater",
+    "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
+    "list_is_empty", "list_get", "list_append", "list_concat", "join",
+];
+
+/// Every operator the grammar lists; those not in KNOWN_OPS are reported as not supported yet.
+const GRAMMAR_OPS: &[&str] = &[
+    "contains", "starts_with", "ends_with", "index_of", "replace", "split", "join", "repeat", "pad_start", "pad_end",
+    "clamp", "pow", "bit_and", "bit_or", "bit_xor", "bit_shl", "bit_shr", "bit_ushr", "list_get", "list_append",
+    "list_prepend", "list_concat", "list_slice", "list_take", "list_drop", "list_contains", "list_index_of", "map_get",
+    "map_has", "map_insert", "map_remove", "map_merge", "set_has", "set_add", "set_remove", "set_union", "set_intersect",
+    "set_diff", "set_symmetric_diff", "set_is_subset", "set_is_superset", "dt_add_days", "dt_add_hours",
+    "dt_add_minutes", "dt_add_seconds", "dt_diff", "dt_format", "bytes_get", "bytes_slice", "bytes_concat",
+    "is_empty", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse", "char_at", "sqrt", "floor", "ceil",
+    "round", "trunc", "sign", "bit_not", "to_int", "parse_int", "parse_float", "list_len", "list_first", "list_last",
+    "list_reverse", "list_is_empty", "list_sort", "list_dedup", "list_flatten", "map_len", "map_keys", "map_values",
+    "map_entries", "map_is_empty", "set_len", "set_is_empty", "set_to_list", "dt_year", "dt_month", "dt_day", "dt_hour",
+    "dt_minute", "dt_second", "dt_weekday", "dt_unix", "bytes_len", "bytes_is_empty", "bytes_to_string",
+    "bytes_to_base64", "bytes_to_hex", "slice",
+];
+

@@ -1,0 +1,343 @@
+//! Name resolution, type and effect checking, and target rules. Turns the syntax tree into the
+//! checked program (`ir`), reporting every problem it finds rather than stopping at the first.
+
+use crate::Target;
+use crate::ast::{self, LitValue, Operand, SnippetKind, StepKind};
+use crate::diagnostic::Diagnostic;
+use crate::ir::*;
+use crate::span::{Span, Spanned};
+use crate::stdlib;
+use crate::types::Type;
+use std::collections::HashMap;
+
+mod calls;
+mod compute;
+mod control;
+mod matching;
+mod steps;
+mod types;
+mod values;
+
+pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedProgram, Vec<Diagnostic>) {
+    let mut cx = Checker {
+        diags: vec![],
+        out: CheckedProgram::default(),
+        target,
+        fns: vec![],
+        by_id: HashMap::new(),
+        type_names: HashMap::new(),
+        source,
+    };
+    cx.program(program);
+    (cx.out, cx.diags)
+}
+
+/// A user function's signature, known before any body is checked (so calls may go forward,
+/// and functions may recurse).
+struct FnInfo<'a> {
+    snippet: &'a ast::Snippet,
+    name: Spanned<String>,
+    params: Vec<(Spanned<String>, Type)>,
+    returns: Type,
+    exported: bool,
+}
+
+struct Checker<'a> {
+    diags: Vec<Diagnostic>,
+    out: CheckedProgram,
+    target: Target,
+    fns: Vec<FnInfo<'a>>,
+    by_id: HashMap<&'a str, usize>,
+    /// Declared types by name (and by snippet id), indexing `out.types`.
+    type_names: HashMap<&'a str, u32>,
+    /// The source text, for edits that must match its indentation.
+    source: &'a str,
+}
+
+#[derive(Clone)]
+struct Binding {
+    local: LocalId,
+    ty: Type,
+    mutable: bool,
+    span: Span,
+}
+
+/// The state of one function body: its locals and the scopes that name them.
+struct Body {
+    locals: Vec<Type>,
+    scopes: Vec<HashMap<String, Binding>>,
+    returns: Type,
+    effects: Vec<String>,
+    /// Every name a step bound, for the unused-binding warning (W-DEAD-001).
+    bound: Vec<(Spanned<String>, LocalId)>,
+    /// Locals whose value is read somewhere.
+    used: std::collections::HashSet<LocalId>,
+}
+
+impl Body {
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn new_local(&mut self, ty: Type) -> LocalId {
+        self.locals.push(ty);
+        self.locals.len() as LocalId - 1
+    }
+
+    fn visible_names(&self) -> Vec<&str> {
+        self.scopes.iter().flat_map(|s| s.keys().map(String::as_str)).collect()
+    }
+}
+
+fn kind_name(kind: SnippetKind) -> &'static str {
+    SnippetKind::ALL.iter().find(|(_, k)| *k == kind).map_or("?", |(n, _)| *n)
+}
+
+fn unsupported(what: String, span: Span, help: &str) -> Diagnostic {
+    Diagnostic::error("E-UNSUPPORTED-001", format!("{what} not supported by this compiler version yet"), span)
+        .with_label("not supported yet")
+        .with_help(help.to_string())
+}
+
+impl<'a> Checker<'a> {
+    fn program(&mut self, program: &'a ast::Program) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut duplicates = vec![];
+        for (i, s) in program.snippets.iter().enumerate() {
+            if let Some(first) = seen.get(s.id.value.as_str()) {
+                duplicates.push(i);
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-002", format!("duplicate snippet id `{}`", s.id.value), s.id.span)
+                        .with_label("defined again here")
+                        .with_secondary(*first, "first defined here")
+                        .with_help("give each snippet a unique id"),
+                );
+            } else {
+                seen.insert(&s.id.value, s.id.span);
+            }
+        }
+        // A duplicate is reported once, above; only the first snippet with an id is checked further.
+        let unique: Vec<&'a ast::Snippet> =
+            program.snippets.iter().enumerate().filter(|(i, _)| !duplicates.contains(i)).map(|(_, s)| s).collect();
+        let type_snippets: Vec<&'a ast::Snippet> =
+            unique.iter().copied().filter(|s| matches!(s.kind.value, SnippetKind::Struct | SnippetKind::Enum)).collect();
+        self.declare_types(&type_snippets);
+        for s in unique {
+            self.target_rules(s);
+            match s.kind.value {
+                SnippetKind::Fn => self.signature(s),
+                // Types were declared above; documentation and tests carry no code for the component.
+                SnippetKind::Struct | SnippetKind::Enum | SnippetKind::Data | SnippetKind::Test => {}
+                k => self.diags.push(unsupported(
+                    format!("`{}` snippets are", kind_name(k)),
+                    s.kind.span,
+                    "see the README's language status",
+                )),
+            }
+        }
+        let mut names: HashMap<&str, Span> = HashMap::new();
+        for f in &self.fns {
+            if let Some(first) = names.insert(&f.name.value, f.name.span) {
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-002", format!("two functions are named `{}`", f.name.value), f.name.span)
+                        .with_label("named again here")
+                        .with_secondary(first, "first named here")
+                        .with_help("each function becomes a component export of that name; rename one"),
+                );
+            }
+        }
+        for i in 0..self.fns.len() {
+            let f = self.function(i);
+            self.out.functions.push(f);
+        }
+    }
+
+    fn target_rules(&mut self, s: &ast::Snippet) {
+        if self.target != Target::Wasi {
+            return;
+        }
+        for e in &s.effects {
+            if e.name.value == "std.concurrent" {
+                self.diags.push(
+                    Diagnostic::error("E_WASI_001", "Structured concurrency requires WASI 0.3", e.span)
+                        .with_label("'std.concurrent' not available on WASI 0.2 target")
+                        .with_help("Use --target=browser or --target=node, or wait for WASI 0.3 support"),
+                );
+            }
+        }
+    }
+
+    fn signature(&mut self, s: &'a ast::Snippet) {
+        let Some(sig) = &s.signature else {
+            self.diags.push(
+                Diagnostic::error("E-PARSE-002", format!("fn snippet `{}` has no signature", s.id.value), s.id.span)
+                    .with_label("missing `signature` section")
+                    .with_help("add `signature fn name=\"...\" returns type=\"Unit\" end end`"),
+            );
+            return;
+        };
+        let params = sig.params.iter().map(|p| (p.name.clone(), self.resolve_type(&p.ty))).collect::<Vec<_>>();
+        let returns = match &sig.returns {
+            None => Type::Unit,
+            Some(ast::Returns::Type(t)) => self.resolve_type(t),
+            Some(ast::Returns::Collection(t)) => {
+                self.diags.push(unsupported("collection returns are".into(), t.span, "return a single value for now"));
+                Type::Error
+            }
+            Some(ast::Returns::Union(ts)) => self.union_type(ts, sig.name.span),
+        };
+        if sig.name.value == "main" {
+            if let Some(p) = sig.params.first() {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", "`main` takes no parameters", p.span)
+                        .with_label("parameter not allowed here")
+                        .with_help("remove the parameter; `main` is the program's entry point (`wasi:cli/run`)"),
+                );
+            }
+            if !returns.fits(&Type::Unit) {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", format!("`main` must return Unit, not {returns}"), sig.name.span)
+                        .with_label("`main` is exported as `wasi:cli/run`")
+                        .with_help("write `returns type=\"Unit\"`"),
+                );
+            }
+        }
+        // A signature that uses a recursive type cannot be expressed in WIT: such a function stays
+        // internal to the component.
+        let mut exported = true;
+        if sig.name.value != "main" {
+            if let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t)) {
+                exported = false;
+                self.diags.push(
+                    Diagnostic::warning("W-EXPORT-001", format!("`{}` is not exported: it uses the recursive type `{t}`", sig.name.value), sig.name.span)
+                        .with_label("internal to the component")
+                        .with_help("component types (WIT) cannot be recursive; export a function that takes and returns other types"),
+                );
+            }
+        }
+        self.by_id.insert(&s.id.value, self.fns.len());
+        self.fns.push(FnInfo { snippet: s, name: sig.name.clone(), params, returns, exported });
+    }
+
+    fn function(&mut self, index: usize) -> Function {
+        let info = &self.fns[index];
+        let s = info.snippet;
+        let mut body = Body {
+            locals: vec![],
+            scopes: vec![HashMap::new()],
+            returns: info.returns.clone(),
+            effects: s.effects.iter().map(|e| e.name.value.clone()).collect(),
+            bound: vec![],
+            used: Default::default(),
+        };
+        let mut params = vec![];
+        for (name, ty) in info.params.clone() {
+            let local = body.new_local(ty.clone());
+            body.scopes[0].insert(name.value.clone(), Binding { local, ty, mutable: false, span: name.span });
+            params.push((name.value, local));
+        }
+        let (name, returns, name_span, exported) = (info.name.value.clone(), info.returns.clone(), info.name.span, info.exported);
+        let mut ops = vec![];
+        for step in s.body.iter().flatten() {
+            self.step(s, step, &mut body, &mut ops);
+        }
+        for (name, local) in &body.bound {
+            if !body.used.contains(local) && !name.value.starts_with('_') {
+                self.diags.push(
+                    Diagnostic::warning("W-DEAD-001", format!("`{}` is bound but never used", name.value), name.span)
+                        .with_label("never used")
+                        .with_help("use it, or write `as=\"_\"` to discard the value")
+                        .with_edit(name.span, "\"_\""),
+                );
+            }
+        }
+        if returns != Type::Unit && returns != Type::Error && !always_returns(&ops) {
+            self.diags.push(
+                Diagnostic::error("E-TYPE-001", format!("`{name}` returns {returns} but can end without a `return` step"), name_span)
+                    .with_label(format!("declared to return {returns}"))
+                    .with_help("end every path through the body with a `return` step"),
+            );
+        }
+        Function { name, snippet_id: s.id.value.clone(), params, returns, body: ops, locals: body.locals, span: s.span, exported }
+    }
+    /// Binds `name` to a value of type `ty`: a new local, or (for a `mut` name) the existing one.
+    /// Returns the local to store into, if any.
+    fn bind(&mut self, body: &mut Body, name: &Spanned<String>, ty: Type, mutable: bool) -> Option<LocalId> {
+        if name.value == "_" {
+            return None;
+        }
+        if let Some(old) = body.lookup(&name.value).cloned() {
+            if !old.mutable {
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-002", format!("`{}` is already bound", name.value), name.span)
+                        .with_label("bound again here")
+                        .with_secondary(old.span, "first bound here")
+                        .with_help("choose another name, or declare the first binding with `mut`"),
+                );
+                return None;
+            }
+            if !ty.fits(&old.ty) {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", format!("`{}` holds {}, not {ty}", name.value, old.ty), name.span)
+                        .with_label(format!("this value is {ty}"))
+                        .with_secondary(old.span, format!("bound as {} here", old.ty))
+                        .with_help("a mutable binding keeps the type it was first bound with"),
+                );
+                return None;
+            }
+            // `bind mut lit=[]` learns its element type from the first list stored into it.
+            let refined = old.ty.join(&ty);
+            if refined != old.ty {
+                body.locals[old.local as usize] = refined.clone();
+                if let Some(b) = body.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name.value)) {
+                    b.ty = refined;
+                }
+            }
+            return Some(old.local);
+        }
+        let local = body.new_local(ty.clone());
+        let scope = body.scopes.last_mut().expect("a scope");
+        scope.insert(name.value.clone(), Binding { local, ty, mutable, span: name.span });
+        body.bound.push((name.clone(), local));
+        Some(local)
+    }
+}
+
+/// A value that flows into a step's result (an arm's last value) counts as used.
+fn mark_used(body: &mut Body, v: &Value) {
+    if let Value::Local(l, _) = v {
+        body.used.insert(*l);
+    }
+}
+
+fn bind_missing(cx: &mut Checker, step: &ast::Step) {
+    cx.diags.push(
+        Diagnostic::error("E-PARSE-002", "this step is missing `as=`", step.node.head_span())
+            .with_label("needs `as=\"name\"`")
+            .with_help("add `as=\"name\"` to bind the result, or `as=\"_\"` to discard it"),
+    );
+}
+
+/// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
+fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<&'x str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

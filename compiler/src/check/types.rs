@@ -1,0 +1,229 @@
+//! Declared types: `struct` and `enum` snippets become the type table, and type references as
+//! written (`Config`, `Int[]`, `List<User>`, `String?`) resolve against it.
+
+use super::*;
+use crate::types::{Named, TypeDef};
+
+impl<'a> Checker<'a> {
+    /// Registers every struct and enum first (so types may refer to each other in any order),
+    /// then resolves their fields, then rejects recursive types, which WIT cannot express.
+    pub(super) fn declare_types(&mut self, snippets: &[&'a ast::Snippet]) {
+        let mut decls: Vec<(u32, &ast::TypeDecl)> = vec![];
+        for s in snippets {
+            let Some(decl) = &s.type_decl else {
+                self.diags.push(
+                    Diagnostic::error("E-PARSE-002", format!("`{}` snippet has no declaration", s.id.value), s.id.span)
+                        .with_label("missing `signature` with a `struct` or `enum` block")
+                        .with_help("add `signature struct name=\"...\" field name=\"...\" type=\"...\" end end`"),
+                );
+                continue;
+            };
+            if self.type_names.contains_key(decl.name.value.as_str()) {
+                let first_span = decls.iter().find(|(_, d)| d.name.value == decl.name.value).map_or(decl.name.span, |(_, d)| d.name.span);
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-002", format!("two types are named `{}`", decl.name.value), decl.name.span)
+                        .with_label("named again here")
+                        .with_secondary(first_span, "first named here")
+                        .with_help("rename one of them"),
+                );
+                continue;
+            }
+            let id = self.out.types.defs.len() as u32;
+            let placeholder = match decl.body {
+                ast::TypeDeclBody::Struct(_) => TypeDef::Struct { name: decl.name.value.clone(), fields: vec![] },
+                ast::TypeDeclBody::Enum(_) => TypeDef::Enum { name: decl.name.value.clone(), variants: vec![] },
+            };
+            self.out.types.defs.push(placeholder);
+            self.type_names.insert(&decl.name.value, id);
+            self.type_names.entry(&s.id.value).or_insert(id);
+            decls.push((id, decl));
+        }
+        for (id, decl) in &decls {
+            let def = match &decl.body {
+                ast::TypeDeclBody::Struct(fields) => {
+                    if fields.is_empty() {
+                        self.diags.push(
+                            Diagnostic::error("E-PARSE-002", format!("struct `{}` has no fields", decl.name.value), decl.name.span)
+                                .with_label("a struct needs at least one field")
+                                .with_help("add `field name=\"...\" type=\"...\"`, or use an enum variant without data"),
+                        );
+                    }
+                    TypeDef::Struct { name: decl.name.value.clone(), fields: self.field_types(fields) }
+                }
+                ast::TypeDeclBody::Enum(variants) => {
+                    if variants.is_empty() {
+                        self.diags.push(
+                            Diagnostic::error("E-PARSE-002", format!("enum `{}` has no variants", decl.name.value), decl.name.span)
+                                .with_label("an enum needs at least one variant")
+                                .with_help("add `variant name=\"...\"`"),
+                        );
+                    }
+                    let mut seen: HashMap<&str, Span> = HashMap::new();
+                    for v in variants {
+                        if let Some(first) = seen.insert(&v.name.value, v.name.span) {
+                            self.diags.push(
+                                Diagnostic::error("E-SYMBOL-002", format!("variant `{}` is declared twice", v.name.value), v.name.span)
+                                    .with_label("declared again here")
+                                    .with_secondary(first, "first declared here")
+                                    .with_help("rename or remove one"),
+                            );
+                        }
+                    }
+                    let variants = variants.iter().map(|v| (v.name.value.clone(), self.field_types(&v.fields))).collect();
+                    TypeDef::Enum { name: decl.name.value.clone(), variants }
+                }
+            };
+            self.out.types.defs[*id as usize] = def;
+        }
+        for (id, decl) in &decls {
+            if self.reaches(*id, *id, false, &mut vec![]) {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-005", format!("type `{}` contains itself", decl.name.value), decl.name.span)
+                        .with_label("recursive type")
+                        .with_help("component types (WIT) cannot be recursive; refer to the value by an id instead"),
+                );
+                // Break the cycle so later phases terminate.
+                self.out.types.defs[*id as usize] = match &self.out.types.defs[*id as usize] {
+                    TypeDef::Struct { name, .. } => TypeDef::Struct { name: name.clone(), fields: vec![] },
+                    TypeDef::Enum { name, .. } => TypeDef::Enum { name: name.clone(), variants: vec![] },
+                };
+            }
+        }
+    }
+
+    fn field_types(&mut self, fields: &[ast::FieldDecl]) -> Vec<(String, Type)> {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut out = vec![];
+        for f in fields {
+            if let Some(first) = seen.insert(&f.name.value, f.name.span) {
+                self.diags.push(
+                    Diagnostic::error("E-SYMBOL-002", format!("field `{}` is declared twice", f.name.value), f.name.span)
+                        .with_label("declared again here")
+                        .with_secondary(first, "first declared here")
+                        .with_help("rename or remove one"),
+                );
+                continue;
+            }
+            out.push((f.name.value.clone(), self.resolve_type(&f.ty)));
+        }
+        out
+    }
+
+    /// Whether type `from` contains type `target` (through fields, payloads and optionals, and
+    /// through lists when `via_lists`). Without lists such a type would be infinitely large; through
+    /// a list it is fine in memory, but WIT cannot express it.
+    pub(super) fn reaches(&self, from: u32, target: u32, via_lists: bool, path: &mut Vec<u32>) -> bool {
+        if path.contains(&from) {
+            return false;
+        }
+        path.push(from);
+        let tys: Vec<Type> = match &self.out.types.defs[from as usize] {
+            TypeDef::Struct { fields, .. } => fields.iter().map(|(_, t)| t.clone()).collect(),
+            TypeDef::Enum { variants, .. } => variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect(),
+        };
+        tys.iter().any(|t| self.mentions(t, via_lists).iter().any(|&id| id == target || self.reaches(id, target, via_lists, path)))
+    }
+
+    /// The declared types `t` refers to directly (and through lists when `via_lists`).
+    fn mentions(&self, t: &Type, via_lists: bool) -> Vec<u32> {
+        match t {
+            Type::Struct(n) | Type::Enum(n) => vec![n.id],
+            Type::List(t) if via_lists => self.mentions(t, via_lists),
+            Type::Optional(t) => self.mentions(t, via_lists),
+            Type::Result(a, b) => [self.mentions(a, via_lists), self.mentions(b, via_lists)].concat(),
+            _ => vec![],
+        }
+    }
+
+    /// A recursive type that `t` uses (such a type cannot cross the component boundary).
+    pub(super) fn recursive_part(&self, t: &Type) -> Option<String> {
+        let mut seen = vec![];
+        let mut todo = self.mentions(t, true);
+        while let Some(id) = todo.pop() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if self.reaches(id, id, true, &mut vec![]) {
+                return Some(self.out.types.defs[id as usize].name().to_string());
+            }
+            let def = self.out.types.defs[id as usize].clone();
+            let inner: Vec<Type> = match def {
+                TypeDef::Struct { fields, .. } => fields.into_iter().map(|(_, t)| t).collect(),
+                TypeDef::Enum { variants, .. } => variants.into_iter().flat_map(|(_, fs)| fs.into_iter().map(|(_, t)| t)).collect(),
+            };
+            for t in &inner {
+                todo.extend(self.mentions(t, true));
+            }
+        }
+        None
+    }
+
+    pub(super) fn type_by_name(&self, name: &str) -> Option<Type> {
+        let id = *self.type_names.get(name)?;
+        let def = &self.out.types.defs[id as usize];
+        let named = Named { id, name: def.name().into() };
+        Some(match def {
+            TypeDef::Struct { .. } => Type::Struct(named),
+            TypeDef::Enum { .. } => Type::Enum(named),
+        })
+    }
+
+    /// A type as written, or E-TYPE-002.
+    pub(super) fn resolve_type(&mut self, t: &ast::TypeRef) -> Type {
+        self.parse_type(t.text.trim()).unwrap_or_else(|| {
+            let mut names: Vec<&str> = ["Int", "Float", "Bool", "String", "Unit"].to_vec();
+            names.extend(self.out.types.defs.iter().map(TypeDef::name));
+            let mut d = Diagnostic::error("E-TYPE-002", format!("unknown type `{}`", t.text), t.span).with_label("not a known type");
+            d = match closest(t.text.trim(), names.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(t.span, format!("\"{s}\"")),
+                None => d.with_help("use Int, Float, Bool, String, Unit, a declared struct or enum, `T?`, `T[]` or `List<T>`"),
+            };
+            self.diags.push(d);
+            Type::Error
+        })
+    }
+
+    fn parse_type(&self, text: &str) -> Option<Type> {
+        // `T | E` written inline: a value type and an error type, as a `returns union` gives.
+        if let Some((ok, err)) = text.split_once('|') {
+            let (ok, err) = (self.parse_type(ok.trim())?, self.parse_type(err.trim())?);
+            return Some(Type::Result(Box::new(ok), Box::new(err)));
+        }
+        if let Some(inner) = text.strip_suffix('?') {
+            return self.parse_type(inner.trim()).map(|t| Type::Optional(Box::new(t)));
+        }
+        if let Some(inner) = text.strip_suffix("[]") {
+            return self.parse_type(inner.trim()).map(Type::list);
+        }
+        if let Some(inner) = text.strip_prefix("List<").and_then(|t| t.strip_suffix('>')) {
+            return self.parse_type(inner.trim()).map(Type::list);
+        }
+        Type::primitive(text).or_else(|| self.type_by_name(text))
+    }
+
+    /// `returns union type="T" type="E" end`: a value type and an error type, a WIT result.
+    pub(super) fn union_type(&mut self, members: &[ast::TypeRef], at: Span) -> Type {
+        let tys: Vec<Type> = members.iter().map(|m| self.resolve_type(m)).collect();
+        match tys.as_slice() {
+            [ok, err] if ok == err && *ok != Type::Error => {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-003", format!("both members of this union are {ok}"), members[1].span)
+                        .with_label("the same type again")
+                        .with_help("a union's members must be told apart at run time: use a value type and an error type"),
+                );
+                Type::Error
+            }
+            [ok, err] => Type::Result(Box::new(ok.clone()), Box::new(err.clone())),
+            _ => {
+                let span = members.first().map_or(at, |m| m.span);
+                self.diags.push(unsupported(
+                    format!("a union of {} types is", tys.len()),
+                    span,
+                    "a union is a value type and an error type (`type=\"T\"` then `type=\"SomeError\"`)",
+                ));
+                Type::Error
+            }
+        }
+    }
+}

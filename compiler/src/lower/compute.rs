@@ -1,0 +1,225 @@
+//! `compute` operations.
+
+use super::body::Frame;
+use super::*;
+use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
+
+/// Emits `op` on `arity` values already on the stack.
+pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, arity: usize, code: &mut Vec<I<'static>>) -> Result<(), String> {
+    use ComputeOp::*;
+    let cmp_i64 = |c: Cmp| match c {
+        Cmp::Eq => I::I64Eq,
+        Cmp::Ne => I::I64Ne,
+        Cmp::Lt => I::I64LtS,
+        Cmp::Gt => I::I64GtS,
+        Cmp::Le => I::I64LeS,
+        Cmp::Ge => I::I64GeS,
+    };
+    match op {
+        IntAdd => code.push(I::Call(b.helper(Helper::IntAdd)?)),
+        IntSub => code.push(I::Call(b.helper(Helper::IntSub)?)),
+        IntMul => code.push(I::Call(b.helper(Helper::IntMul)?)),
+        // Wasm traps on a zero divisor and on MIN / -1: defined, named runtime errors.
+        IntDiv => code.push(I::I64DivS),
+        IntMod => code.push(I::I64RemS),
+        IntNeg => code.push(I::Call(b.helper(Helper::IntNeg)?)),
+        IntAbs => code.push(I::Call(b.helper(Helper::IntAbs)?)),
+        IntMin | IntMax => {
+            let (x, y) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            let c = if op == IntMin { I::I64LtS } else { I::I64GtS };
+            code.extend([I::LocalSet(y), I::LocalTee(x), I::LocalGet(y), I::LocalGet(x), I::LocalGet(y), c, I::Select]);
+        }
+        FloatAdd => code.push(I::F64Add),
+        FloatSub => code.push(I::F64Sub),
+        FloatMul => code.push(I::F64Mul),
+        FloatDiv => code.push(I::F64Div),
+        FloatNeg => code.push(I::F64Neg),
+        IntToFloat => code.push(I::F64ConvertI64S),
+        IntCmp(c) => code.push(cmp_i64(c)),
+        FloatCmp(c) => code.push(match c {
+            Cmp::Eq => I::F64Eq,
+            Cmp::Ne => I::F64Ne,
+            Cmp::Lt => I::F64Lt,
+            Cmp::Gt => I::F64Gt,
+            Cmp::Le => I::F64Le,
+            Cmp::Ge => I::F64Ge,
+        }),
+        BoolCmp(c) => code.push(if c == Cmp::Eq { I::I32Eq } else { I::I32Ne }),
+        StrCmp(Cmp::Eq) => code.push(I::Call(b.helper(Helper::StrEq)?)),
+        StrCmp(Cmp::Ne) => code.extend([I::Call(b.helper(Helper::StrEq)?), I::I32Eqz]),
+        StrCmp(c) => {
+            code.extend([I::Call(b.helper(Helper::StrCmp)?), I::I64ExtendI32S, I::I64Const(0), cmp_i64(c)]);
+        }
+        And => code.push(I::I32And),
+        Or => code.push(I::I32Or),
+        Not => code.push(I::I32Eqz),
+        Concat => code.extend([I::I32Const(1), I::Call(b.helper(Helper::Concat)?)]),
+        ListLen | ListIsEmpty => {
+            let len = frame.scratch(ValType::I32);
+            code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len)]);
+            code.push(if op == ListLen { I::I64ExtendI32U } else { I::I32Eqz });
+        }
+        ListGet(elem) => {
+            let trap = b.helper(Helper::TrapIndex)?;
+            let (idx, len, ptr) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (size, _) = b.abi().size_align(&elem);
+            code.extend([
+                I::LocalSet(idx),
+                I::LocalSet(len),
+                I::LocalSet(ptr),
+                // A negative index, read unsigned, is out of range too.
+                I::LocalGet(idx),
+                I::LocalGet(len),
+                I::I64ExtendI32U,
+                I::I64GeU,
+                I::If(BlockType::Empty),
+                I::Call(trap),
+                I::End,
+                I::LocalGet(ptr),
+                I::LocalGet(idx),
+                I::I32WrapI64,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+            ]);
+            load_rep(b, frame, &elem, 0, code);
+        }
+        ListAppend(elem) => {
+            let alloc = b.helper(Helper::Alloc)?;
+            let (size, align) = b.abi().size_align(&elem);
+            let x: Vec<u32> = b.abi().rep(&elem).iter().map(|t| frame.scratch(*t)).collect();
+            for l in x.iter().rev() {
+                code.push(I::LocalSet(*l));
+            }
+            let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(len),
+                I::LocalSet(ptr),
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Add,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Const(align as i32),
+                I::Call(alloc),
+                I::LocalTee(new),
+                I::LocalGet(ptr),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                I::LocalGet(new),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+            ]);
+            store_rep(b, frame, &elem, 0, &x, code);
+            code.extend([I::LocalGet(new), I::LocalGet(len), I::I32Const(1), I::I32Add]);
+        }
+        ListConcat(elem) => {
+            let (size, align) = b.abi().size_align(&elem);
+            let (p1, l1, p2, l2) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(l2),
+                I::LocalSet(p2),
+                I::LocalSet(l1),
+                I::LocalSet(p1),
+                I::LocalGet(p1),
+                I::LocalGet(l1),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::LocalGet(p2),
+                I::LocalGet(l2),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Const(align as i32),
+                I::Call(b.helper(Helper::Concat)?),
+                I::Drop,
+                I::LocalGet(l1),
+                I::LocalGet(l2),
+                I::I32Add,
+            ]);
+        }
+        Join => code.push(I::Call(b.helper(Helper::Join)?)),
+        IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
+        BoolToString => {
+            let (t, f) = (b.data.intern("true"), b.data.intern("false"));
+            let x = frame.scratch(ValType::I32);
+            code.extend([
+                I::LocalSet(x),
+                I::I32Const(t as i32),
+                I::I32Const(f as i32),
+                I::LocalGet(x),
+                I::Select,
+                I::I32Const(4),
+                I::I32Const(5),
+                I::LocalGet(x),
+                I::Select,
+            ]);
+        }
+        StrLen => code.push(I::Call(b.helper(Helper::StrLen)?)),
+        ByteLen => {
+            let len = frame.scratch(ValType::I32);
+            code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len), I::I64ExtendI32U]);
+        }
+        ListOf(elem) => {
+            let (size, align) = b.abi().size_align(&elem);
+            let tys = vec![elem.clone(); arity];
+            let values = pop_values(b, frame, &tys, code);
+            let p = allocate(b, frame, size * arity as u32, align, code)?;
+            for (i, x) in values.iter().enumerate() {
+                code.push(I::LocalGet(p));
+                store_rep(b, frame, &elem, size * i as u32, x, code);
+            }
+            code.extend([I::LocalGet(p), I::I32Const(arity as i32)]);
+        }
+        Record(ty) => {
+            let (size, align) = b.abi().size_align(&ty);
+            let fields = b.abi().struct_offsets(&ty);
+            let tys: Vec<Type> = fields.iter().map(|(t, _)| t.clone()).collect();
+            let values = pop_values(b, frame, &tys, code);
+            let p = allocate(b, frame, size, align, code)?;
+            for ((t, offset), x) in fields.iter().zip(&values) {
+                code.push(I::LocalGet(p));
+                store_rep(b, frame, t, *offset, x, code);
+            }
+            code.push(I::LocalGet(p));
+        }
+        Variant(ty, case) => {
+            let layout = b.abi().variant(&ty);
+            let fields = layout.cases[case as usize].clone();
+            let tys: Vec<Type> = fields.iter().map(|(t, _)| t.clone()).collect();
+            let values = pop_values(b, frame, &tys, code);
+            let p = allocate(b, frame, layout.size, layout.align, code)?;
+            code.push(I::LocalGet(p));
+            store_tag(layout.tag_size, case, code);
+            for ((t, offset), x) in fields.iter().zip(&values) {
+                code.push(I::LocalGet(p));
+                store_rep(b, frame, t, *offset, x, code);
+            }
+            code.push(I::LocalGet(p));
+        }
+        Field(ty, index) => {
+            let (t, offset) = b.abi().struct_offsets(&ty)[index as usize].clone();
+            load_rep(b, frame, &t, offset, code);
+        }
+        IsCase(ty, case) => {
+            load_tag(b.abi().variant(&ty).tag_size, code);
+            code.extend([I::I32Const(case as i32), I::I32Eq]);
+        }
+        Payload(ty, case, field) => {
+            let (t, offset) = b.abi().variant(&ty).cases[case as usize][field as usize].clone();
+            load_rep(b, frame, &t, offset, code);
+        }
+    }
+    Ok(())
+}
+
+/// Allocates `size` bytes from the arena into a fresh local (returned).
+pub(super) fn allocate(b: &mut Builder, frame: &mut Frame, size: u32, align: u32, code: &mut Vec<I<'static>>) -> Result<u32, String> {
+    let alloc = b.helper(Helper::Alloc)?;
+    let p = frame.scratch(ValType::I32);
+    code.extend([I::I32Const(size.max(1) as i32), I::I32Const(align as i32), I::Call(alloc), I::LocalSet(p)]);
+    Ok(p)
+}

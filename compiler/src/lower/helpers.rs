@@ -1,0 +1,508 @@
+//! Runtime helpers (allocation, checked arithmetic, strings), each emitted once per module and
+//! only when used.
+
+use super::*;
+
+/// `(a > b) - (a < b)` on two i32 locals, unsigned: -1, 0 or 1.
+pub(super) fn three_way(a: u32, b: u32) -> [I<'static>; 8] {
+    [I::LocalGet(a), I::LocalGet(b), I::I32GtU, I::LocalGet(a), I::LocalGet(b), I::I32LtU, I::I32Sub, I::Return]
+}
+
+/// The byte at `base + index` (two i32 locals).
+pub(super) fn load_byte(base: u32, index: u32) -> [I<'static>; 4] {
+    [I::LocalGet(base), I::LocalGet(index), I::I32Add, I::I32Load8U(mem(0, 0))]
+}
+
+/// `local += by` on an i32 local.
+pub(super) fn add_to(local: u32, by: I<'static>) -> [I<'static>; 4] {
+    [I::LocalGet(local), by, I::I32Add, I::LocalSet(local)]
+}
+
+/// The unsigned minimum of an i32 local and `other` (a constant or another local's get).
+pub(super) fn min_u32(local: u32, other: I<'static>) -> [I<'static>; 5] {
+    [I::LocalGet(local), other.clone(), I::LocalGet(local), other, I::I32LtU]
+}
+
+/// Runtime helpers, each emitted once per module and only when used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Helper {
+    WriteAll,
+    StreamHandle(OutStream),
+    Alloc,
+    Realloc,
+    TrapOverflow,
+    TrapOutOfMemory,
+    TrapIndex,
+    Join,
+    IntAdd,
+    IntSub,
+    IntMul,
+    IntNeg,
+    IntAbs,
+    StrEq,
+    StrCmp,
+    Concat,
+    IntToString,
+    StrLen,
+}
+
+impl Helper {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Helper::WriteAll => "write_all",
+            Helper::StreamHandle(OutStream::Stdout) => "stdout",
+            Helper::StreamHandle(OutStream::Stderr) => "stderr",
+            Helper::Alloc => "alloc",
+            Helper::Realloc => "cabi_realloc",
+            Helper::TrapOverflow => "covenant_error_integer_overflow",
+            Helper::TrapOutOfMemory => "covenant_error_out_of_memory",
+            Helper::TrapIndex => "covenant_error_index_out_of_range",
+            Helper::Join => "join",
+            Helper::IntAdd => "int_add",
+            Helper::IntSub => "int_sub",
+            Helper::IntMul => "int_mul",
+            Helper::IntNeg => "int_neg",
+            Helper::IntAbs => "int_abs",
+            Helper::StrEq => "str_eq",
+            Helper::StrCmp => "str_cmp",
+            Helper::Concat => "concat",
+            Helper::IntToString => "int_to_string",
+            Helper::StrLen => "str_len",
+        }
+    }
+}
+
+impl Builder<'_> {
+    pub(super) fn helper_body(&mut self, h: Helper) -> Result<(Vec<ValType>, Vec<ValType>, Function), String> {
+        use ValType::{I32, I64};
+        let mut code: Vec<I<'static>> = vec![];
+        let (params, results, locals): (Vec<ValType>, Vec<ValType>, Vec<ValType>) = match h {
+            Helper::WriteAll => {
+                let write = self.import(&WasiFn {
+                    interface: "wasi:io/streams",
+                    function: "[method]output-stream.blocking-write-and-flush",
+                })?;
+                let (handle, ptr, len, chunk) = (0, 1, 2, 3);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(len),
+                    I::I32Eqz,
+                    I::BrIf(1),
+                ]);
+                // chunk = min(len, MAX_WRITE)
+                code.extend(min_u32(len, I::I32Const(MAX_WRITE)));
+                code.extend([
+                    I::Select,
+                    I::LocalSet(chunk),
+                    I::LocalGet(handle),
+                    I::LocalGet(ptr),
+                    I::LocalGet(chunk),
+                    I::I32Const(RETPTR),
+                    I::Call(write),
+                    // A failed write (closed stream) ends the write; output is best effort, like a closed pipe.
+                    I::I32Const(RETPTR),
+                    I::I32Load8U(mem(0, 0)),
+                    I::BrIf(1),
+                ]);
+                code.extend(add_to(ptr, I::LocalGet(chunk)));
+                code.extend([
+                    I::LocalGet(len),
+                    I::LocalGet(chunk),
+                    I::I32Sub,
+                    I::LocalSet(len),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                ]);
+                (vec![I32; 3], vec![], vec![I32])
+            }
+            Helper::StreamHandle(stream) => {
+                let getter = match stream {
+                    OutStream::Stdout => WasiFn { interface: "wasi:cli/stdout", function: "get-stdout" },
+                    OutStream::Stderr => WasiFn { interface: "wasi:cli/stderr", function: "get-stderr" },
+                };
+                let get = self.import(&getter)?;
+                // Fetched once, cached in a global (-1 = not yet).
+                let global = self.globals.len() as u32;
+                self.globals.push(GlobalInit::MinusOne);
+                code.extend([
+                    I::GlobalGet(global),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(get),
+                    I::GlobalSet(global),
+                    I::End,
+                    I::GlobalGet(global),
+                ]);
+                (vec![], vec![I32], vec![])
+            }
+            Helper::TrapOverflow | Helper::TrapOutOfMemory | Helper::TrapIndex => {
+                // A function of its own, so the trap's backtrace names the error.
+                code.push(I::Unreachable);
+                (vec![], vec![], vec![])
+            }
+            Helper::Alloc => {
+                let (heap, _) = self.heap_globals();
+                let oom = self.helper(Helper::TrapOutOfMemory)?;
+                let (size, align, ptr, end) = (0, 1, 2, 3);
+                code.extend([
+                    // ptr = (heap + align - 1) & -align
+                    I::GlobalGet(heap),
+                    I::LocalGet(align),
+                    I::I32Add,
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32Const(0),
+                    I::LocalGet(align),
+                    I::I32Sub,
+                    I::I32And,
+                    I::LocalTee(ptr),
+                    I::LocalGet(size),
+                    I::I32Add,
+                    I::LocalTee(end),
+                    // wrapped around the address space?
+                    I::LocalGet(ptr),
+                    I::I32LtU,
+                    I::If(BlockType::Empty),
+                    I::Call(oom),
+                    I::End,
+                    // grow when end > memory.size * 64 KiB
+                    I::LocalGet(end),
+                    I::MemorySize(0),
+                    I::I32Const(16),
+                    I::I32Shl,
+                    I::I32GtU,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(end),
+                    I::MemorySize(0),
+                    I::I32Const(16),
+                    I::I32Shl,
+                    I::I32Sub,
+                    I::I32Const(65535),
+                    I::I32Add,
+                    I::I32Const(16),
+                    I::I32ShrU,
+                    I::MemoryGrow(0),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(oom),
+                    I::End,
+                    I::End,
+                    I::LocalGet(end),
+                    I::GlobalSet(heap),
+                    I::LocalGet(ptr),
+                ]);
+                (vec![I32, I32], vec![I32], vec![I32, I32])
+            }
+            Helper::Realloc => {
+                let alloc = self.helper(Helper::Alloc)?;
+                let (old_ptr, old_size, align, new_size, new) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(new_size),
+                    I::LocalGet(align),
+                    I::Call(alloc),
+                    I::LocalSet(new),
+                    I::LocalGet(old_size),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(new),
+                    I::LocalGet(old_ptr),
+                ]);
+                code.extend(min_u32(old_size, I::LocalGet(new_size)));
+                code.extend([I::Select, I::MemoryCopy { src_mem: 0, dst_mem: 0 }, I::End, I::LocalGet(new)]);
+                (vec![I32; 4], vec![I32], vec![I32])
+            }
+            Helper::IntAdd | Helper::IntSub => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                let (a, b, r) = (0, 1, 2);
+                let op = if h == Helper::IntAdd { I::I64Add } else { I::I64Sub };
+                code.extend([I::LocalGet(a), I::LocalGet(b), op, I::LocalSet(r)]);
+                // add overflows iff (a ^ r) & (b ^ r) < 0; sub iff (a ^ b) & (a ^ r) < 0
+                if h == Helper::IntAdd {
+                    code.extend([I::LocalGet(a), I::LocalGet(r), I::I64Xor, I::LocalGet(b), I::LocalGet(r), I::I64Xor]);
+                } else {
+                    code.extend([I::LocalGet(a), I::LocalGet(b), I::I64Xor, I::LocalGet(a), I::LocalGet(r), I::I64Xor]);
+                }
+                code.extend([I::I64And, I::I64Const(0), I::I64LtS, I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(r)]);
+                (vec![I64, I64], vec![I64], vec![I64])
+            }
+            Helper::IntMul => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                let (a, b, r) = (0, 1, 2);
+                // r = a * b; overflow iff a != 0 and r / a != b (MIN / -1 itself traps as an overflow).
+                code.extend([
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                    I::I64Mul,
+                    I::LocalSet(r),
+                    I::LocalGet(a),
+                    I::I64Const(0),
+                    I::I64Ne,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(r),
+                    I::LocalGet(a),
+                    I::I64DivS,
+                    I::LocalGet(b),
+                    I::I64Ne,
+                    I::If(BlockType::Empty),
+                    I::Call(trap),
+                    I::End,
+                    I::End,
+                    I::LocalGet(r),
+                ]);
+                (vec![I64, I64], vec![I64], vec![I64])
+            }
+            Helper::IntNeg | Helper::IntAbs => {
+                let trap = self.helper(Helper::TrapOverflow)?;
+                code.extend([I::LocalGet(0), I::I64Const(i64::MIN), I::I64Eq, I::If(BlockType::Empty), I::Call(trap), I::End]);
+                if h == Helper::IntNeg {
+                    code.extend([I::I64Const(0), I::LocalGet(0), I::I64Sub]);
+                } else {
+                    code.extend([
+                        I::I64Const(0),
+                        I::LocalGet(0),
+                        I::I64Sub,
+                        I::LocalGet(0),
+                        I::LocalGet(0),
+                        I::I64Const(0),
+                        I::I64LtS,
+                        I::Select,
+                    ]);
+                }
+                (vec![I64], vec![I64], vec![])
+            }
+            Helper::StrEq => {
+                let (p1, l1, p2, l2, i) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Ne,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l1),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::I32Const(1),
+                    I::Return,
+                    I::End,
+                ]);
+                code.extend(load_byte(p1, i));
+                code.extend(load_byte(p2, i));
+                code.extend([I::I32Ne, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::Unreachable]);
+                (vec![I32; 4], vec![I32], vec![I32])
+            }
+            Helper::StrCmp => {
+                // -1, 0 or 1 by bytes, which for UTF-8 is code point order.
+                let (p1, l1, p2, l2, i, n, a, b) = (0, 1, 2, 3, 4, 5, 6, 7);
+                code.extend(min_u32(l1, I::LocalGet(l2)));
+                code.extend([I::Select, I::LocalSet(n), I::Loop(BlockType::Empty)]);
+                // An equal prefix: the shorter string is less.
+                code.extend([I::LocalGet(i), I::LocalGet(n), I::I32Eq, I::If(BlockType::Empty)]);
+                code.extend(three_way(l1, l2));
+                code.push(I::End);
+                code.extend(load_byte(p1, i));
+                code.push(I::LocalSet(a));
+                code.extend(load_byte(p2, i));
+                code.extend([I::LocalSet(b), I::LocalGet(a), I::LocalGet(b), I::I32Ne, I::If(BlockType::Empty)]);
+                code.extend(three_way(a, b));
+                code.push(I::End);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::Unreachable]);
+                (vec![I32; 4], vec![I32], vec![I32; 4])
+            }
+            Helper::Concat => {
+                // (p1, bytes1, p2, bytes2, align) -> (pointer, bytes): strings, and lists of any element.
+                let alloc = self.helper(Helper::Alloc)?;
+                let (p1, l1, p2, l2, align, dst) = (0, 1, 2, 3, 4, 5);
+                code.extend([
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                    I::LocalGet(align),
+                    I::Call(alloc),
+                    I::LocalTee(dst),
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(dst),
+                    I::LocalGet(l1),
+                    I::I32Add,
+                    I::LocalGet(p2),
+                    I::LocalGet(l2),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(dst),
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                ]);
+                (vec![I32; 5], vec![I32, I32], vec![I32])
+            }
+            Helper::Join => {
+                // (list pointer, count, separator pointer, separator bytes) -> (pointer, bytes)
+                let alloc = self.helper(Helper::Alloc)?;
+                let (lp, n, sp, sl, i, total, pos, e) = (0, 1, 2, 3, 4, 5, 6, 7);
+                let elem_at = |code: &mut Vec<I<'static>>| {
+                    code.extend([I::LocalGet(lp), I::LocalGet(i), I::I32Const(8), I::I32Mul, I::I32Add, I::LocalSet(e)]);
+                };
+                // total = sum of lengths + separator * (n - 1)
+                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                elem_at(&mut code);
+                code.extend([I::LocalGet(total), I::LocalGet(e), I::I32Load(mem(4, 2)), I::I32Add, I::LocalSet(total)]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(total),
+                    I::LocalGet(sl),
+                    I::LocalGet(n),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32Mul,
+                    I::I32Add,
+                    I::LocalSet(total),
+                    I::End,
+                    I::LocalGet(total),
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalSet(pos),
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    // a separator before every element but the first
+                    I::LocalGet(i),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::LocalGet(sp),
+                    I::LocalGet(sl),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                ]);
+                code.extend(add_to(pos, I::LocalGet(sl)));
+                code.push(I::End);
+                elem_at(&mut code);
+                code.extend([
+                    I::LocalGet(pos),
+                    I::LocalGet(e),
+                    I::I32Load(mem(0, 2)),
+                    I::LocalGet(e),
+                    I::I32Load(mem(4, 2)),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(pos),
+                    I::LocalGet(e),
+                    I::I32Load(mem(4, 2)),
+                    I::I32Add,
+                    I::LocalSet(pos),
+                ]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(pos),
+                    I::LocalGet(total),
+                    I::I32Sub,
+                    I::LocalGet(total),
+                ]);
+                (vec![I32; 4], vec![I32, I32], vec![I32; 4])
+            }
+            Helper::IntToString => {
+                let alloc = self.helper(Helper::Alloc)?;
+                let (v, buf, pos, neg, u) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::I32Const(20),
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalTee(buf),
+                    I::I32Const(20),
+                    I::I32Add,
+                    I::LocalSet(pos),
+                    I::LocalGet(v),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::LocalSet(neg),
+                    // u = |v| as unsigned (wrapping: MIN stays MIN, which is 2^63 unsigned)
+                    I::I64Const(0),
+                    I::LocalGet(v),
+                    I::I64Sub,
+                    I::LocalGet(v),
+                    I::LocalGet(neg),
+                    I::Select,
+                    I::LocalSet(u),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::LocalTee(pos),
+                    I::LocalGet(u),
+                    I::I64Const(10),
+                    I::I64RemU,
+                    I::I32WrapI64,
+                    I::I32Const(48),
+                    I::I32Add,
+                    I::I32Store8(mem(0, 0)),
+                    I::LocalGet(u),
+                    I::I64Const(10),
+                    I::I64DivU,
+                    I::LocalTee(u),
+                    I::I64Const(0),
+                    I::I64Ne,
+                    I::BrIf(0),
+                    I::End,
+                    I::LocalGet(neg),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(pos),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::LocalTee(pos),
+                    I::I32Const(45),
+                    I::I32Store8(mem(0, 0)),
+                    I::End,
+                    I::LocalGet(pos),
+                    I::LocalGet(buf),
+                    I::I32Const(20),
+                    I::I32Add,
+                    I::LocalGet(pos),
+                    I::I32Sub,
+                ]);
+                (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
+            }
+            Helper::StrLen => {
+                // Characters are Unicode scalar values: count the bytes that do not continue one.
+                let (p, l, i, n) = (0, 1, 2, 3);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(n),
+                ]);
+                code.extend(load_byte(p, i));
+                code.extend([I::I32Const(0xC0), I::I32And, I::I32Const(0x80), I::I32Ne, I::I32Add, I::LocalSet(n)]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End, I::LocalGet(n), I::I64ExtendI32U]);
+                (vec![I32, I32], vec![I64], vec![I32, I32])
+            }
+        };
+        code.push(I::End);
+        let mut f = Function::new(locals.into_iter().map(|t| (1, t)));
+        for ins in &code {
+            f.instruction(ins);
+        }
+        Ok((params, results, f))
+    }
+}

@@ -1,0 +1,85 @@
+//! Reading and writing values in linear memory, in the canonical ABI's layout.
+
+use super::body::Frame;
+use super::*;
+
+/// Loads a value of type `ty` from `address + offset` (the address on the stack) as its
+/// representation. A compound value is its address: values never change, so no copy is made.
+pub(super) fn load_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, code: &mut Vec<I<'static>>) {
+    let o = u64::from(offset);
+    match ty {
+        Type::Int => code.push(I::I64Load(mem(o, 3))),
+        Type::Float => code.push(I::F64Load(mem(o, 3))),
+        Type::Bool => code.push(I::I32Load8U(mem(o, 0))),
+        Type::String | Type::List(_) => {
+            let addr = frame.scratch(ValType::I32);
+            code.extend([I::LocalTee(addr), I::I32Load(mem(o, 2)), I::LocalGet(addr), I::I32Load(mem(o + 4, 2))]);
+        }
+        Type::Unit | Type::Error => code.push(I::Drop),
+        _ => {
+            let _ = b;
+            if offset != 0 {
+                code.extend([I::I32Const(offset as i32), I::I32Add]);
+            }
+        }
+    }
+}
+
+/// Stores the value held in the locals `x` (its representation) at `address + offset` (the
+/// address on the stack). A compound value is copied byte for byte.
+pub(super) fn store_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, x: &[u32], code: &mut Vec<I<'static>>) {
+    let o = u64::from(offset);
+    match ty {
+        Type::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(o, 3))]),
+        Type::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(o, 3))]),
+        Type::Bool => code.extend([I::LocalGet(x[0]), I::I32Store8(mem(o, 0))]),
+        Type::String | Type::List(_) => {
+            let addr = frame.scratch(ValType::I32);
+            code.extend([
+                I::LocalTee(addr),
+                I::LocalGet(x[0]),
+                I::I32Store(mem(o, 2)),
+                I::LocalGet(addr),
+                I::LocalGet(x[1]),
+                I::I32Store(mem(o + 4, 2)),
+            ]);
+        }
+        Type::Unit | Type::Error => code.push(I::Drop),
+        _ => {
+            let (size, _) = b.abi().size_align(ty);
+            if offset != 0 {
+                code.extend([I::I32Const(offset as i32), I::I32Add]);
+            }
+            code.extend([I::LocalGet(x[0]), I::I32Const(size as i32), I::MemoryCopy { src_mem: 0, dst_mem: 0 }]);
+        }
+    }
+}
+
+/// Stores a variant's discriminant (the address on the stack).
+pub(super) fn store_tag(tag_size: u32, case: u32, code: &mut Vec<I<'static>>) {
+    code.push(I::I32Const(case as i32));
+    code.push(match tag_size {
+        1 => I::I32Store8(mem(0, 0)),
+        2 => I::I32Store16(mem(0, 1)),
+        _ => I::I32Store(mem(0, 2)),
+    });
+}
+
+/// Loads a variant's discriminant (the address on the stack).
+pub(super) fn load_tag(tag_size: u32, code: &mut Vec<I<'static>>) {
+    code.push(match tag_size {
+        1 => I::I32Load8U(mem(0, 0)),
+        2 => I::I32Load16U(mem(0, 1)),
+        _ => I::I32Load(mem(0, 2)),
+    });
+}
+
+/// Pops a value of each type in `tys` (pushed in order) into fresh scratch locals; returns the
+/// locals of each value.
+pub(super) fn pop_values(b: &Builder, frame: &mut Frame, tys: &[Type], code: &mut Vec<I<'static>>) -> Vec<Vec<u32>> {
+    let locals: Vec<Vec<u32>> = tys.iter().map(|t| b.abi().rep(t).into_iter().map(|v| frame.scratch(v)).collect()).collect();
+    for l in locals.iter().flatten().rev() {
+        code.push(I::LocalSet(*l));
+    }
+    locals
+}

@@ -1,0 +1,289 @@
+//! Lowering: the checked program to a core wasm module with wasm-encoder. Every import name,
+//! export name and signature comes from wit-parser (the canonical ABI's `Legacy` mangling, as
+//! wit-bindgen emits), never from hand-written strings.
+//!
+//! Values live in wasm locals, flattened: Int -> i64, Float -> f64, Bool -> i32, String ->
+//! (i32 pointer, i32 length) of UTF-8, Unit -> nothing. Each Covenant function becomes an internal
+//! function over flattened values; exports are thin wrappers that follow the canonical ABI.
+//!
+//! Memory: bytes 0..8 unused (no value lives at address 0), 8..24 a return area for import
+//! results, string literals from 32, then the arena. The arena is a bump allocator (`cabi_realloc`
+//! uses it too) reset after every export call by its `cabi_post_*` function.
+
+use crate::ir::{CheckedProgram, Cmp, ComputeOp, Function as IrFunction, Op, Value};
+use crate::plan::{WorldPlan, versioned};
+use crate::stdlib::{Intrinsic, OutStream, WasiFn};
+use crate::abi::Abi;
+use crate::types::{Type, TypeDefs};
+use std::collections::HashMap;
+
+mod body;
+mod compute;
+mod data;
+mod exports;
+mod helpers;
+mod memory;
+
+use body::emit_function;
+use data::DataPool;
+use exports::{emit_export, export_funcs};
+use helpers::Helper;
+use wasm_encoder::{
+    BlockType, CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+    GlobalSection, GlobalType, ImportSection, Instruction as I, MemArg, MemArgTarget, MemorySection, MemoryType, Module,
+    NameMap, NameSection, TypeSection, ValType,
+};
+use wit_parser::{
+    Function as WitFunction, LiftLowerAbi, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport, WorldId,
+    WorldItem, WorldKey,
+    abi::{AbiVariant, WasmType},
+};
+
+const RETPTR: i32 = 8;
+const DATA_START: u32 = 32;
+/// `blocking-write-and-flush` accepts at most this many bytes per call.
+const MAX_WRITE: i32 = 4096;
+const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+
+fn mem(offset: u64, align: u32) -> MemArg {
+    MemArg { offset, align, target: MemArgTarget::Memory(0), ordering: None }
+}
+
+struct Import {
+    module: String,
+    name: String,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+}
+
+fn val_type(t: WasmType) -> ValType {
+    match t {
+        WasmType::I32 | WasmType::Pointer | WasmType::Length => ValType::I32,
+        WasmType::I64 | WasmType::PointerOrI64 => ValType::I64,
+        WasmType::F32 => ValType::F32,
+        WasmType::F64 => ValType::F64,
+    }
+}
+
+struct Builder<'r> {
+    resolve: &'r Resolve,
+    defs: &'r TypeDefs,
+    types: Vec<(Vec<ValType>, Vec<ValType>)>,
+    imports: Vec<(Import, u32)>,
+    import_index: HashMap<WasiFn, u32>,
+    /// Defined functions by index (offset by the import count); `None` while being generated.
+    functions: Vec<Option<(u32, Function)>>,
+    names: Vec<(u32, String)>,
+    helpers: HashMap<Helper, u32>,
+    /// Internal function index of each IR function.
+    user: Vec<u32>,
+    data: DataPool,
+    /// Globals: (initial value source, mutable).
+    globals: Vec<GlobalInit>,
+    heap: Option<(u32, u32)>, // (heap pointer, heap base)
+    exports: ExportSection,
+}
+
+#[derive(Clone, Copy)]
+enum GlobalInit {
+    MinusOne,
+    HeapBase,
+}
+
+impl<'r> Builder<'r> {
+    fn abi(&self) -> Abi<'r> {
+        Abi { defs: self.defs }
+    }
+
+    fn type_index(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
+        let key = (params, results);
+        match self.types.iter().position(|t| *t == key) {
+            Some(i) => i as u32,
+            None => {
+                self.types.push(key);
+                self.types.len() as u32 - 1
+            }
+        }
+    }
+
+    fn reserve(&mut self, name: impl Into<String>) -> u32 {
+        let idx = self.imports.len() as u32 + self.functions.len() as u32;
+        self.functions.push(None);
+        self.names.push((idx, name.into()));
+        idx
+    }
+
+    fn define(&mut self, idx: u32, params: Vec<ValType>, results: Vec<ValType>, f: Function) {
+        let ty = self.type_index(params, results);
+        self.functions[(idx - self.imports.len() as u32) as usize] = Some((ty, f));
+    }
+
+    fn import(&self, f: &WasiFn) -> Result<u32, String> {
+        self.import_index.get(f).copied().ok_or(format!("import {} {} was not planned", f.interface, f.function))
+    }
+
+    fn heap_globals(&mut self) -> (u32, u32) {
+        if let Some(h) = self.heap {
+            return h;
+        }
+        let ptr = self.globals.len() as u32;
+        self.globals.push(GlobalInit::HeapBase);
+        self.globals.push(GlobalInit::HeapBase);
+        self.heap = Some((ptr, ptr + 1));
+        (ptr, ptr + 1)
+    }
+
+    /// The index of a helper, generating it on first use.
+    fn helper(&mut self, h: Helper) -> Result<u32, String> {
+        if let Some(&i) = self.helpers.get(&h) {
+            return Ok(i);
+        }
+        let idx = self.reserve(h.name());
+        self.helpers.insert(h, idx);
+        let (params, results, body) = self.helper_body(h)?;
+        self.define(idx, params, results, body);
+        Ok(idx)
+    }
+}
+
+fn find_interface<'r>(resolve: &'r Resolve, world: WorldId, name: &str) -> Option<(&'r WorldKey, wit_parser::InterfaceId)> {
+    resolve.worlds[world].imports.iter().chain(resolve.worlds[world].exports.iter()).find_map(|(key, item)| match item {
+        WorldItem::Interface { id, .. } if resolve.id_of(*id).as_deref() == Some(name) => Some((key, *id)),
+        _ => None,
+    })
+}
+
+fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, String> {
+    let name = versioned(f.interface);
+    let (key, id) = find_interface(resolve, world, &name).ok_or(format!("world does not import {name}"))?;
+    if let Some(resource) = f.function.strip_prefix("[resource-drop]") {
+        let ty = *resolve.interfaces[id].types.get(resource).ok_or(format!("{name} has no resource {resource}"))?;
+        let (module, name) = resolve.wasm_import_name(
+            MANGLING,
+            WasmImport::ResourceIntrinsic { interface: Some(key), resource: ty, intrinsic: wit_parser::ResourceIntrinsic::ImportedDrop },
+        );
+        return Ok(Import { module, name, params: vec![ValType::I32], results: vec![] });
+    }
+    let func: &WitFunction =
+        resolve.interfaces[id].functions.get(f.function).ok_or(format!("{name} has no function {}", f.function))?;
+    let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: Some(key), func });
+    let sig = resolve.wasm_signature(AbiVariant::GuestImport, func);
+    Ok(Import {
+        module,
+        name,
+        params: sig.params.into_iter().map(val_type).collect(),
+        results: sig.results.into_iter().map(val_type).collect(),
+    })
+}
+
+pub fn lower<'r>(program: &'r CheckedProgram, plan: &WorldPlan, resolve: &'r Resolve, world: WorldId) -> Result<Vec<u8>, String> {
+    let mut b = Builder {
+        resolve,
+        defs: &program.types,
+        types: vec![],
+        imports: vec![],
+        import_index: HashMap::new(),
+        functions: vec![],
+        names: vec![],
+        helpers: HashMap::new(),
+        user: vec![],
+        data: DataPool::default(),
+        globals: vec![],
+        heap: None,
+        exports: ExportSection::new(),
+    };
+    for f in &plan.wasi_fns {
+        let imp = wit_import(resolve, world, f)?;
+        let ty = b.type_index(imp.params.clone(), imp.results.clone());
+        b.import_index.insert(f.clone(), b.imports.len() as u32);
+        b.imports.push((imp, ty));
+    }
+    // Internal functions first, so calls (also forward and recursive ones) know their indices.
+    for f in &program.functions {
+        let idx = b.reserve(f.snippet_id.clone());
+        b.user.push(idx);
+    }
+    for (i, f) in program.functions.iter().enumerate() {
+        let body = emit_function(&mut b, program, f)?;
+        let params = f.param_types().iter().flat_map(|t| b.abi().rep(t)).collect();
+        let results = b.abi().rep(&f.returns);
+        b.define(b.user[i], params, results, body);
+    }
+    // Export lookups by name, built once (a linear search per export is quadratic in large programs).
+    let by_snippet: HashMap<&str, usize> = program.functions.iter().enumerate().map(|(i, f)| (f.snippet_id.as_str(), i)).collect();
+    let world_exports = export_funcs(resolve, world);
+    for export in &plan.exports {
+        let index = *by_snippet.get(export.snippet.as_str()).ok_or("export without function")?;
+        let (key, wit_fn) = *world_exports.get(export.name.as_str()).ok_or(format!("world lacks export {}", export.name))?;
+        emit_export(&mut b, program, index, export, key, wit_fn)?;
+    }
+    b.exports.export("memory", ExportKind::Memory, 0);
+    encode(b)
+}
+
+fn encode(b: Builder) -> Result<Vec<u8>, String> {
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    for (p, r) in &b.types {
+        types.ty().function(p.iter().copied(), r.iter().copied());
+    }
+    module.section(&types);
+    let mut imports = ImportSection::new();
+    for (imp, ty) in &b.imports {
+        imports.import(&imp.module, &imp.name, EntityType::Function(*ty));
+    }
+    module.section(&imports);
+    let mut funcs = FunctionSection::new();
+    let mut bodies = vec![];
+    for f in &b.functions {
+        let (ty, body) = f.as_ref().ok_or("a function was reserved but never defined")?;
+        funcs.function(*ty);
+        bodies.push(body);
+    }
+    module.section(&funcs);
+    let data_end = DATA_START + b.data.bytes.len() as u32;
+    let heap_base = data_end.next_multiple_of(8);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: (heap_base as u64).div_ceil(65536).max(1),
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    module.section(&memories);
+    let mut globals = GlobalSection::new();
+    for (i, g) in b.globals.iter().enumerate() {
+        let (init, mutable) = match g {
+            GlobalInit::MinusOne => (-1, true),
+            // The heap base global (the second of the pair) never changes.
+            GlobalInit::HeapBase => (heap_base as i32, b.heap.is_none_or(|(_, base)| base as usize != i)),
+        };
+        globals.global(GlobalType { val_type: ValType::I32, mutable, shared: false }, &ConstExpr::i32_const(init));
+    }
+    module.section(&globals);
+    module.section(&b.exports);
+    let mut code = CodeSection::new();
+    for body in bodies {
+        code.function(body);
+    }
+    module.section(&code);
+    if !b.data.bytes.is_empty() {
+        let mut data = DataSection::new();
+        data.active(0, &ConstExpr::i32_const(DATA_START as i32), b.data.bytes.iter().copied());
+        module.section(&data);
+    }
+    // Function names, so a trap's backtrace says which error it was (covenant_error_*).
+    let mut names = NameMap::new();
+    for (idx, name) in &b.names {
+        if name.starts_with("covenant_error_") {
+            names.append(*idx, name);
+        }
+    }
+    if !names.is_empty() {
+        let mut section = NameSection::new();
+        section.functions(&names);
+        module.section(&section);
+    }
+    Ok(module.finish())
+}
