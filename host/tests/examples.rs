@@ -122,3 +122,21 @@ fn each_effect_imports_only_its_own_interfaces() {
         assert_eq!(exports, ["wasi:cli/run@0.2.12"], "{name}");
     }
 }
+
+#[test]
+fn example_export_calls_give_their_expected_results_on_the_host() {
+    use covenant_host::{invoke, runtime};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let engine = runtime::engine().unwrap();
+    for (name, source, calls) in common::example_calls() {
+        let bytes = common::compile_ok(&name, &source).component.unwrap();
+        for (call, expected) in calls {
+            let export = invoke::call_name(&call).unwrap();
+            let params = runtime::export_params(&engine, &bytes, &export).unwrap();
+            let args = invoke::call_args(&call, &params).unwrap_or_else(|e| panic!("{name}: {call}: {e:#}"));
+            let results = rt.block_on(runtime::invoke(&engine, &bytes, &export, &args, &Default::default())).unwrap();
+            let shown: Vec<String> = results.iter().map(invoke::show).collect();
+            assert_eq!(shown.join(", "), expected, "{name}: {call} on the host");
+        }
+    }
+}

@@ -25,15 +25,16 @@ fn examples_print_their_expected_stdout_on_the_wasmtime_cli() {
 
 #[test]
 #[ignore = "needs COVENANT_WASMTIME: the wasmtime CLI (scripts/test.sh installs it)"]
-fn exports_are_callable_with_wasmtime_invoke() {
+fn example_export_calls_give_their_expected_results_on_the_wasmtime_cli() {
     let wasmtime = std::env::var_os("COVENANT_WASMTIME").expect("COVENANT_WASMTIME must name the wasmtime CLI");
-    let source = std::fs::read_to_string(common::root().join("examples/factorial.cov")).unwrap();
-    let path = std::env::temp_dir().join(format!("covenant-invoke-{}.wasm", std::process::id()));
-    std::fs::write(&path, common::compile_ok("factorial", &source).component.unwrap()).unwrap();
-    for (call, expected) in [("factorial(20)", "2432902008176640000\n"), ("greet(\"wasm ✓\")", "\"Hello, wasm ✓!\"\n")] {
-        let out = Command::new(&wasmtime).args(["run", "--invoke", call]).arg(&path).output().unwrap();
-        assert!(out.status.success(), "{call}: {}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{call}");
+    for (name, source, calls) in common::example_calls() {
+        let path = std::env::temp_dir().join(format!("covenant-invoke-{name}-{}.wasm", std::process::id()));
+        std::fs::write(&path, common::compile_ok(&name, &source).component.unwrap()).unwrap();
+        for (call, expected) in calls {
+            let out = Command::new(&wasmtime).args(["run", "--invoke", &call]).arg(&path).output().unwrap();
+            assert!(out.status.success(), "{name}: {call}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), expected, "{name}: {call} on the wasmtime CLI");
+        }
+        std::fs::remove_file(&path).ok();
     }
-    std::fs::remove_file(&path).ok();
 }

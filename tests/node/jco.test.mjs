@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
 import { generate, $init } from "@bytecodealliance/jco-transpile/component";
 import { runComponent } from "../../public/runner-core.js";
-import { compileExample, runnableExamples, workDir } from "../support/examples.mjs";
+import { compileExample, exampleCalls, runnableExamples, workDir } from "../support/examples.mjs";
+import { invokeWave, parseWorld } from "../support/wave.mjs";
 
 const examples = runnableExamples();
 
@@ -70,3 +71,15 @@ test("list exports work from JavaScript (jco)", async () => {
   assert.equal(m.exclaim(["a", "é"]), "a!, é!");
   assert.equal(m.exclaim([]), "");
 });
+
+for (const example of exampleCalls()) {
+  test(`export calls under jco give the same results as on Wasmtime: ${example.name}`, async () => {
+    const dir = workDir(join("node", `${example.name}-calls`));
+    const m = await import("file://" + (await transpileTo(compileExample(example, dir), example.name, dir)));
+    const world = parseWorld(example.world);
+    assert.ok(example.calls.length > 0);
+    for (const [call, expected] of example.calls) {
+      assert.equal(invokeWave(m, world, call), expected, call);
+    }
+  });
+}

@@ -26,6 +26,22 @@ export function runnableExamples() {
     }));
 }
 
+/** Every `examples/*.calls` file: { name, path, world (WIT text), calls: [[call, expected]] }. */
+export function exampleCalls() {
+  const dir = join(root, "examples");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".calls"))
+    .sort()
+    .map((f) => {
+      const name = f.replace(/\.calls$/, "");
+      const calls = readFileSync(join(dir, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() && !l.trimStart().startsWith("#"))
+        .map((l) => l.split(" => ").map((p) => p.trim()));
+      return { name, path: join(dir, `${name}.cov`), world: readFileSync(join(dir, `${name}.wit`), "utf8"), calls };
+    });
+}
+
 export function covenantBin() {
   const bin = process.env.COVENANT_BIN;
   if (!bin || !existsSync(bin)) {

@@ -45,3 +45,29 @@ pub fn golden(path: &Path, actual: &str) {
         .unwrap_or_else(|_| panic!("missing golden file {}; run with BLESS=1 and review the diff", path.display()));
     assert_eq!(actual, expected, "golden mismatch for {}; run with BLESS=1 and review the diff", path.display());
 }
+
+/// Every `examples/*.calls` file: (example name, source, [(call, expected result)]), in WAVE.
+/// Lines are `call => result`; `#` starts a comment line.
+pub fn example_calls() -> Vec<(String, String, Vec<(String, String)>)> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "calls") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let calls: Vec<(String, String)> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|l| {
+                    let (call, result) = l.split_once(" => ").unwrap_or_else(|| panic!("{}: `{l}` is not `call => result`", path.display()));
+                    (call.trim().to_string(), result.trim().to_string())
+                })
+                .collect();
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            let source = std::fs::read_to_string(path.with_extension("cov")).unwrap();
+            out.push((name, source, calls));
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no .calls files found");
+    out
+}
