@@ -106,6 +106,37 @@ pub enum ComputeOp {
     FloatMul,
     FloatDiv,
     FloatNeg,
+    FloatAbs,
+    FloatMin,
+    FloatMax,
+    /// `floor`, `ceil`, `trunc`, `round` (ties away from zero), `sqrt`: Float to Float.
+    FloatFloor,
+    FloatCeil,
+    FloatTrunc,
+    FloatRound,
+    FloatSqrt,
+    /// -1, 0 or 1 (Int); -1.0, 1.0, or the input itself for zeros and NaN (Float).
+    IntSign,
+    FloatSign,
+    /// `clamp(value, lo, hi)`.
+    IntClamp,
+    FloatClamp,
+    /// `pow(base, exponent)` on Ints: traps on a negative exponent or on overflow.
+    IntPow,
+    /// `pow(base, exponent)` with a Float base and an Int exponent.
+    FloatPowInt,
+    /// Truncates toward zero; traps on NaN and on values outside Int (LANGUAGE-DECISIONS 13).
+    FloatToInt,
+    /// Bitwise operations on the 64 bits of an Int; shift counts are taken modulo 64.
+    BitAnd,
+    BitOr,
+    BitXor,
+    BitNot,
+    BitShl,
+    /// Arithmetic (sign-extending) right shift.
+    BitShr,
+    /// Logical (zero-filling) right shift.
+    BitUshr,
     IntToFloat,
     IntCmp(Cmp),
     FloatCmp(Cmp),

@@ -71,9 +71,13 @@ pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
         Some(Trap::StackOverflow) => "runtime error: stack overflow: recursion too deep".to_string(),
         Some(Trap::IntegerDivisionByZero) => "runtime error: division by zero".to_string(),
         Some(Trap::IntegerOverflow) => "runtime error: integer overflow".to_string(),
-        _ if text.contains("covenant_error_integer_overflow") => "runtime error: integer overflow".to_string(),
-        _ if text.contains("covenant_error_out_of_memory") => "runtime error: out of memory".to_string(),
-        _ if text.contains("covenant_error_index_out_of_range") => "runtime error: index out of range".to_string(),
+        Some(Trap::BadConversionToInteger) => "runtime error: number out of range for Int".to_string(),
+        // Generated code traps through functions named `covenant_error_<what>`.
+        _ if text.contains("covenant_error_") => {
+            let at = text.find("covenant_error_").expect("checked") + "covenant_error_".len();
+            let name: String = text[at..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            format!("runtime error: {}", name.replace('_', " "))
+        }
         _ => format!("runtime error: {e:#}"),
     }
 }

@@ -15,8 +15,16 @@ impl<'a> Checker<'a> {
         };
         // Mixed Int/Float arithmetic promotes the Int (LANGUAGE-DECISIONS 12).
         let mut args = args;
-        if matches!(op, ComputeOp::FloatAdd | ComputeOp::FloatSub | ComputeOp::FloatMul | ComputeOp::FloatDiv | ComputeOp::FloatCmp(_)) {
-            for a in args.iter_mut() {
+        use ComputeOp::*;
+        let promotes = matches!(
+            op,
+            FloatAdd | FloatSub | FloatMul | FloatDiv | FloatCmp(_) | FloatMin | FloatMax | FloatClamp | FloatFloor | FloatCeil
+                | FloatTrunc | FloatRound | FloatSqrt | FloatPowInt
+        );
+        if promotes {
+            // `pow`'s exponent stays an Int.
+            let count = if op == FloatPowInt { 1 } else { args.len() };
+            for a in args.iter_mut().take(count) {
                 if a.ty() == Type::Int {
                     let local = body.new_local(Type::Float);
                     out.push(Op::Compute { op: ComputeOp::IntToFloat, args: vec![a.clone()], result: local });
@@ -85,6 +93,37 @@ impl<'a> Checker<'a> {
                 },
                 Float,
             )),
+            ("min" | "max", [a, b]) if numeric(a) && numeric(b) => Some((if op.value == "min" { FloatMin } else { FloatMax }, Float)),
+            ("floor" | "ceil" | "trunc" | "round" | "sqrt", [a]) if numeric(a) => Some((
+                match op.value.as_str() {
+                    "floor" => FloatFloor,
+                    "ceil" => FloatCeil,
+                    "trunc" => FloatTrunc,
+                    "round" => FloatRound,
+                    _ => FloatSqrt,
+                },
+                Float,
+            )),
+            ("abs", [Float]) => Some((FloatAbs, Float)),
+            ("sign", [Int]) => Some((IntSign, Int)),
+            ("sign", [Float]) => Some((FloatSign, Float)),
+            ("clamp", [Int, Int, Int]) => Some((IntClamp, Int)),
+            ("clamp", [a, b, c]) if numeric(a) && numeric(b) && numeric(c) => Some((FloatClamp, Float)),
+            ("pow", [Int, Int]) => Some((IntPow, Int)),
+            ("pow", [Float, Int]) => Some((FloatPowInt, Float)),
+            ("to_int", [Float]) => Some((FloatToInt, Int)),
+            ("bit_and" | "bit_or" | "bit_xor" | "bit_shl" | "bit_shr" | "bit_ushr", [Int, Int]) => Some((
+                match op.value.as_str() {
+                    "bit_and" => BitAnd,
+                    "bit_or" => BitOr,
+                    "bit_xor" => BitXor,
+                    "bit_shl" => BitShl,
+                    "bit_shr" => BitShr,
+                    _ => BitUshr,
+                },
+                Int,
+            )),
+            ("bit_not", [Int]) => Some((BitNot, Int)),
             ("neg", [Int]) => Some((IntNeg, Int)),
             ("neg", [Float]) => Some((FloatNeg, Float)),
             ("abs", [Int]) => Some((IntAbs, Int)),
@@ -146,7 +185,8 @@ impl<'a> Checker<'a> {
 
 /// Operators this version compiles (for "did you mean" and for telling type errors apart).
 const KNOWN_OPS: &[&str] = &[
-    "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "equals", "not_equals", "less", "greater",
+    "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "floor", "ceil", "trunc", "round", "sqrt",
+    "sign", "clamp", "pow", "to_int", "bit_and", "bit_or", "bit_xor", "bit_not", "bit_shl", "bit_shr", "bit_ushr", "equals", "not_equals", "less", "greater",
     "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
     "list_is_empty", "list_get", "list_append", "list_concat", "join",
 ];

@@ -35,6 +35,99 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         FloatDiv => code.push(I::F64Div),
         FloatNeg => code.push(I::F64Neg),
         IntToFloat => code.push(I::F64ConvertI64S),
+        FloatAbs => code.push(I::F64Abs),
+        FloatMin => code.push(I::F64Min),
+        FloatMax => code.push(I::F64Max),
+        FloatFloor => code.push(I::F64Floor),
+        FloatCeil => code.push(I::F64Ceil),
+        FloatTrunc => code.push(I::F64Trunc),
+        FloatSqrt => code.push(I::F64Sqrt),
+        FloatRound => {
+            // Ties away from zero: t = trunc(x); if |x - t| >= 0.5 then t + sign(x) (x - t is exact).
+            let (x, t) = (frame.scratch(ValType::F64), frame.scratch(ValType::F64));
+            code.extend([
+                I::LocalTee(x),
+                I::F64Trunc,
+                I::LocalTee(t),
+                I::F64Const(1.0.into()),
+                I::LocalGet(x),
+                I::F64Copysign,
+                I::F64Add,
+                I::LocalGet(t),
+                I::LocalGet(x),
+                I::LocalGet(t),
+                I::F64Sub,
+                I::F64Abs,
+                I::F64Const(0.5.into()),
+                I::F64Ge,
+                I::Select,
+            ]);
+        }
+        IntSign => {
+            let x = frame.scratch(ValType::I64);
+            code.extend([
+                I::LocalTee(x),
+                I::I64Const(0),
+                I::I64GtS,
+                I::LocalGet(x),
+                I::I64Const(0),
+                I::I64LtS,
+                I::I32Sub,
+                I::I64ExtendI32S,
+            ]);
+        }
+        FloatSign => {
+            // x > 0 -> 1.0; x < 0 -> -1.0; otherwise x itself (±0.0, NaN).
+            let x = frame.scratch(ValType::F64);
+            code.extend([
+                I::LocalSet(x),
+                I::F64Const(1.0.into()),
+                I::F64Const((-1.0).into()),
+                I::LocalGet(x),
+                I::LocalGet(x),
+                I::F64Const(0.0.into()),
+                I::F64Lt,
+                I::Select,
+                I::LocalGet(x),
+                I::F64Const(0.0.into()),
+                I::F64Gt,
+                I::Select,
+            ]);
+        }
+        IntClamp => {
+            // min(max(v, lo), hi)
+            let (lo, hi, v) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            code.extend([
+                I::LocalSet(hi),
+                I::LocalSet(lo),
+                I::LocalTee(v),
+                I::LocalGet(lo),
+                I::LocalGet(v),
+                I::LocalGet(lo),
+                I::I64GtS,
+                I::Select,
+                I::LocalTee(v),
+                I::LocalGet(hi),
+                I::LocalGet(v),
+                I::LocalGet(hi),
+                I::I64LtS,
+                I::Select,
+            ]);
+        }
+        FloatClamp => {
+            let (lo, hi) = (frame.scratch(ValType::F64), frame.scratch(ValType::F64));
+            code.extend([I::LocalSet(hi), I::LocalSet(lo), I::LocalGet(lo), I::F64Max, I::LocalGet(hi), I::F64Min]);
+        }
+        IntPow => code.push(I::Call(b.helper(Helper::IntPow)?)),
+        FloatPowInt => code.push(I::Call(b.helper(Helper::FloatPowInt)?)),
+        FloatToInt => code.push(I::I64TruncF64S),
+        BitAnd => code.push(I::I64And),
+        BitOr => code.push(I::I64Or),
+        BitXor => code.push(I::I64Xor),
+        BitNot => code.extend([I::I64Const(-1), I::I64Xor]),
+        BitShl => code.push(I::I64Shl),
+        BitShr => code.push(I::I64ShrS),
+        BitUshr => code.push(I::I64ShrU),
         IntCmp(c) => code.push(cmp_i64(c)),
         FloatCmp(c) => code.push(match c {
             Cmp::Eq => I::F64Eq,
@@ -60,7 +153,7 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
             code.push(if op == ListLen { I::I64ExtendI32U } else { I::I32Eqz });
         }
         ListGet(elem) => {
-            let trap = b.helper(Helper::TrapIndex)?;
+            let trap = b.helper(Helper::Trap(Fault::IndexOutOfRange))?;
             let (idx, len, ptr) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
             let (size, _) = b.abi().size_align(&elem);
             code.extend([

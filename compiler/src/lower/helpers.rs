@@ -30,9 +30,8 @@ pub(super) enum Helper {
     StreamHandle(OutStream),
     Alloc,
     Realloc,
-    TrapOverflow,
-    TrapOutOfMemory,
-    TrapIndex,
+    /// A function that traps, named so a backtrace says which runtime error it was.
+    Trap(Fault),
     Join,
     IntAdd,
     IntSub,
@@ -44,6 +43,33 @@ pub(super) enum Helper {
     Concat,
     IntToString,
     StrLen,
+    IntPow,
+    FloatPowInt,
+}
+
+/// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
+/// finds the `covenant_error_*` name in the trap's backtrace and reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Fault {
+    IntegerOverflow,
+    OutOfMemory,
+    IndexOutOfRange,
+    NegativeExponent,
+    EmptyList,
+    InvalidNumber,
+}
+
+impl Fault {
+    fn symbol(self) -> &'static str {
+        match self {
+            Fault::IntegerOverflow => "covenant_error_integer_overflow",
+            Fault::OutOfMemory => "covenant_error_out_of_memory",
+            Fault::IndexOutOfRange => "covenant_error_index_out_of_range",
+            Fault::NegativeExponent => "covenant_error_negative_exponent",
+            Fault::EmptyList => "covenant_error_empty_list",
+            Fault::InvalidNumber => "covenant_error_invalid_number",
+        }
+    }
 }
 
 impl Helper {
@@ -54,9 +80,7 @@ impl Helper {
             Helper::StreamHandle(OutStream::Stderr) => "stderr",
             Helper::Alloc => "alloc",
             Helper::Realloc => "cabi_realloc",
-            Helper::TrapOverflow => "covenant_error_integer_overflow",
-            Helper::TrapOutOfMemory => "covenant_error_out_of_memory",
-            Helper::TrapIndex => "covenant_error_index_out_of_range",
+            Helper::Trap(fault) => fault.symbol(),
             Helper::Join => "join",
             Helper::IntAdd => "int_add",
             Helper::IntSub => "int_sub",
@@ -68,6 +92,8 @@ impl Helper {
             Helper::Concat => "concat",
             Helper::IntToString => "int_to_string",
             Helper::StrLen => "str_len",
+            Helper::IntPow => "int_pow",
+            Helper::FloatPowInt => "float_pow_int",
         }
     }
 }
@@ -138,14 +164,14 @@ impl Builder<'_> {
                 ]);
                 (vec![], vec![I32], vec![])
             }
-            Helper::TrapOverflow | Helper::TrapOutOfMemory | Helper::TrapIndex => {
+            Helper::Trap(_) => {
                 // A function of its own, so the trap's backtrace names the error.
                 code.push(I::Unreachable);
                 (vec![], vec![], vec![])
             }
             Helper::Alloc => {
                 let (heap, _) = self.heap_globals();
-                let oom = self.helper(Helper::TrapOutOfMemory)?;
+                let oom = self.helper(Helper::Trap(Fault::OutOfMemory))?;
                 let (size, align, ptr, end) = (0, 1, 2, 3);
                 code.extend([
                     // ptr = (heap + align - 1) & -align
@@ -215,7 +241,7 @@ impl Builder<'_> {
                 (vec![I32; 4], vec![I32], vec![I32])
             }
             Helper::IntAdd | Helper::IntSub => {
-                let trap = self.helper(Helper::TrapOverflow)?;
+                let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
                 let (a, b, r) = (0, 1, 2);
                 let op = if h == Helper::IntAdd { I::I64Add } else { I::I64Sub };
                 code.extend([I::LocalGet(a), I::LocalGet(b), op, I::LocalSet(r)]);
@@ -229,10 +255,26 @@ impl Builder<'_> {
                 (vec![I64, I64], vec![I64], vec![I64])
             }
             Helper::IntMul => {
-                let trap = self.helper(Helper::TrapOverflow)?;
+                let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
                 let (a, b, r) = (0, 1, 2);
-                // r = a * b; overflow iff a != 0 and r / a != b (MIN / -1 itself traps as an overflow).
+                // a = -1: the result is -b, which overflows only for b = MIN. Otherwise r = a * b
+                // overflows iff a != 0 and r / a != b (and r / a cannot overflow itself).
                 code.extend([
+                    I::LocalGet(a),
+                    I::I64Const(-1),
+                    I::I64Eq,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(b),
+                    I::I64Const(i64::MIN),
+                    I::I64Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(trap),
+                    I::End,
+                    I::I64Const(0),
+                    I::LocalGet(b),
+                    I::I64Sub,
+                    I::Return,
+                    I::End,
                     I::LocalGet(a),
                     I::LocalGet(b),
                     I::I64Mul,
@@ -255,7 +297,7 @@ impl Builder<'_> {
                 (vec![I64, I64], vec![I64], vec![I64])
             }
             Helper::IntNeg | Helper::IntAbs => {
-                let trap = self.helper(Helper::TrapOverflow)?;
+                let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
                 code.extend([I::LocalGet(0), I::I64Const(i64::MIN), I::I64Eq, I::If(BlockType::Empty), I::Call(trap), I::End]);
                 if h == Helper::IntNeg {
                     code.extend([I::I64Const(0), I::LocalGet(0), I::I64Sub]);
@@ -478,6 +520,105 @@ impl Builder<'_> {
                     I::I32Sub,
                 ]);
                 (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
+            }
+            Helper::IntPow => {
+                // Square-and-multiply with checked multiplication; a negative exponent traps.
+                let (base, exp, acc) = (0, 1, 2);
+                let neg = self.helper(Helper::Trap(Fault::NegativeExponent))?;
+                let mul = self.helper(Helper::IntMul)?;
+                code.extend([
+                    I::LocalGet(exp),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::If(BlockType::Empty),
+                    I::Call(neg),
+                    I::End,
+                    I::I64Const(1),
+                    I::LocalSet(acc),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(exp),
+                    I::I64Eqz,
+                    I::BrIf(1),
+                    I::LocalGet(exp),
+                    I::I64Const(1),
+                    I::I64And,
+                    I::I32WrapI64,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(acc),
+                    I::LocalGet(base),
+                    I::Call(mul),
+                    I::LocalSet(acc),
+                    I::End,
+                    I::LocalGet(exp),
+                    I::I64Const(1),
+                    I::I64ShrU,
+                    I::LocalTee(exp),
+                    I::I64Eqz,
+                    I::BrIf(1),
+                    I::LocalGet(base),
+                    I::LocalGet(base),
+                    I::Call(mul),
+                    I::LocalSet(base),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(acc),
+                ]);
+                (vec![I64, I64], vec![I64], vec![I64])
+            }
+            Helper::FloatPowInt => {
+                // Square-and-multiply on |exponent|, then 1/result for a negative exponent.
+                let (base, exp, acc, e) = (0, 1, 2, 3);
+                code.extend([
+                    I::F64Const(1.0.into()),
+                    I::LocalSet(acc),
+                    // e = |exp| as unsigned (MIN stays 2^63)
+                    I::I64Const(0),
+                    I::LocalGet(exp),
+                    I::I64Sub,
+                    I::LocalGet(exp),
+                    I::LocalGet(exp),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::Select,
+                    I::LocalSet(e),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(e),
+                    I::I64Eqz,
+                    I::BrIf(1),
+                    I::LocalGet(e),
+                    I::I64Const(1),
+                    I::I64And,
+                    I::I32WrapI64,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(acc),
+                    I::LocalGet(base),
+                    I::F64Mul,
+                    I::LocalSet(acc),
+                    I::End,
+                    I::LocalGet(base),
+                    I::LocalGet(base),
+                    I::F64Mul,
+                    I::LocalSet(base),
+                    I::LocalGet(e),
+                    I::I64Const(1),
+                    I::I64ShrU,
+                    I::LocalSet(e),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::F64Const(1.0.into()),
+                    I::LocalGet(acc),
+                    I::F64Div,
+                    I::LocalGet(acc),
+                    I::LocalGet(exp),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::Select,
+                ]);
+                (vec![ValType::F64, I64], vec![ValType::F64], vec![ValType::F64, I64])
             }
             Helper::StrLen => {
                 // Characters are Unicode scalar values: count the bytes that do not continue one.

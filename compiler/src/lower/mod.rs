@@ -27,7 +27,7 @@ mod memory;
 use body::emit_function;
 use data::DataPool;
 use exports::{emit_export, export_funcs};
-use helpers::Helper;
+use helpers::{Fault, Helper};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
     GlobalSection, GlobalType, ImportSection, Instruction as I, MemArg, MemArgTarget, MemorySection, MemoryType, Module,
