@@ -150,6 +150,31 @@ pub enum ComputeOp {
     BoolToString,
     StrLen,
     ByteLen,
+    /// String operations (LANGUAGE-DECISIONS 14, 15); indices count characters.
+    StrContains,
+    StrStartsWith,
+    StrEndsWith,
+    /// The character index of the first occurrence, or -1.
+    StrIndexOf,
+    StrUpper,
+    StrLower,
+    StrTrim,
+    StrTrimStart,
+    StrTrimEnd,
+    StrRepeat,
+    /// `char_at(s, i)`: a one-character string; traps when `i` is not a character index.
+    StrCharAt,
+    /// `slice(s, start, end)`: characters start..end, with both clamped to the string.
+    StrSlice,
+    StrReverse,
+    /// Every occurrence replaced.
+    StrReplace,
+    StrSplit,
+    /// `pad_start` / `pad_end`: whether padding goes first, and whether a fill string was given
+    /// (a space otherwise).
+    StrPad { at_start: bool, fill: bool },
+    /// A string or list without elements.
+    IsEmpty,
     /// List operations, with the element type they move.
     ListLen,
     ListIsEmpty,

@@ -230,6 +230,24 @@ fn string_operators_match_the_reference() {
         ("s_equals", "equals", &["String", "String"], "Bool"),
         ("s_less", "less", &["String", "String"], "Bool"),
         ("s_greater_eq", "greater_eq", &["String", "String"], "Bool"),
+        ("s_contains", "contains", &["String", "String"], "Bool"),
+        ("s_starts", "starts_with", &["String", "String"], "Bool"),
+        ("s_ends", "ends_with", &["String", "String"], "Bool"),
+        ("s_index_of", "index_of", &["String", "String"], "Int"),
+        ("s_upper", "upper", &["String"], "String"),
+        ("s_lower", "lower", &["String"], "String"),
+        ("s_trim", "trim", &["String"], "String"),
+        ("s_trim_start", "trim_start", &["String"], "String"),
+        ("s_trim_end", "trim_end", &["String"], "String"),
+        ("s_reverse", "str_reverse", &["String"], "String"),
+        ("s_empty", "is_empty", &["String"], "Bool"),
+        ("s_repeat", "repeat", &["String", "Int"], "String"),
+        ("s_char_at", "char_at", &["String", "Int"], "String"),
+        ("s_slice", "slice", &["String", "Int", "Int"], "String"),
+        ("s_replace", "replace", &["String", "String", "String"], "String"),
+        ("s_split", "split", &["String", "String"], "List<String>"),
+        ("s_pad_start", "pad_start", &["String", "Int", "String"], "String"),
+        ("s_pad_end", "pad_end", &["String", "Int"], "String"),
     ];
     let mut h = Harness::new(&program(ops));
     for &a in STRINGS {
@@ -242,6 +260,63 @@ fn string_operators_match_the_reference() {
             // Rust orders strings by bytes, which for UTF-8 is code point order.
             assert_eq!(h.call("op-s-less", &[s(a), s(b)]), Ok(Val::Bool(a < b)), "less({a:?}, {b:?})");
             assert_eq!(h.call("op-s-greater-eq", &[s(a), s(b)]), Ok(Val::Bool(a >= b)), "greater_eq({a:?}, {b:?})");
+            assert_eq!(h.call("op-s-contains", &[s(a), s(b)]), Ok(Val::Bool(a.contains(b))), "contains({a:?}, {b:?})");
+            assert_eq!(h.call("op-s-starts", &[s(a), s(b)]), Ok(Val::Bool(a.starts_with(b))), "starts_with({a:?}, {b:?})");
+            assert_eq!(h.call("op-s-ends", &[s(a), s(b)]), Ok(Val::Bool(a.ends_with(b))), "ends_with({a:?}, {b:?})");
+            // A character index, or -1.
+            let index = a.find(b).map_or(-1, |byte| a[..byte].chars().count() as i64);
+            assert_eq!(h.call("op-s-index-of", &[s(a), s(b)]), Ok(Val::S64(index)), "index_of({a:?}, {b:?})");
+            let parts: Vec<Val> = if b.is_empty() {
+                a.chars().map(|c| Val::String(c.to_string())).collect()
+            } else {
+                a.split(b).map(|p| Val::String(p.into())).collect()
+            };
+            assert_eq!(h.call("op-s-split", &[s(a), s(b)]), Ok(Val::List(parts)), "split({a:?}, {b:?})");
+            for w in ["", "-", "日本"] {
+                let expected = if b.is_empty() { a.to_string() } else { a.replace(b, w) };
+                assert_eq!(h.call("op-s-replace", &[s(a), s(b), s(w)]), Ok(Val::String(expected)), "replace({a:?}, {b:?}, {w:?})");
+            }
+        }
+        let space = |c: char| c == ' ' || ('\t'..='\r').contains(&c);
+        let text = |v: String| Ok(Val::String(v));
+        assert_eq!(h.call("op-s-upper", &[s(a)]), text(a.to_ascii_uppercase()), "upper({a:?})");
+        assert_eq!(h.call("op-s-lower", &[s(a)]), text(a.to_ascii_lowercase()), "lower({a:?})");
+        assert_eq!(h.call("op-s-trim", &[s(a)]), text(a.trim_matches(space).into()), "trim({a:?})");
+        assert_eq!(h.call("op-s-trim-start", &[s(a)]), text(a.trim_start_matches(space).into()), "trim_start({a:?})");
+        assert_eq!(h.call("op-s-trim-end", &[s(a)]), text(a.trim_end_matches(space).into()), "trim_end({a:?})");
+        assert_eq!(h.call("op-s-reverse", &[s(a)]), text(a.chars().rev().collect()), "str_reverse({a:?})");
+        assert_eq!(h.call("op-s-empty", &[s(a)]), Ok(Val::Bool(a.is_empty())), "is_empty({a:?})");
+        let chars: Vec<char> = a.chars().collect();
+        let n = chars.len() as i64;
+        for k in [-1i64, 0, 1, 2, 3, 100, i64::MAX, i64::MIN] {
+            let repeated = if k <= 0 || k > 100 { None } else { Some(a.repeat(k as usize)) };
+            if let Some(r) = repeated {
+                assert_eq!(h.call("op-s-repeat", &[s(a), Val::S64(k)]), text(r), "repeat({a:?}, {k})");
+            } else if k <= 0 {
+                assert_eq!(h.call("op-s-repeat", &[s(a), Val::S64(k)]), text(String::new()), "repeat({a:?}, {k})");
+            }
+            match h.call("op-s-char-at", &[s(a), Val::S64(k)]) {
+                Ok(v) => assert!(k >= 0 && k < n && v == Val::String(chars[k as usize].to_string()), "char_at({a:?}, {k}) = {v:?}"),
+                Err(e) => assert!((k < 0 || k >= n) && e.contains("covenant_error_index_out_of_range"), "char_at({a:?}, {k}): {e}"),
+            }
+            for e in [-1i64, 0, 1, 2, 5, i64::MAX] {
+                // Both ends are clamped to the string; an end before the start gives "".
+                let start = k.clamp(0, n);
+                let end = e.clamp(start, n);
+                let expected: String = chars[start as usize..end as usize].iter().collect();
+                assert_eq!(h.call("op-s-slice", &[s(a), Val::S64(k), Val::S64(e)]), text(expected), "slice({a:?}, {k}, {e})");
+            }
+            let missing = k.saturating_sub(n);
+            for fill in ["*", "ab"] {
+                let pad = if missing > 0 && k < 100 { fill.repeat(missing as usize) } else { String::new() };
+                if k < 100 {
+                    assert_eq!(h.call("op-s-pad-start", &[s(a), Val::S64(k), s(fill)]), text(format!("{pad}{a}")), "pad_start({a:?}, {k}, {fill:?})");
+                }
+            }
+            if k < 100 {
+                let pad = " ".repeat(missing.max(0) as usize);
+                assert_eq!(h.call("op-s-pad-end", &[s(a), Val::S64(k)]), text(format!("{a}{pad}")), "pad_end({a:?}, {k})");
+            }
         }
     }
 }

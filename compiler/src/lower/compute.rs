@@ -1,6 +1,7 @@
 //! `compute` operations.
 
 use super::body::Frame;
+use super::text::TextOp;
 use super::*;
 use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
 
@@ -119,6 +120,115 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
             code.extend([I::LocalSet(hi), I::LocalSet(lo), I::LocalGet(lo), I::F64Max, I::LocalGet(hi), I::F64Min]);
         }
         IntPow => code.push(I::Call(b.helper(Helper::IntPow)?)),
+        StrContains => code.extend([I::I32Const(0), I::Call(b.helper(Helper::Text(TextOp::Find))?), I::I32Const(0), I::I32GeS]),
+        StrStartsWith | StrEndsWith => {
+            let str_eq = b.helper(Helper::StrEq)?;
+            let (sp, sl, pp, pl) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([I::LocalSet(pl), I::LocalSet(pp), I::LocalSet(sl), I::LocalSet(sp)]);
+            code.extend([I::LocalGet(pl), I::LocalGet(sl), I::I32GtU, I::If(BlockType::Result(ValType::I32)), I::I32Const(0), I::Else]);
+            code.push(I::LocalGet(sp));
+            if op == StrEndsWith {
+                code.extend([I::LocalGet(sl), I::LocalGet(pl), I::I32Sub, I::I32Add]);
+            }
+            code.extend([I::LocalGet(pl), I::LocalGet(pp), I::LocalGet(pl), I::Call(str_eq), I::End]);
+        }
+        StrIndexOf => {
+            let find = b.helper(Helper::Text(TextOp::Find))?;
+            let len = b.helper(Helper::StrLen)?;
+            let (sp, at) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (np, nl, sl) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(nl),
+                I::LocalSet(np),
+                I::LocalSet(sl),
+                I::LocalTee(sp),
+                I::LocalGet(sl),
+                I::LocalGet(np),
+                I::LocalGet(nl),
+                I::I32Const(0),
+                I::Call(find),
+                I::LocalTee(at),
+                I::I32Const(0),
+                I::I32LtS,
+                I::If(BlockType::Result(ValType::I64)),
+                I::I64Const(-1),
+                I::Else,
+                I::LocalGet(sp),
+                I::LocalGet(at),
+                I::Call(len),
+                I::End,
+            ]);
+        }
+        StrUpper => code.push(I::Call(b.helper(Helper::Text(TextOp::Upper))?)),
+        StrLower => code.push(I::Call(b.helper(Helper::Text(TextOp::Lower))?)),
+        StrTrimStart => code.push(I::Call(b.helper(Helper::Text(TextOp::TrimStart))?)),
+        StrTrimEnd => code.push(I::Call(b.helper(Helper::Text(TextOp::TrimEnd))?)),
+        StrTrim => code.extend([I::Call(b.helper(Helper::Text(TextOp::TrimStart))?), I::Call(b.helper(Helper::Text(TextOp::TrimEnd))?)]),
+        StrReverse => code.push(I::Call(b.helper(Helper::Text(TextOp::Reverse))?)),
+        StrRepeat => code.push(I::Call(b.helper(Helper::Text(TextOp::Repeat))?)),
+        StrReplace => code.push(I::Call(b.helper(Helper::Text(TextOp::Replace))?)),
+        StrSplit => code.push(I::Call(b.helper(Helper::Text(TextOp::Split))?)),
+        StrPad { at_start, fill } => {
+            if !fill {
+                let space = b.data.intern(" ");
+                code.extend([I::I32Const(space as i32), I::I32Const(1)]);
+            }
+            code.extend([I::I32Const(i32::from(at_start)), I::Call(b.helper(Helper::Text(TextOp::Pad))?)]);
+        }
+        StrCharAt | StrSlice => {
+            let offset = b.helper(Helper::Text(TextOp::CharOffset))?;
+            let (p, l, start, end) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (i, j) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            if op == StrSlice {
+                code.extend([I::LocalSet(j), I::LocalSet(i)]);
+            } else {
+                code.extend([I::LocalSet(i)]);
+            }
+            code.extend([I::LocalSet(l), I::LocalSet(p), I::LocalGet(p), I::LocalGet(l), I::LocalGet(i), I::Call(offset), I::LocalSet(start)]);
+            if op == StrCharAt {
+                // A character index: 0 <= i and a character starts there.
+                let trap = b.helper(Helper::Trap(Fault::IndexOutOfRange))?;
+                code.extend([
+                    I::LocalGet(i),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::LocalGet(start),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::I32Or,
+                    I::If(BlockType::Empty),
+                    I::Call(trap),
+                    I::End,
+                    I::LocalGet(i),
+                    I::I64Const(1),
+                    I::I64Add,
+                    I::LocalSet(j),
+                ]);
+            }
+            code.extend([
+                I::LocalGet(p),
+                I::LocalGet(l),
+                I::LocalGet(j),
+                I::Call(offset),
+                I::LocalTee(end),
+                I::LocalGet(start),
+                I::LocalGet(end),
+                I::LocalGet(start),
+                I::I32GtU,
+                I::Select,
+                I::LocalSet(end),
+                I::LocalGet(p),
+                I::LocalGet(start),
+                I::I32Add,
+                I::LocalGet(end),
+                I::LocalGet(start),
+                I::I32Sub,
+            ]);
+        }
+        IsEmpty => {
+            let len = frame.scratch(ValType::I32);
+            code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len), I::I32Eqz]);
+        }
         FloatPowInt => code.push(I::Call(b.helper(Helper::FloatPowInt)?)),
         FloatToInt => code.push(I::I64TruncF64S),
         BitAnd => code.push(I::I64And),

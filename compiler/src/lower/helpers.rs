@@ -45,6 +45,7 @@ pub(super) enum Helper {
     StrLen,
     IntPow,
     FloatPowInt,
+    Text(super::text::TextOp),
 }
 
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
@@ -93,6 +94,7 @@ impl Helper {
             Helper::IntToString => "int_to_string",
             Helper::StrLen => "str_len",
             Helper::IntPow => "int_pow",
+            Helper::Text(t) => t.name(),
             Helper::FloatPowInt => "float_pow_int",
         }
     }
@@ -521,6 +523,7 @@ impl Builder<'_> {
                 ]);
                 (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
             }
+            Helper::Text(t) => self.text_helper(t, &mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

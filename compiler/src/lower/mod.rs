@@ -23,6 +23,7 @@ mod data;
 mod exports;
 mod helpers;
 mod memory;
+mod text;
 
 use body::emit_function;
 use data::DataPool;
