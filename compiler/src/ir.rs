@@ -182,6 +182,25 @@ pub enum ComputeOp {
     ListGet(Type),
     ListAppend(Type),
     ListConcat(Type),
+    /// The first or last element; traps on an empty list (LANGUAGE-DECISIONS 16).
+    ListFirst(Type),
+    ListLast(Type),
+    ListReverse(Type),
+    /// `list_slice(list, start, end)`, `list_take(list, n)`, `list_drop(list, n)`: views, with the
+    /// bounds clamped to the list.
+    ListSlice(Type),
+    ListTake(Type),
+    ListDrop(Type),
+    ListPrepend(Type),
+    /// Element search by value, for Int, Float, Bool and String elements.
+    ListContains(Type),
+    ListIndexOf(Type),
+    /// Ascending and stable; NaN last; strings by code point.
+    ListSort(Type),
+    /// Keeps the first occurrence of each value.
+    ListDedup(Type),
+    /// A list of lists (of the given element type) to one list.
+    ListFlatten(Type),
     /// `join(list of strings, separator)`.
     Join,
     /// A list of the given element type from its elements' values.

@@ -320,3 +320,117 @@ fn string_operators_match_the_reference() {
         }
     }
 }
+
+fn ints(v: &[i64]) -> Val {
+    Val::List(v.iter().map(|x| Val::S64(*x)).collect())
+}
+
+fn strs(v: &[&str]) -> Val {
+    Val::List(v.iter().map(|x| Val::String((*x).into())).collect())
+}
+
+#[test]
+fn list_operators_match_the_reference() {
+    let ops: &[(&str, &str, &[&str], &str)] = &[
+        ("l_first", "list_first", &["List<Int>"], "Int"),
+        ("l_last", "list_last", &["List<Int>"], "Int"),
+        ("l_reverse", "list_reverse", &["List<Int>"], "List<Int>"),
+        ("l_slice", "list_slice", &["List<Int>", "Int", "Int"], "List<Int>"),
+        ("l_take", "list_take", &["List<Int>", "Int"], "List<Int>"),
+        ("l_drop", "list_drop", &["List<Int>", "Int"], "List<Int>"),
+        ("l_prepend", "list_prepend", &["List<Int>", "Int"], "List<Int>"),
+        ("l_append", "list_append", &["List<Int>", "Int"], "List<Int>"),
+        ("l_contains", "list_contains", &["List<Int>", "Int"], "Bool"),
+        ("l_index_of", "list_index_of", &["List<Int>", "Int"], "Int"),
+        ("l_sort", "list_sort", &["List<Int>"], "List<Int>"),
+        ("l_dedup", "list_dedup", &["List<Int>"], "List<Int>"),
+        ("l_get", "list_get", &["List<Int>", "Int"], "Int"),
+        ("l_concat", "list_concat", &["List<Int>", "List<Int>"], "List<Int>"),
+        ("ls_sort", "list_sort", &["List<String>"], "List<String>"),
+        ("ls_dedup", "list_dedup", &["List<String>"], "List<String>"),
+        ("ls_index_of", "list_index_of", &["List<String>", "String"], "Int"),
+        ("ls_reverse", "list_reverse", &["List<String>"], "List<String>"),
+        ("lf_sort", "list_sort", &["List<Float>"], "List<Float>"),
+        ("ll_flatten", "list_flatten", &["List<List<Int>>"], "List<Int>"),
+    ];
+    let mut h = Harness::new(&program(ops));
+    let lists: Vec<Vec<i64>> = vec![
+        vec![],
+        vec![5],
+        vec![3, 1, 2],
+        vec![2, 2, 1, 2, 1],
+        vec![i64::MAX, i64::MIN, 0, -1, 1, i64::MIN],
+        (0..100).map(|i| (i * 7919) % 101 - 50).collect(),
+    ];
+    for l in &lists {
+        let n = l.len() as i64;
+        let mut first = |name: &str, v: Option<&i64>| match (h.call(name, &[ints(l)]), v) {
+            (Ok(Val::S64(g)), Some(e)) => assert_eq!(g, *e, "{name}({l:?})"),
+            (Err(t), None) => assert!(t.contains("covenant_error_empty_list"), "{t}"),
+            (g, e) => panic!("{name}({l:?}): {g:?} vs {e:?}"),
+        };
+        first("op-l-first", l.first());
+        first("op-l-last", l.last());
+        let rev: Vec<i64> = l.iter().rev().copied().collect();
+        assert_eq!(h.call("op-l-reverse", &[ints(l)]), Ok(ints(&rev)));
+        let mut sorted = l.clone();
+        sorted.sort();
+        assert_eq!(h.call("op-l-sort", &[ints(l)]), Ok(ints(&sorted)), "sort({l:?})");
+        let mut seen = vec![];
+        for x in l {
+            if !seen.contains(x) {
+                seen.push(*x);
+            }
+        }
+        assert_eq!(h.call("op-l-dedup", &[ints(l)]), Ok(ints(&seen)), "dedup({l:?})");
+        for k in [-1i64, 0, 1, 2, 5, 1000, i64::MIN, i64::MAX] {
+            let c = |x: i64, lo: i64| x.clamp(lo, n.max(lo)) as usize;
+            let take = &l[..c(k, 0)];
+            let drop = &l[c(k, 0)..];
+            assert_eq!(h.call("op-l-take", &[ints(l), Val::S64(k)]), Ok(ints(take)), "take({l:?}, {k})");
+            assert_eq!(h.call("op-l-drop", &[ints(l), Val::S64(k)]), Ok(ints(drop)), "drop({l:?}, {k})");
+            for e in [-3i64, 0, 2, 3, i64::MAX] {
+                let start = k.clamp(0, n);
+                let end = e.clamp(start, n);
+                assert_eq!(h.call("op-l-slice", &[ints(l), Val::S64(k), Val::S64(e)]), Ok(ints(&l[start as usize..end as usize])), "slice({l:?}, {k}, {e})");
+            }
+            let mut pre = vec![k];
+            pre.extend(l);
+            assert_eq!(h.call("op-l-prepend", &[ints(l), Val::S64(k)]), Ok(ints(&pre)));
+            let mut app = l.clone();
+            app.push(k);
+            assert_eq!(h.call("op-l-append", &[ints(l), Val::S64(k)]), Ok(ints(&app)));
+            assert_eq!(h.call("op-l-contains", &[ints(l), Val::S64(k)]), Ok(Val::Bool(l.contains(&k))));
+            let index = l.iter().position(|x| *x == k).map_or(-1, |i| i as i64);
+            assert_eq!(h.call("op-l-index-of", &[ints(l), Val::S64(k)]), Ok(Val::S64(index)));
+            match h.call("op-l-get", &[ints(l), Val::S64(k)]) {
+                Ok(Val::S64(v)) => assert!(k >= 0 && k < n && v == l[k as usize]),
+                Err(t) => assert!((k < 0 || k >= n) && t.contains("covenant_error_index_out_of_range"), "{t}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for m in &lists {
+            let joined: Vec<i64> = l.iter().chain(m).copied().collect();
+            assert_eq!(h.call("op-l-concat", &[ints(l), ints(m)]), Ok(ints(&joined)));
+        }
+    }
+    let all: Vec<i64> = lists.iter().flatten().copied().collect();
+    let nested = Val::List(lists.iter().map(|l| ints(l)).collect());
+    assert_eq!(h.call("op-ll-flatten", &[nested]), Ok(ints(&all)));
+    let words = ["pear", "", "apple", "Äpfel", "apple", "zebra", "Zebra", "日本", "a"];
+    let mut sorted = words.to_vec();
+    sorted.sort();
+    assert_eq!(h.call("op-ls-sort", &[strs(&words)]), Ok(strs(&sorted)));
+    assert_eq!(h.call("op-ls-dedup", &[strs(&words)]), Ok(strs(&["pear", "", "apple", "Äpfel", "zebra", "Zebra", "日本", "a"])));
+    assert_eq!(h.call("op-ls-index-of", &[strs(&words), Val::String("apple".into())]), Ok(Val::S64(2)));
+    assert_eq!(h.call("op-ls-index-of", &[strs(&words), Val::String("kiwi".into())]), Ok(Val::S64(-1)));
+    let rev: Vec<&str> = words.iter().rev().copied().collect();
+    assert_eq!(h.call("op-ls-reverse", &[strs(&words)]), Ok(strs(&rev)));
+    // Floats sort ascending with NaN last; -0.0 and 0.0 keep their order (the sort is stable).
+    let floats = [3.5, f64::NAN, -0.0, f64::NEG_INFINITY, 0.0, 1e-300, f64::INFINITY, -2.0];
+    let got = h.call("op-lf-sort", &[Val::List(floats.iter().map(|f| Val::Float64(*f)).collect())]).unwrap();
+    let Val::List(got) = got else { panic!() };
+    let got: Vec<f64> = got.iter().map(|v| if let Val::Float64(f) = v { *f } else { panic!() }).collect();
+    let expected = [f64::NEG_INFINITY, -2.0, -0.0, 0.0, 1e-300, 3.5, f64::INFINITY, f64::NAN];
+    assert!(got.iter().zip(&expected).all(|(a, b)| same_float(*a, *b)), "{got:?}");
+}

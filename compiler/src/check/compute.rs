@@ -61,6 +61,8 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         let numeric = |t: &Type| matches!(t, Int | Float);
+        // Element types that compare by value in list searches (Error: the empty list's type).
+        let comparable = |t: &Type| matches!(t, Int | Float | Bool | String | Error);
         let resolved = match (op.value.as_str(), types) {
             (_, [a, b]) if cmp.is_some() => {
                 let c = cmp.expect("checked");
@@ -166,6 +168,24 @@ impl<'a> Checker<'a> {
                 Some((ListConcat(e.clone()), List(Box::new(e))))
             }
             ("join", [List(t), String]) if t.fits(&String) => Some((Join, String)),
+            ("list_first", [List(t)]) => Some((ListFirst((**t).clone()), (**t).clone())),
+            ("list_last", [List(t)]) => Some((ListLast((**t).clone()), (**t).clone())),
+            ("list_reverse", [List(t)]) => Some((ListReverse((**t).clone()), List(t.clone()))),
+            ("list_slice", [List(t), Int, Int]) => Some((ListSlice((**t).clone()), List(t.clone()))),
+            ("list_take", [List(t), Int]) => Some((ListTake((**t).clone()), List(t.clone()))),
+            ("list_drop", [List(t), Int]) => Some((ListDrop((**t).clone()), List(t.clone()))),
+            ("list_prepend", [List(t), x]) if x.fits(t) => {
+                let e = t.join(x);
+                Some((ListPrepend(e.clone()), List(Box::new(e))))
+            }
+            ("list_contains", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListContains(t.join(x)), Bool)),
+            ("list_index_of", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListIndexOf(t.join(x)), Int)),
+            ("list_sort", [List(t)]) if matches!(**t, Int | Float | String | Bool) => Some((ListSort((**t).clone()), List(t.clone()))),
+            ("list_dedup", [List(t)]) if comparable(t) => Some((ListDedup((**t).clone()), List(t.clone()))),
+            ("list_flatten", [List(inner)]) if matches!(**inner, List(_)) => match &**inner {
+                List(e) => Some((ListFlatten((**e).clone()), List(e.clone()))),
+                _ => None,
+            },
             _ => None,
         };
         if resolved.is_none() {
@@ -206,7 +226,9 @@ const KNOWN_OPS: &[&str] = &[
     "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "floor", "ceil", "trunc", "round", "sqrt",
     "sign", "clamp", "pow", "to_int", "bit_and", "bit_or", "bit_xor", "bit_not", "bit_shl", "bit_shr", "bit_ushr",
     "contains", "starts_with", "ends_with", "index_of", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse",
-    "repeat", "char_at", "slice", "replace", "split", "pad_start", "pad_end", "is_empty", "equals", "not_equals", "less", "greater",
+    "repeat", "char_at", "slice", "replace", "split", "pad_start", "pad_end", "is_empty", "list_first", "list_last",
+    "list_reverse", "list_slice", "list_take", "list_drop", "list_prepend", "list_contains", "list_index_of", "list_sort",
+    "list_dedup", "list_flatten", "equals", "not_equals", "less", "greater",
     "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
     "list_is_empty", "list_get", "list_append", "list_concat", "join",
 ];

@@ -1,6 +1,7 @@
 //! `compute` operations.
 
 use super::body::Frame;
+use super::lists::{ElemKind, ListOp};
 use super::text::TextOp;
 use super::*;
 use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
@@ -286,6 +287,107 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
                 I::I32Add,
             ]);
             load_rep(b, frame, &elem, 0, code);
+        }
+        ListFirst(ref elem) | ListLast(ref elem) => {
+            let trap = b.helper(Helper::Trap(Fault::EmptyList))?;
+            let (size, _) = b.abi().size_align(elem);
+            let (p, n) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([I::LocalSet(n), I::LocalTee(p), I::LocalGet(n), I::I32Eqz, I::If(BlockType::Empty), I::Call(trap), I::End]);
+            if matches!(op, ListLast(_)) {
+                code.extend([I::LocalGet(n), I::I32Const(1), I::I32Sub, I::I32Const(size as i32), I::I32Mul, I::I32Add]);
+            }
+            load_rep(b, frame, elem, 0, code);
+        }
+        ListReverse(elem) => {
+            let (size, _) = b.abi().size_align(&elem);
+            code.push(I::Call(b.helper(Helper::List(ListOp::Reverse(size)))?));
+        }
+        ListSlice(ref elem) | ListTake(ref elem) | ListDrop(ref elem) => {
+            // Views: (p + start * size, end - start), with 0 <= start <= end <= n.
+            let (size, _) = b.abi().size_align(elem);
+            let (p, n) = (frame.scratch(ValType::I32), frame.scratch(ValType::I64));
+            let (start, end) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            match &op {
+                ListSlice(_) => code.extend([I::LocalSet(end), I::LocalSet(start)]),
+                ListTake(_) => code.extend([I::LocalSet(end), I::I64Const(0), I::LocalSet(start)]),
+                _ => code.extend([I::LocalSet(start), I::I64Const(i64::MAX), I::LocalSet(end)]),
+            }
+            code.extend([I::I64ExtendI32U, I::LocalSet(n), I::LocalSet(p)]);
+            // x = max(x, lo); x = min(x, hi) on i64 locals
+            let clamp = |code: &mut Vec<I<'static>>, x: u32, lo: I<'static>, hi: u32| {
+                code.extend([I::LocalGet(x), lo.clone(), I::LocalGet(x), lo, I::I64GtS, I::Select, I::LocalSet(x)]);
+                code.extend([I::LocalGet(x), I::LocalGet(hi), I::LocalGet(x), I::LocalGet(hi), I::I64LtS, I::Select, I::LocalSet(x)]);
+            };
+            clamp(code, start, I::I64Const(0), n);
+            clamp(code, end, I::LocalGet(start), n);
+            code.extend([
+                I::LocalGet(p),
+                I::LocalGet(start),
+                I::I32WrapI64,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+                I::LocalGet(end),
+                I::LocalGet(start),
+                I::I64Sub,
+                I::I32WrapI64,
+            ]);
+        }
+        ListPrepend(elem) => {
+            let alloc = b.helper(Helper::Alloc)?;
+            let (size, align) = b.abi().size_align(&elem);
+            let x: Vec<u32> = b.abi().rep(&elem).iter().map(|t| frame.scratch(*t)).collect();
+            for l in x.iter().rev() {
+                code.push(I::LocalSet(*l));
+            }
+            let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(len),
+                I::LocalSet(ptr),
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Add,
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Const(align as i32),
+                I::Call(alloc),
+                I::LocalTee(new),
+                I::I32Const(size as i32),
+                I::I32Add,
+                I::LocalGet(ptr),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                I::LocalGet(new),
+            ]);
+            store_rep(b, frame, &elem, 0, &x, code);
+            code.extend([I::LocalGet(new), I::LocalGet(len), I::I32Const(1), I::I32Add]);
+        }
+        ListContains(ref elem) | ListIndexOf(ref elem) => match ElemKind::of(elem) {
+            Some(kind) => {
+                code.push(I::Call(b.helper(Helper::List(ListOp::IndexOf(kind)))?));
+                if matches!(op, ListContains(_)) {
+                    code.extend([I::I32Const(0), I::I32GeS]);
+                } else {
+                    code.push(I::I64ExtendI32S);
+                }
+            }
+            // The empty list literal: nothing is in it.
+            None => {
+                code.extend([I::Drop, I::Drop]);
+                code.push(if matches!(op, ListContains(_)) { I::I32Const(0) } else { I::I64Const(-1) });
+            }
+        },
+        ListSort(ref elem) | ListDedup(ref elem) => {
+            if let Some(kind) = ElemKind::of(elem) {
+                let l = if matches!(op, ListSort(_)) { ListOp::Sort(kind) } else { ListOp::Dedup(kind) };
+                code.push(I::Call(b.helper(Helper::List(l))?));
+            }
+        }
+        ListFlatten(elem) => {
+            let (size, align) = b.abi().size_align(&elem);
+            code.push(I::Call(b.helper(Helper::List(ListOp::Flatten(size, align)))?));
         }
         ListAppend(elem) => {
             let alloc = b.helper(Helper::Alloc)?;

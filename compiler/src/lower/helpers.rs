@@ -46,6 +46,7 @@ pub(super) enum Helper {
     IntPow,
     FloatPowInt,
     Text(super::text::TextOp),
+    List(super::lists::ListOp),
 }
 
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
@@ -95,6 +96,7 @@ impl Helper {
             Helper::StrLen => "str_len",
             Helper::IntPow => "int_pow",
             Helper::Text(t) => t.name(),
+            Helper::List(l) => l.name(),
             Helper::FloatPowInt => "float_pow_int",
         }
     }
@@ -524,6 +526,7 @@ impl Builder<'_> {
                 (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
             }
             Helper::Text(t) => self.text_helper(t, &mut code)?,
+            Helper::List(l) => self.list_helper(l, &mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

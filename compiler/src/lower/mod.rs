@@ -22,6 +22,7 @@ mod compute;
 mod data;
 mod exports;
 mod helpers;
+mod lists;
 mod memory;
 mod text;
 
