@@ -434,3 +434,157 @@ fn list_operators_match_the_reference() {
     let expected = [f64::NEG_INFINITY, -2.0, -0.0, 0.0, 1e-300, 3.5, f64::INFINITY, f64::NAN];
     assert!(got.iter().zip(&expected).all(|(a, b)| same_float(*a, *b)), "{got:?}");
 }
+
+/// Appends grow the latest allocation in place; a second append to the same prefix must copy, so
+/// values that share a prefix never see each other's elements.
+#[test]
+fn appends_to_a_shared_prefix_stay_independent() {
+    let source = r#"
+snippet id="t.branches" kind="fn"
+signature
+  fn name="branches"
+    param name="a" type="List<Int>"
+    param name="s" type="String"
+    returns type="List<String>"
+  end
+end
+body
+  step id="s1" kind="compute"
+    op=list_append
+    input var="a"
+    input lit=3
+    as="b"
+  end
+  step id="s2" kind="compute"
+    op=list_append
+    input var="a"
+    input lit=4
+    as="c"
+  end
+  step id="s3" kind="compute"
+    op=list_append
+    input var="b"
+    input lit=5
+    as="d"
+  end
+  step id="s4" kind="compute"
+    op=concat
+    input var="s"
+    input lit="!"
+    as="t"
+  end
+  step id="s5" kind="compute"
+    op=concat
+    input var="s"
+    input lit="?"
+    as="u"
+  end
+  step id="s6" kind="compute"
+    op=concat
+    input var="t"
+    input lit="!"
+    as="v"
+  end
+  step id="s7" kind="compute"
+    op=to_string
+    input lit=0
+    as="zero"
+  end
+  step id="s8" kind="construct"
+    collection
+      item from="t"
+      item from="u"
+      item from="v"
+    end
+    as="texts"
+  end
+  step id="s9" kind="compute"
+    op=list_len
+    input var="b"
+    as="nb"
+  end
+  step id="s10" kind="compute"
+    op=list_len
+    input var="d"
+    as="nd"
+  end
+  step id="s11" kind="compute"
+    op=list_last
+    input var="c"
+    as="lc"
+  end
+  step id="s12" kind="compute"
+    op=list_last
+    input var="b"
+    as="lb"
+  end
+  step id="s13" kind="compute"
+    op=list_concat
+    input var="b"
+    input var="c"
+    as="bc"
+  end
+  step id="s14" kind="compute"
+    op=list_append
+    input var="bc"
+    input var="nb"
+    as="e"
+  end
+  step id="s15" kind="compute"
+    op=list_append
+    input var="e"
+    input var="nd"
+    as="f"
+  end
+  step id="s16" kind="compute"
+    op=list_append
+    input var="f"
+    input var="lc"
+    as="g"
+  end
+  step id="s17" kind="compute"
+    op=list_append
+    input var="g"
+    input var="lb"
+    as="h"
+  end
+  step id="s18" kind="for"
+    var="x"
+    in="h"
+    step id="s18a" kind="compute"
+      op=to_string
+      input var="x"
+      as="digits"
+    end
+    as="shown"
+  end
+  step id="s19" kind="compute"
+    op=join
+    input var="shown"
+    input lit=","
+    as="line"
+  end
+  step id="s20" kind="compute"
+    op=list_append
+    input var="texts"
+    input var="line"
+    as="all"
+  end
+  step id="s21" kind="compute"
+    op=list_append
+    input var="all"
+    input var="zero"
+    as="result"
+  end
+  step id="s22" kind="return"
+    from="result"
+    as="_"
+  end
+end
+end
+"#;
+    let mut h = Harness::new(source);
+    let got = h.call("branches", &[ints(&[1, 2]), Val::String("s".into())]).unwrap();
+    // b = [1,2,3], c = [1,2,4], d = [1,2,3,5]; h = b ++ c ++ [len b, len d, last c, last b]
+    assert_eq!(got, strs(&["s!", "s?", "s!!", "1,2,3,1,2,4,3,4,4,3", "0"]));
+}

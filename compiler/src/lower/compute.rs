@@ -397,9 +397,31 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
                 code.push(I::LocalSet(*l));
             }
             let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (heap, _) = b.heap_globals();
             code.extend([
                 I::LocalSet(len),
                 I::LocalSet(ptr),
+                // The list ends where the arena's free space begins (the latest allocation, as in
+                // a loop that accumulates): grow it in place, amortised O(1). Otherwise copy it.
+                I::LocalGet(ptr),
+                I::LocalGet(len),
+                I::I32Const(size as i32),
+                I::I32Mul,
+                I::I32Add,
+                I::GlobalGet(heap),
+                I::I32Eq,
+                I::LocalGet(len),
+                I::I32Const(0),
+                I::I32Ne,
+                I::I32And,
+                I::If(BlockType::Empty),
+                I::I32Const(size as i32),
+                I::I32Const(align as i32),
+                I::Call(alloc),
+                I::Drop,
+                I::LocalGet(ptr),
+                I::LocalSet(new),
+                I::Else,
                 I::LocalGet(len),
                 I::I32Const(1),
                 I::I32Add,
@@ -413,6 +435,7 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
                 I::I32Const(size as i32),
                 I::I32Mul,
                 I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                I::End,
                 I::LocalGet(new),
                 I::LocalGet(len),
                 I::I32Const(size as i32),

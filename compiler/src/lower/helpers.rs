@@ -367,7 +367,35 @@ impl Builder<'_> {
             Helper::Concat => {
                 // (p1, bytes1, p2, bytes2, align) -> (pointer, bytes): strings, and lists of any element.
                 let alloc = self.helper(Helper::Alloc)?;
+                let (heap, _) = self.heap_globals();
                 let (p1, l1, p2, l2, align, dst) = (0, 1, 2, 3, 4, 5);
+                // The first part ends where the arena's free space begins (it is the latest
+                // allocation, as when a loop accumulates): grow it in place. No value can see the
+                // bytes past its end, so this is safe although values never change.
+                code.extend([
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::I32Add,
+                    I::GlobalGet(heap),
+                    I::I32Eq,
+                    I::LocalGet(l1),
+                    I::I32Const(0),
+                    I::I32Ne,
+                    I::I32And,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(l2),
+                    I::LocalGet(align),
+                    I::Call(alloc),
+                    I::LocalGet(p2),
+                    I::LocalGet(l2),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                    I::Return,
+                    I::End,
+                ]);
                 code.extend([
                     I::LocalGet(l1),
                     I::LocalGet(l2),
