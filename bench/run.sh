@@ -2,6 +2,7 @@
 # Benchmarks, reported as ratios against references measured in the same run:
 #  - compile-time scaling from 500 to 5,000 functions (linear: ratio ~ fns / 500)
 #  - the hello-world component's size against the 2 KB target
+#  - the run time of bench/compute.cov against the same algorithms in Rust (bench/reference)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/env.sh"
 cd "$COVENANT_ROOT"
@@ -13,3 +14,9 @@ out="$(mktemp -d)/hello.wasm"
 "$CARGO_TARGET_DIR/release/covenant" compile examples/hello.cov -o "$out" 2>/dev/null
 size=$(stat -c %s "$out")
 echo "hello.wasm: $size bytes = $(awk "BEGIN { printf \"%.2f\", $size / 2048 }") x the 2 KB target"
+log "run time against Rust (bench/compute.cov vs bench/reference, same Wasmtime engine)"
+(cd bench/reference && with_wasm_env cargo build --release --target wasm32-unknown-unknown -q)
+reference_dir="$COVENANT_CACHE/target-wasm"
+[ -d "$reference_dir/wasm32-unknown-unknown" ] || reference_dir="$COVENANT_CACHE/target-wasm-debian"
+cargo run --release --locked -q -p covenant-host --example bench_runtime -- \
+  "$reference_dir/wasm32-unknown-unknown/release/covenant_bench_reference.wasm"

@@ -45,6 +45,9 @@ impl WasiView for HostState {
 pub fn engine() -> Result<Engine> {
     let mut config = Config::new();
     config.consume_fuel(true).epoch_interruption(true);
+    // Covenant loops by recursion as often as with `for`: give guests an 8 MiB stack (the
+    // default is 512 KiB). Async calls run on a fiber whose stack must be larger still.
+    config.max_wasm_stack(8 << 20).async_stack_size(10 << 20);
     Engine::new(&config)
 }
 

@@ -127,3 +127,37 @@ fn list_exports_take_and_return_lists() {
         assert_eq!(r, vec![Val::String(String::new())]);
     });
 }
+
+/// The runtime benchmark's program computes what its Rust reference computes (bench/run.sh
+/// compares their speed; this keeps the Covenant side correct in every test run).
+#[test]
+fn the_benchmark_program_matches_its_rust_reference() {
+    let source = std::fs::read_to_string(common::root().join("bench/compute.cov")).unwrap();
+    let bytes = common::compile_ok("compute", &source).component.unwrap();
+    let fib = |n: i64| -> i64 {
+        let (mut a, mut b) = (0i64, 1i64);
+        for _ in 0..n {
+            (a, b) = (b, a + b);
+        }
+        a
+    };
+    let build_string = |n: i64| (0..n).map(|i| format!("{i},")).collect::<String>().len() as i64;
+    let sort_checksum = |n: i64| {
+        let mut seed = 42i64;
+        let mut v: Vec<i64> = (0..n)
+            .map(|_| {
+                seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+                seed
+            })
+            .collect();
+        v.sort();
+        v.iter().fold(0, |c, x| (c * 31 + x) % 1_000_000_007)
+    };
+    block_on(async {
+        let engine = engine().unwrap();
+        for (name, n, expected) in [("fib", 20, fib(20)), ("build-string", 500, build_string(500)), ("sort-checksum", 3000, sort_checksum(3000))] {
+            let r = invoke(&engine, &bytes, name, &[Val::S64(n)], &Default::default()).await.unwrap();
+            assert_eq!(r, vec![Val::S64(expected)], "{name}({n})");
+        }
+    });
+}

@@ -18,9 +18,42 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         Cmp::Ge => I::I64GeS,
     };
     match op {
-        IntAdd => code.push(I::Call(b.helper(Helper::IntAdd)?)),
-        IntSub => code.push(I::Call(b.helper(Helper::IntSub)?)),
-        IntMul => code.push(I::Call(b.helper(Helper::IntMul)?)),
+        // Checked arithmetic inline (a call per operation costs more than the check).
+        IntAdd | IntSub => {
+            let trap = b.helper(Helper::Trap(Fault::IntegerOverflow))?;
+            let (x, y, r) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            code.extend([I::LocalSet(y), I::LocalTee(x), I::LocalGet(y)]);
+            code.push(if op == IntAdd { I::I64Add } else { I::I64Sub });
+            code.push(I::LocalSet(r));
+            // add overflows iff (x ^ r) & (y ^ r) < 0; sub iff (x ^ y) & (x ^ r) < 0
+            if op == IntAdd {
+                code.extend([I::LocalGet(x), I::LocalGet(r), I::I64Xor, I::LocalGet(y), I::LocalGet(r), I::I64Xor]);
+            } else {
+                code.extend([I::LocalGet(x), I::LocalGet(y), I::I64Xor, I::LocalGet(x), I::LocalGet(r), I::I64Xor]);
+            }
+            code.extend([I::I64And, I::I64Const(0), I::I64LtS, I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(r)]);
+        }
+        IntMul => {
+            // Both factors within 32 bits cannot overflow; otherwise the checked helper decides.
+            let slow = b.helper(Helper::IntMul)?;
+            let (x, y) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
+            let small = |v: u32| [I::LocalGet(v), I::I64Const(1 << 31), I::I64Add, I::I64Const(1 << 32), I::I64LtU];
+            code.extend([I::LocalSet(y), I::LocalSet(x)]);
+            code.extend(small(x));
+            code.extend(small(y));
+            code.extend([
+                I::I32And,
+                I::If(BlockType::Result(ValType::I64)),
+                I::LocalGet(x),
+                I::LocalGet(y),
+                I::I64Mul,
+                I::Else,
+                I::LocalGet(x),
+                I::LocalGet(y),
+                I::Call(slow),
+                I::End,
+            ]);
+        }
         // Wasm traps on a zero divisor and on MIN / -1: defined, named runtime errors.
         IntDiv => code.push(I::I64DivS),
         IntMod => code.push(I::I64RemS),

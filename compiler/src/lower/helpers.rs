@@ -369,6 +369,22 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (heap, _) = self.heap_globals();
                 let (p1, l1, p2, l2, align, dst) = (0, 1, 2, 3, 4, 5);
+                // The parts are adjacent in memory: their concatenation is already there (values
+                // never change, so the bytes stay as they are).
+                code.extend([
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::I32Add,
+                    I::LocalGet(p2),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(p1),
+                    I::LocalGet(l1),
+                    I::LocalGet(l2),
+                    I::I32Add,
+                    I::Return,
+                    I::End,
+                ]);
                 // The first part ends where the arena's free space begins (it is the latest
                 // allocation, as when a loop accumulates): grow it in place. No value can see the
                 // bytes past its end, so this is safe although values never change.
@@ -493,20 +509,16 @@ impl Builder<'_> {
                 (vec![I32; 4], vec![I32, I32], vec![I32; 4])
             }
             Helper::IntToString => {
+                // Exactly as many bytes as the text needs, so a string built by appending numbers
+                // stays adjacent in the arena and `concat` joins it without copying.
                 let alloc = self.helper(Helper::Alloc)?;
-                let (v, buf, pos, neg, u) = (0, 1, 2, 3, 4);
+                let (v, buf, pos, neg, u, t, len) = (0, 1, 2, 3, 4, 5, 6);
                 code.extend([
-                    I::I32Const(20),
-                    I::I32Const(1),
-                    I::Call(alloc),
-                    I::LocalTee(buf),
-                    I::I32Const(20),
-                    I::I32Add,
-                    I::LocalSet(pos),
                     I::LocalGet(v),
                     I::I64Const(0),
                     I::I64LtS,
-                    I::LocalSet(neg),
+                    I::LocalTee(neg),
+                    I::LocalSet(len),
                     // u = |v| as unsigned (wrapping: MIN stays MIN, which is 2^63 unsigned)
                     I::I64Const(0),
                     I::LocalGet(v),
@@ -514,7 +526,27 @@ impl Builder<'_> {
                     I::LocalGet(v),
                     I::LocalGet(neg),
                     I::Select,
-                    I::LocalSet(u),
+                    I::LocalTee(u),
+                    I::LocalSet(t),
+                    I::Loop(BlockType::Empty),
+                ]);
+                code.extend(add_to(len, I::I32Const(1)));
+                code.extend([
+                    I::LocalGet(t),
+                    I::I64Const(10),
+                    I::I64DivU,
+                    I::LocalTee(t),
+                    I::I64Const(0),
+                    I::I64Ne,
+                    I::BrIf(0),
+                    I::End,
+                    I::LocalGet(len),
+                    I::I32Const(1),
+                    I::Call(alloc),
+                    I::LocalTee(buf),
+                    I::LocalGet(len),
+                    I::I32Add,
+                    I::LocalSet(pos),
                     I::Loop(BlockType::Empty),
                     I::LocalGet(pos),
                     I::I32Const(1),
@@ -537,21 +569,14 @@ impl Builder<'_> {
                     I::End,
                     I::LocalGet(neg),
                     I::If(BlockType::Empty),
-                    I::LocalGet(pos),
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::LocalTee(pos),
+                    I::LocalGet(buf),
                     I::I32Const(45),
                     I::I32Store8(mem(0, 0)),
                     I::End,
-                    I::LocalGet(pos),
                     I::LocalGet(buf),
-                    I::I32Const(20),
-                    I::I32Add,
-                    I::LocalGet(pos),
-                    I::I32Sub,
+                    I::LocalGet(len),
                 ]);
-                (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64])
+                (vec![I64], vec![I32, I32], vec![I32, I32, I32, I64, I64, I32])
             }
             Helper::Text(t) => self.text_helper(t, &mut code)?,
             Helper::List(l) => self.list_helper(l, &mut code)?,

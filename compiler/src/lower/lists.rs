@@ -235,7 +235,8 @@ impl Builder<'_> {
         // dst[k] = src[t ? a : b]
         code.extend([I::LocalGet(dst), I::LocalGet(k), I::I32Const(size), I::I32Mul, I::I32Add]);
         code.extend([I::LocalGet(src), I::LocalGet(a), I::LocalGet(b), I::LocalGet(t), I::Select, I::I32Const(size), I::I32Mul, I::I32Add]);
-        code.extend([I::I32Const(size), I::MemoryCopy { src_mem: 0, dst_mem: 0 }]);
+        // Elements are 8 bytes (or one for Bool): a load and a store beat a `memory.copy` call.
+        code.extend(if size == 8 { [I::I64Load(mem(0, 3)), I::I64Store(mem(0, 3))] } else { [I::I32Load8U(mem(0, 0)), I::I32Store8(mem(0, 0))] });
         code.extend([I::LocalGet(t), I::If(BlockType::Empty)]);
         code.extend(add_to(a, I::I32Const(1)));
         code.push(I::Else);
