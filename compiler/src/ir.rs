@@ -147,6 +147,10 @@ pub enum ComputeOp {
     Not,
     Concat,
     IntToString,
+    /// The shortest text that reads back to the same Float (LANGUAGE-DECISIONS 12).
+    FloatToString,
+    /// Text to Int; traps on malformed text (LANGUAGE-DECISIONS 18).
+    ParseInt,
     BoolToString,
     StrLen,
     ByteLen,

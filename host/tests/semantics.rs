@@ -588,3 +588,79 @@ end
     // b = [1,2,3], c = [1,2,4], d = [1,2,3,5]; h = b ++ c ++ [len b, len d, last c, last b]
     assert_eq!(got, strs(&["s!", "s?", "s!!", "1,2,3,1,2,4,3,4,4,3", "0"]));
 }
+
+/// LANGUAGE-DECISIONS 12 from Rust's shortest round-trip digits: plain notation for decimal
+/// exponents -6..=20 (always with a `.`), otherwise `d.ddde-7` / `1e21`.
+fn float_text(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap();
+    let exp: i32 = exp.parse().unwrap();
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return format!("{sign}0.0");
+    }
+    let n = digits.len() as i32;
+    let k = exp + 1;
+    let body = if !(-6..=20).contains(&exp) {
+        let frac = if n > 1 { format!(".{}", &digits[1..]) } else { String::new() };
+        format!("{}{frac}e{exp}", &digits[..1])
+    } else if k <= 0 {
+        format!("0.{}{digits}", "0".repeat((-k) as usize))
+    } else if k >= n {
+        format!("{digits}{}.0", "0".repeat((k - n) as usize))
+    } else {
+        format!("{}.{}", &digits[..k as usize], &digits[k as usize..])
+    };
+    format!("{sign}{body}")
+}
+
+#[test]
+fn floats_print_as_the_shortest_text_that_reads_back() {
+    let mut h = Harness::new(&program(&[("f_text", "to_string", &["Float"], "String")]));
+    let mut values = floats();
+    values.extend([1.0, 2.0, 0.1, 0.2, 0.3, 1.0 / 3.0, 100.0, 1e20, 1e21, 1e-6, 1e-7, 123456789.125, 9007199254740993.0, f64::MAX, f64::MIN_POSITIVE, 2.2250738585072009e-308, 5e-324, 1.7976931348623157e308, 4.35, 0.000123, 1e23, 8.41e21, 5e-7]);
+    values.extend((-30..30).map(|e| 10f64.powi(e)));
+    values.extend((-1074..1024).step_by(7).map(|e| 2f64.powi(e)));
+    // Random bit patterns: every exponent and mantissa shape.
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..3000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        values.push(f64::from_bits(seed));
+    }
+    for x in values {
+        let expected = float_text(x);
+        let got = h.call("op-f-text", &[Val::Float64(x)]);
+        assert_eq!(got, Ok(Val::String(expected.clone())), "to_string({x:e}) (bits {:#x})", x.to_bits());
+        // And it reads back.
+        if x.is_finite() {
+            assert_eq!(expected.parse::<f64>().unwrap().to_bits(), x.to_bits());
+        }
+    }
+}
+
+#[test]
+fn parse_int_reads_a_sign_and_digits_or_stops() {
+    let mut h = Harness::new(&program(&[("parse", "parse_int", &["String"], "Int")]));
+    let cases = ["0", "-0", "+7", "007", "42", "-42", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+        "-9223372036854775809", "99999999999999999999", "", "-", "+", " 1", "1 ", "1_000", "0x10", "1.5", "٣", "--1", "+-1"];
+    for text in cases {
+        // Well-formed: an optional sign, then ASCII digits (LANGUAGE-DECISIONS 18).
+        let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+        let well_formed = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        match h.call("op-parse", &[Val::String(text.into())]) {
+            Ok(Val::S64(n)) => assert_eq!(Some(n), text.parse::<i64>().ok(), "parse_int({text:?})"),
+            Err(e) if !well_formed => assert!(e.contains("covenant_error_invalid_number"), "parse_int({text:?}): {e}"),
+            Err(e) => assert!(text.parse::<i64>().is_err() && e.contains("covenant_error_integer_overflow"), "parse_int({text:?}): {e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -504,6 +504,8 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         }
         Join => code.push(I::Call(b.helper(Helper::Join)?)),
         IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
+        ParseInt => code.push(I::Call(b.helper(Helper::Text(TextOp::ParseInt))?)),
+        FloatToString => code.push(I::Call(b.helper(Helper::Float(super::float_text::FloatText::ToString))?)),
         BoolToString => {
             let (t, f) = (b.data.intern("true"), b.data.intern("false"));
             let x = frame.scratch(ValType::I32);

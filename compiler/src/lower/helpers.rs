@@ -33,8 +33,6 @@ pub(super) enum Helper {
     /// A function that traps, named so a backtrace says which runtime error it was.
     Trap(Fault),
     Join,
-    IntAdd,
-    IntSub,
     IntMul,
     IntNeg,
     IntAbs,
@@ -47,6 +45,7 @@ pub(super) enum Helper {
     FloatPowInt,
     Text(super::text::TextOp),
     List(super::lists::ListOp),
+    Float(super::float_text::FloatText),
 }
 
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
@@ -58,6 +57,7 @@ pub(super) enum Fault {
     IndexOutOfRange,
     NegativeExponent,
     EmptyList,
+    /// `parse_int` of text that is not an integer.
     InvalidNumber,
 }
 
@@ -84,8 +84,6 @@ impl Helper {
             Helper::Realloc => "cabi_realloc",
             Helper::Trap(fault) => fault.symbol(),
             Helper::Join => "join",
-            Helper::IntAdd => "int_add",
-            Helper::IntSub => "int_sub",
             Helper::IntMul => "int_mul",
             Helper::IntNeg => "int_neg",
             Helper::IntAbs => "int_abs",
@@ -97,6 +95,7 @@ impl Helper {
             Helper::IntPow => "int_pow",
             Helper::Text(t) => t.name(),
             Helper::List(l) => l.name(),
+            Helper::Float(f) => f.name(),
             Helper::FloatPowInt => "float_pow_int",
         }
     }
@@ -243,20 +242,6 @@ impl Builder<'_> {
                 code.extend(min_u32(old_size, I::LocalGet(new_size)));
                 code.extend([I::Select, I::MemoryCopy { src_mem: 0, dst_mem: 0 }, I::End, I::LocalGet(new)]);
                 (vec![I32; 4], vec![I32], vec![I32])
-            }
-            Helper::IntAdd | Helper::IntSub => {
-                let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
-                let (a, b, r) = (0, 1, 2);
-                let op = if h == Helper::IntAdd { I::I64Add } else { I::I64Sub };
-                code.extend([I::LocalGet(a), I::LocalGet(b), op, I::LocalSet(r)]);
-                // add overflows iff (a ^ r) & (b ^ r) < 0; sub iff (a ^ b) & (a ^ r) < 0
-                if h == Helper::IntAdd {
-                    code.extend([I::LocalGet(a), I::LocalGet(r), I::I64Xor, I::LocalGet(b), I::LocalGet(r), I::I64Xor]);
-                } else {
-                    code.extend([I::LocalGet(a), I::LocalGet(b), I::I64Xor, I::LocalGet(a), I::LocalGet(r), I::I64Xor]);
-                }
-                code.extend([I::I64And, I::I64Const(0), I::I64LtS, I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(r)]);
-                (vec![I64, I64], vec![I64], vec![I64])
             }
             Helper::IntMul => {
                 let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
@@ -580,6 +565,7 @@ impl Builder<'_> {
             }
             Helper::Text(t) => self.text_helper(t, &mut code)?,
             Helper::List(l) => self.list_helper(l, &mut code)?,
+            Helper::Float(f) => self.float_text_helper(f, &mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

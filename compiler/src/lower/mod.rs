@@ -21,6 +21,7 @@ mod body;
 mod compute;
 mod data;
 mod exports;
+mod float_text;
 mod helpers;
 mod lists;
 mod memory;
@@ -83,6 +84,10 @@ struct Builder<'r> {
     /// Globals: (initial value source, mutable).
     globals: Vec<GlobalInit>,
     heap: Option<(u32, u32)>, // (heap pointer, heap base)
+    /// Static scratch memory after the data segment (zeroed, never in the arena): its global
+    /// and size in bytes.
+    scratch: Option<u32>,
+    scratch_size: u32,
     exports: ExportSection,
 }
 
@@ -90,11 +95,25 @@ struct Builder<'r> {
 enum GlobalInit {
     MinusOne,
     HeapBase,
+    /// The start of the static scratch memory (immutable).
+    Scratch,
 }
 
 impl<'r> Builder<'r> {
     fn abi(&self) -> Abi<'r> {
         Abi { defs: self.defs }
+    }
+
+    /// Reserves `bytes` of static scratch memory (8-aligned): the global holding its base, and the
+    /// offset of this reservation from it.
+    fn scratch(&mut self, bytes: u32) -> (u32, u32) {
+        let global = *self.scratch.get_or_insert_with(|| {
+            self.globals.push(GlobalInit::Scratch);
+            self.globals.len() as u32 - 1
+        });
+        let offset = self.scratch_size;
+        self.scratch_size += bytes.next_multiple_of(8);
+        (global, offset)
     }
 
     fn type_index(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
@@ -192,6 +211,8 @@ pub fn lower<'r>(program: &'r CheckedProgram, plan: &WorldPlan, resolve: &'r Res
         data: DataPool::default(),
         globals: vec![],
         heap: None,
+        scratch: None,
+        scratch_size: 0,
         exports: ExportSection::new(),
     };
     for f in &plan.wasi_fns {
@@ -244,7 +265,8 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
     }
     module.section(&funcs);
     let data_end = DATA_START + b.data.bytes.len() as u32;
-    let heap_base = data_end.next_multiple_of(8);
+    let scratch_base = data_end.next_multiple_of(8);
+    let heap_base = scratch_base + b.scratch_size;
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
         minimum: (heap_base as u64).div_ceil(65536).max(1),
@@ -258,6 +280,7 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
     for (i, g) in b.globals.iter().enumerate() {
         let (init, mutable) = match g {
             GlobalInit::MinusOne => (-1, true),
+            GlobalInit::Scratch => (scratch_base as i32, false),
             // The heap base global (the second of the pair) never changes.
             GlobalInit::HeapBase => (heap_base as i32, b.heap.is_none_or(|(_, base)| base as usize != i)),
         };

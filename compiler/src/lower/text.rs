@@ -26,6 +26,9 @@ pub(super) enum TextOp {
     Reverse,
     /// (s, width: i64, fill, at_start: i32) -> `fill` repeated once per missing character.
     Pad,
+    /// (p, len) -> the Int written as an optional sign and ASCII digits (LANGUAGE-DECISIONS 18);
+    /// traps on other text and on values outside Int.
+    ParseInt,
 }
 
 impl TextOp {
@@ -42,6 +45,7 @@ impl TextOp {
             TextOp::Split => "str_split",
             TextOp::Reverse => "str_reverse",
             TextOp::Pad => "str_pad",
+            TextOp::ParseInt => "parse_int",
         }
     }
 }
@@ -439,6 +443,64 @@ impl Builder<'_> {
                     I::LocalGet(l),
                 ]);
                 (vec![I32, I32], vec![I32, I32], vec![I32, I32, I32])
+            }
+            TextOp::ParseInt => {
+                let invalid = self.helper(Helper::Trap(Fault::InvalidNumber))?;
+                let overflow = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
+                let (p, l, i, neg, acc, b) = (0, 1, 2, 3, 4, 5);
+                // sign
+                code.extend([I::LocalGet(l), I::If(BlockType::Empty)]);
+                code.extend(load_byte(p, i));
+                code.extend([I::LocalTee(b), I::I32Const(b'-' as i32), I::I32Eq, I::LocalTee(neg), I::LocalGet(b), I::I32Const(b'+' as i32), I::I32Eq, I::I32Or, I::LocalSet(i), I::End]);
+                // at least one digit
+                code.extend([I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::If(BlockType::Empty), I::Call(invalid), I::End]);
+                code.extend([I::Loop(BlockType::Empty)]);
+                code.extend(load_byte(p, i));
+                code.extend([
+                    I::I32Const(b'0' as i32),
+                    I::I32Sub,
+                    I::LocalTee(b),
+                    I::I32Const(10),
+                    I::I32GeU,
+                    I::If(BlockType::Empty),
+                    I::Call(invalid),
+                    I::End,
+                    // the magnitude stays <= 2^63: acc <= 922337203685477580 before acc * 10 + digit
+                    I::LocalGet(acc),
+                    I::I64Const(922_337_203_685_477_580),
+                    I::I64GtU,
+                    I::If(BlockType::Empty),
+                    I::Call(overflow),
+                    I::End,
+                    I::LocalGet(acc),
+                    I::I64Const(10),
+                    I::I64Mul,
+                    I::LocalGet(b),
+                    I::I64ExtendI32U,
+                    I::I64Add,
+                    I::LocalSet(acc),
+                ]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::LocalGet(i), I::LocalGet(l), I::I32LtU, I::BrIf(0), I::End]);
+                // 2^63 is in range only as -2^63
+                code.extend([
+                    I::LocalGet(acc),
+                    I::I64Const(i64::MAX),
+                    I::LocalGet(neg),
+                    I::I64ExtendI32U,
+                    I::I64Add,
+                    I::I64GtU,
+                    I::If(BlockType::Empty),
+                    I::Call(overflow),
+                    I::End,
+                    I::I64Const(0),
+                    I::LocalGet(acc),
+                    I::I64Sub,
+                    I::LocalGet(acc),
+                    I::LocalGet(neg),
+                    I::Select,
+                ]);
+                (vec![I32, I32], vec![I64], vec![I32, I32, I64, I32])
             }
             TextOp::Pad => {
                 let len = self.helper(Helper::StrLen)?;
