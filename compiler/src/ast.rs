@@ -158,6 +158,16 @@ pub struct CallStep {
     /// The `fn=` target, e.g. `console.println`.
     pub target: Spanned<String>,
     pub args: Vec<Arg>,
+    /// `handle case type="E" ... end`: what to do when the call returns the error of a union.
+    pub handle: Vec<HandleCase>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HandleCase {
+    /// The error type, or one of its variants (`ParseError::Missing`).
+    pub type_name: Spanned<String>,
+    pub steps: Vec<Step>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]

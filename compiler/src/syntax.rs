@@ -268,7 +268,19 @@ impl Builder {
                         _ => self.missing(a.head_span(), "`arg`", "`name=\"...\"` and `from=\"...\"` or `lit=...`"),
                     }
                 }
-                StepKind::Call(CallStep { target, args })
+                let mut handle = vec![];
+                for h in st.children.iter().filter(|c| c.is("handle")) {
+                    for c in h.children.iter().filter(|c| c.is("case")) {
+                        match text_attr(c, "type") {
+                            Some(type_name) => {
+                                let steps = c.children.iter().filter(|s| s.is("step")).filter_map(|s| self.step(s)).collect();
+                                handle.push(HandleCase { type_name, steps, span: c.span });
+                            }
+                            None => self.missing(c.head_span(), "a `handle` case", "`type=\"...\"`"),
+                        }
+                    }
+                }
+                StepKind::Call(CallStep { target, args, handle })
             }
             "bind" => match operand(&attrs) {
                 Some(value) => {

@@ -30,6 +30,13 @@ impl<'a> Checker<'a> {
         }
         let params: Vec<(String, Type)> = f.params.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
         let args = self.arguments(call, f.id, &params, f.aliases, body, out);
+        if let Some(case) = call.handle.first() {
+            self.diags.push(
+                Diagnostic::error("E-TYPE-001", format!("`{}` cannot fail, so it has nothing to handle", f.id), case.type_name.span)
+                    .with_label("no error to handle")
+                    .with_help("remove the `handle` block; `handle` applies to calls that return a union with an error type"),
+            );
+        }
         out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
         if let Some(name) = step.bind_as.clone().or_else(|| {
             bind_missing(self, step);
@@ -98,6 +105,9 @@ impl<'a> Checker<'a> {
             }
         }
         let args = self.arguments(call, &callee_id, &params, &[], body, out);
+        if !call.handle.is_empty() {
+            return self.handled_call(s, step, call, index, args, returns, body, out);
+        }
         let result = match step.bind_as.clone() {
             Some(name) => self.bind(body, &name, returns.clone(), false),
             None => {

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 mod calls;
 mod compute;
 mod control;
+mod handle;
 mod matching;
 mod steps;
 mod types;
