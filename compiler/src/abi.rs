@@ -34,7 +34,7 @@ impl Abi<'_> {
         match ty {
             Type::Int | Type::Float => (8, 8),
             Type::Bool => (1, 1),
-            Type::String | Type::List(_) => (8, 4),
+            Type::String | Type::List(_) | Type::Map(..) => (8, 4),
             Type::Unit | Type::Error => (0, 1),
             Type::Struct(n) => {
                 let fields: Vec<Type> = self.defs.struct_fields(n).iter().map(|(_, t)| t.clone()).collect();
@@ -60,6 +60,12 @@ impl Abi<'_> {
             align = align.max(a);
         }
         (offsets, align_to(offset, align), align)
+    }
+
+    /// A map entry's layout: (value offset, entry size, entry alignment); the key is at offset 0.
+    pub fn entry(&self, key: &Type, value: &Type) -> (u32, u32, u32) {
+        let (offsets, size, align) = self.record(&[key.clone(), value.clone()]);
+        (offsets[1], size, align)
     }
 
     pub fn struct_offsets(&self, ty: &Type) -> Vec<(Type, u32)> {
@@ -94,7 +100,7 @@ impl Abi<'_> {
     /// The value's representation inside generated code, as core wasm locals.
     pub fn rep(&self, ty: &Type) -> Vec<ValType> {
         match ty {
-            Type::String | Type::List(_) => vec![ValType::I32, ValType::I32],
+            Type::String | Type::List(_) | Type::Map(..) => vec![ValType::I32, ValType::I32],
             Type::Int => vec![ValType::I64],
             Type::Float => vec![ValType::F64],
             Type::Bool => vec![ValType::I32],
@@ -130,7 +136,7 @@ impl Abi<'_> {
     /// passing it in needs `cabi_realloc`.
     pub fn has_pointers(&self, ty: &Type) -> bool {
         match ty {
-            Type::String | Type::List(_) => true,
+            Type::String | Type::List(_) | Type::Map(..) => true,
             Type::Struct(_) => self.struct_offsets(ty).iter().any(|(t, _)| self.has_pointers(t)),
             Type::Enum(_) | Type::Optional(_) | Type::Result(..) => {
                 self.defs.cases(ty).unwrap_or_default().iter().flat_map(|(_, fs)| fs.iter()).any(|t| self.has_pointers(t))

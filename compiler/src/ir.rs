@@ -58,6 +58,8 @@ pub enum Value {
     Unit,
     /// A list literal: constant elements of one type.
     List(Vec<Value>, Type),
+    /// The empty map of a key and a value type.
+    EmptyMap(Type, Type),
     /// Stands for a value whose expression already produced a diagnostic; its type fits
     /// everything, so one mistake is reported once. Never reaches lowering.
     Poison,
@@ -73,6 +75,7 @@ impl Value {
             Value::Bool(_) => Type::Bool,
             Value::Unit => Type::Unit,
             Value::List(_, elem) => Type::List(Box::new(elem.clone())),
+            Value::EmptyMap(k, v) => Type::Map(Box::new(k.clone()), Box::new(v.clone())),
             Value::Poison => Type::Error,
         }
     }
@@ -209,6 +212,16 @@ pub enum ComputeOp {
     Join,
     /// A list of the given element type from its elements' values.
     ListOf(Type),
+    /// Map operations (LANGUAGE-DECISIONS 15, 17), with the key and value types. `map_get` traps
+    /// when the key is missing (check with `map_has`).
+    MapGet(Type, Type),
+    MapHas(Type, Type),
+    MapInsert(Type, Type),
+    MapRemove(Type, Type),
+    /// The right-hand map wins.
+    MapMerge(Type, Type),
+    MapKeys(Type, Type),
+    MapValues(Type, Type),
     /// A struct value from its fields' values, in declaration order.
     Record(Type),
     /// A value of a variant-like type (enum, optional, result): the case index and its payload

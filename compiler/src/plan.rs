@@ -142,6 +142,7 @@ fn wit_type(defs: &TypeDefs, t: &Type) -> String {
         Type::Bool => "bool".into(),
         Type::String => "string".into(),
         Type::List(e) => format!("list<{}>", wit_type(defs, e)),
+        Type::Map(k, v) => format!("list<tuple<{}, {}>>", wit_type(defs, k), wit_type(defs, v)),
         Type::Struct(n) | Type::Enum(n) => escaped(&type_name(&n.name)),
         Type::Optional(t) => format!("option<{}>", wit_type(defs, t)),
         Type::Result(ok, err) => match (&**ok, &**err) {
@@ -175,7 +176,7 @@ pub fn type_name(name: &str) -> String {
 fn type_order(defs: &TypeDefs, t: &Type, order: &mut Vec<u32>) {
     match t {
         Type::List(e) | Type::Optional(e) => type_order(defs, e, order),
-        Type::Result(a, b) => {
+        Type::Result(a, b) | Type::Map(a, b) => {
             type_order(defs, a, order);
             type_order(defs, b, order);
         }

@@ -29,6 +29,9 @@ pub enum Type {
     Struct(Named),
     /// An `enum` snippet's type: a WIT variant (or enum, when no variant carries data).
     Enum(Named),
+    /// `Map<K, V>`: entries in insertion order (LANGUAGE-DECISIONS 17), laid out as a list of
+    /// (key, value) records; a WIT `list<tuple<K, V>>`.
+    Map(Box<Type>, Box<Type>),
     /// `T?`: a WIT option.
     Optional(Box<Type>),
     /// A union of a value type and an error type (`returns union type="T" type="E" end`): a WIT
@@ -118,7 +121,7 @@ impl Type {
         match (self, expected) {
             (Type::Error, _) | (_, Type::Error) => true,
             (Type::List(a), Type::List(b)) | (Type::Optional(a), Type::Optional(b)) => a.fits(b),
-            (Type::Result(a, e), Type::Result(b, f)) => a.fits(b) && e.fits(f),
+            (Type::Result(a, e), Type::Result(b, f)) | (Type::Map(a, e), Type::Map(b, f)) => a.fits(b) && e.fits(f),
             (a, b) => a == b,
         }
     }
@@ -143,6 +146,7 @@ impl Type {
             (Type::Error, t) | (t, Type::Error) => t.clone(),
             (Type::List(a), Type::List(b)) => Type::list(a.join(b)),
             (Type::Optional(a), Type::Optional(b)) => Type::Optional(Box::new(a.join(b))),
+            (Type::Map(k, v), Type::Map(j, w)) => Type::Map(Box::new(k.join(j)), Box::new(v.join(w))),
             (a, _) => a.clone(),
         }
     }
@@ -168,6 +172,7 @@ impl fmt::Display for Type {
             Type::List(t) => write!(f, "List<{t}>"),
             Type::Struct(n) | Type::Enum(n) => f.write_str(&n.name),
             Type::Optional(t) => write!(f, "{t}?"),
+            Type::Map(k, v) => write!(f, "Map<{k}, {v}>"),
             Type::Result(t, e) => write!(f, "{t} | {e}"),
             Type::Error => f.write_str("{unknown}"),
         }

@@ -664,3 +664,58 @@ fn parse_int_reads_a_sign_and_digits_or_stops() {
         }
     }
 }
+
+fn map_val(entries: &[(&str, i64)]) -> Val {
+    Val::List(entries.iter().map(|(k, v)| Val::Tuple(vec![Val::String((*k).into()), Val::S64(*v)])).collect())
+}
+
+/// Maps keep insertion order; inserting an existing key replaces its value in place; the right-hand
+/// map of a merge wins (LANGUAGE-DECISIONS 17).
+#[test]
+fn map_operators_match_an_ordered_reference() {
+    let ops: &[(&str, &str, &[&str], &str)] = &[
+        ("m_get", "map_get", &["Map<String, Int>", "String"], "Int"),
+        ("m_has", "map_has", &["Map<String, Int>", "String"], "Bool"),
+        ("m_insert", "map_insert", &["Map<String, Int>", "String", "Int"], "Map<String, Int>"),
+        ("m_remove", "map_remove", &["Map<String, Int>", "String"], "Map<String, Int>"),
+        ("m_merge", "map_merge", &["Map<String, Int>", "Map<String, Int>"], "Map<String, Int>"),
+        ("m_keys", "map_keys", &["Map<String, Int>"], "List<String>"),
+        ("m_values", "map_values", &["Map<String, Int>"], "List<Int>"),
+        ("m_len", "map_len", &["Map<String, Int>"], "Int"),
+        ("m_empty", "map_is_empty", &["Map<String, Int>"], "Bool"),
+    ];
+    let mut h = Harness::new(&program(ops));
+    let maps: Vec<Vec<(&str, i64)>> = vec![vec![], vec![("a", 1)], vec![("b", 2), ("a", 1), ("é", -3)], vec![("a", 10), ("z", 26)]];
+    let insert = |m: &[(&'static str, i64)], k: &'static str, v: i64| {
+        let mut out = m.to_vec();
+        match out.iter_mut().find(|(key, _)| *key == k) {
+            Some(e) => e.1 = v,
+            None => out.push((k, v)),
+        }
+        out
+    };
+    for m in &maps {
+        assert_eq!(h.call("op-m-len", &[map_val(m)]), Ok(Val::S64(m.len() as i64)));
+        assert_eq!(h.call("op-m-empty", &[map_val(m)]), Ok(Val::Bool(m.is_empty())));
+        let keys: Vec<&str> = m.iter().map(|(k, _)| *k).collect();
+        let values: Vec<i64> = m.iter().map(|(_, v)| *v).collect();
+        assert_eq!(h.call("op-m-keys", &[map_val(m)]), Ok(strs(&keys)));
+        assert_eq!(h.call("op-m-values", &[map_val(m)]), Ok(ints(&values)));
+        for k in ["a", "b", "é", "q", ""] {
+            let found = m.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+            assert_eq!(h.call("op-m-has", &[map_val(m), Val::String(k.into())]), Ok(Val::Bool(found.is_some())));
+            match (h.call("op-m-get", &[map_val(m), Val::String(k.into())]), found) {
+                (Ok(Val::S64(v)), Some(e)) => assert_eq!(v, e),
+                (Err(t), None) => assert!(t.contains("covenant_error_missing_key"), "{t}"),
+                (g, e) => panic!("map_get({m:?}, {k:?}): {g:?} vs {e:?}"),
+            }
+            assert_eq!(h.call("op-m-insert", &[map_val(m), Val::String(k.into()), Val::S64(99)]), Ok(map_val(&insert(m, k, 99))), "insert({m:?}, {k:?})");
+            let removed: Vec<(&str, i64)> = m.iter().filter(|(key, _)| *key != k).copied().collect();
+            assert_eq!(h.call("op-m-remove", &[map_val(m), Val::String(k.into())]), Ok(map_val(&removed)), "remove({m:?}, {k:?})");
+        }
+        for other in &maps {
+            let merged = other.iter().fold(m.clone(), |acc, (k, v)| insert(&acc, k, *v));
+            assert_eq!(h.call("op-m-merge", &[map_val(m), map_val(other)]), Ok(map_val(&merged)), "merge({m:?}, {other:?})");
+        }
+    }
+}

@@ -108,6 +108,17 @@ export function parseWave(text) {
       i++;
       return { list: items };
     }
+    if (c === "(") {
+      i++;
+      const items = [];
+      for (ws(); text[i] !== ")"; ws()) {
+        items.push(value());
+        ws();
+        if (text[i] === ",") i++;
+      }
+      i++;
+      return { tuple: items };
+    }
     if (c === "{") {
       i++;
       const fields = new Map();
@@ -158,6 +169,7 @@ export const camel = (kebab) => kebab.replace(/-([a-z0-9])/g, (_, c) => c.toUppe
 export function toJs(node, type, world) {
   switch (type.kind) {
     case "list": return node.list.map((n) => toJs(n, type.elem, world));
+    case "tuple": return node.tuple.map((n, i) => toJs(n, type.elems[i], world));
     case "option": return node.tagged === "none" ? undefined : toJs(node.payload, type.elem, world);
     case "result": {
       const t = node.tagged === "ok" ? type.ok : type.err;
@@ -184,6 +196,7 @@ export function toJs(node, type, world) {
 export function toWave(value, type, world) {
   switch (type.kind) {
     case "list": return `[${Array.from(value, (v) => toWave(v, type.elem, world)).join(", ")}]`;
+    case "tuple": return `(${type.elems.map((t, i) => toWave(value[i], t, world)).join(", ")})`;
     case "option": return value === undefined || value === null ? "none" : `some(${toWave(value, type.elem, world)})`;
     case "result": {
       const t = value.tag === "ok" ? type.ok : type.err;

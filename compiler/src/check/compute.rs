@@ -13,6 +13,14 @@ impl<'a> Checker<'a> {
             }
             return Value::Poison;
         };
+        // An element read from `[]` or `{}` whose type nothing has told yet.
+        if result_ty == Type::Error {
+            self.diags.push(
+                Diagnostic::error("E-TYPE-001", "cannot tell the type of this step's value", c.op.span)
+                    .with_label("reads an element of an empty `[]` or `{}` whose element type is not known")
+                    .with_help("bind the collection from a typed value, or let a typed parameter, return or insert fix its type"),
+            );
+        }
         // Mixed Int/Float arithmetic promotes the Int (LANGUAGE-DECISIONS 12).
         let mut args = args;
         use ComputeOp::*;
@@ -143,7 +151,21 @@ impl<'a> Checker<'a> {
             ("split", [String, String]) => Some((StrSplit, List(Box::new(String)))),
             ("pad_start" | "pad_end", [String, Int]) => Some((StrPad { at_start: op.value == "pad_start", fill: false }, String)),
             ("pad_start" | "pad_end", [String, Int, String]) => Some((StrPad { at_start: op.value == "pad_start", fill: true }, String)),
-            ("is_empty", [String | List(_)]) => Some((IsEmpty, Bool)),
+            ("is_empty" | "map_is_empty", [String | List(_) | Map(..)]) => Some((IsEmpty, Bool)),
+            ("map_len", [Map(..)]) => Some((ListLen, Int)),
+            ("map_get", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapGet((**k).clone(), (**v).clone()), (**v).clone())),
+            ("map_has", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapHas((**k).clone(), (**v).clone()), Bool)),
+            ("map_insert", [Map(k, v), x, y]) if x.fits(k) && y.fits(v) && comparable(&k.join(x)) => {
+                let (k, v) = (k.join(x), v.join(y));
+                Some((MapInsert(k.clone(), v.clone()), Map(Box::new(k), Box::new(v))))
+            }
+            ("map_remove", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapRemove((**k).clone(), (**v).clone()), Map(k.clone(), v.clone()))),
+            ("map_merge", [Map(k, v), Map(j, w)]) if j.fits(k) && w.fits(v) && comparable(&k.join(j)) => {
+                let (k, v) = (k.join(j), v.join(w));
+                Some((MapMerge(k.clone(), v.clone()), Map(Box::new(k), Box::new(v))))
+            }
+            ("map_keys", [Map(k, v)]) => Some((MapKeys((**k).clone(), (**v).clone()), List(k.clone()))),
+            ("map_values", [Map(k, v)]) => Some((MapValues((**k).clone(), (**v).clone()), List(v.clone()))),
             ("neg", [Int]) => Some((IntNeg, Int)),
             ("neg", [Float]) => Some((FloatNeg, Float)),
             ("abs", [Int]) => Some((IntAbs, Int)),
@@ -230,7 +252,8 @@ const KNOWN_OPS: &[&str] = &[
     "parse_int", "contains", "starts_with", "ends_with", "index_of", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse",
     "repeat", "char_at", "slice", "replace", "split", "pad_start", "pad_end", "is_empty", "list_first", "list_last",
     "list_reverse", "list_slice", "list_take", "list_drop", "list_prepend", "list_contains", "list_index_of", "list_sort",
-    "list_dedup", "list_flatten", "equals", "not_equals", "less", "greater",
+    "list_dedup", "list_flatten", "map_len", "map_is_empty", "map_get", "map_has", "map_insert", "map_remove", "map_merge",
+    "map_keys", "map_values", "equals", "not_equals", "less", "greater",
     "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
     "list_is_empty", "list_get", "list_append", "list_concat", "join",
 ];

@@ -71,6 +71,14 @@ impl<'a> Checker<'a> {
     pub(super) fn for_step(&mut self, s: &ast::Snippet, step: &ast::Step, f: &ast::ForStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
         let list = self.value(&Operand::Var(f.over.clone()), body, out);
         let elem = match list.ty() {
+            Type::List(t) if *t == Type::Error => {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", format!("cannot tell the element type of `{}`", f.over.value), f.over.span)
+                        .with_label("an empty `[]` whose element type is not known")
+                        .with_help("bind the list from a typed value, or let a typed parameter, return or append fix its type"),
+                );
+                Type::Error
+            }
             Type::List(t) => *t,
             Type::Error => Type::Error,
             other => {

@@ -73,6 +73,13 @@ struct Body {
     bound: Vec<(Spanned<String>, LocalId)>,
     /// Locals whose value is read somewhere.
     used: std::collections::HashSet<LocalId>,
+    /// Types learned for `bind mut` names in an earlier pass over this body (by the offset of the
+    /// binding's name): `bind mut lit=[]` becomes `List<Int>` from the start once an append showed it.
+    hints: HashMap<u32, Type>,
+    /// Types learned in this pass.
+    refined: HashMap<u32, Type>,
+    /// The `bind mut` locals, with the offset of their binding's name (the key of `hints`).
+    mutable_sites: HashMap<LocalId, u32>,
 }
 
 impl Body {
@@ -220,7 +227,25 @@ impl<'a> Checker<'a> {
         self.fns.push(FnInfo { snippet: s, name: sig.name.clone(), params, returns, exported });
     }
 
+    /// Checks a function body. A `bind mut` whose type is only partly known (`[]`, `{}`, `none`)
+    /// learns it from a later rebinding; when that happens the body is checked again with the
+    /// learned types from the start, so every operation sees the final types.
     fn function(&mut self, index: usize) -> Function {
+        let (diags, uses) = (self.diags.len(), self.out.effect_uses.len());
+        let mut hints = HashMap::new();
+        for _ in 0..3 {
+            let (f, refined) = self.function_pass(index, hints.clone());
+            if refined.is_empty() || refined.iter().all(|(k, t)| hints.get(k) == Some(t)) {
+                return f;
+            }
+            self.diags.truncate(diags);
+            self.out.effect_uses.truncate(uses);
+            hints.extend(refined);
+        }
+        self.function_pass(index, hints).0
+    }
+
+    fn function_pass(&mut self, index: usize, hints: HashMap<u32, Type>) -> (Function, HashMap<u32, Type>) {
         let info = &self.fns[index];
         let s = info.snippet;
         let mut body = Body {
@@ -230,6 +255,9 @@ impl<'a> Checker<'a> {
             effects: s.effects.iter().map(|e| e.name.value.clone()).collect(),
             bound: vec![],
             used: Default::default(),
+            hints,
+            refined: HashMap::new(),
+            mutable_sites: HashMap::new(),
         };
         let mut params = vec![];
         for (name, ty) in info.params.clone() {
@@ -259,8 +287,10 @@ impl<'a> Checker<'a> {
                     .with_help("end every path through the body with a `return` step"),
             );
         }
-        Function { name, snippet_id: s.id.value.clone(), params, returns, body: ops, locals: body.locals, span: s.span, exported }
+        let f = Function { name, snippet_id: s.id.value.clone(), params, returns, body: ops, locals: body.locals, span: s.span, exported };
+        (f, body.refined)
     }
+
     /// Binds `name` to a value of type `ty`: a new local, or (for a `mut` name) the existing one.
     /// Returns the local to store into, if any.
     fn bind(&mut self, body: &mut Body, name: &Spanned<String>, ty: Type, mutable: bool) -> Option<LocalId> {
@@ -289,6 +319,7 @@ impl<'a> Checker<'a> {
             // `bind mut lit=[]` learns its element type from the first list stored into it.
             let refined = old.ty.join(&ty);
             if refined != old.ty {
+                body.refined.insert(old.span.start, refined.clone());
                 body.locals[old.local as usize] = refined.clone();
                 if let Some(b) = body.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name.value)) {
                     b.ty = refined;
@@ -296,7 +327,15 @@ impl<'a> Checker<'a> {
             }
             return Some(old.local);
         }
+        // A type learned for this `mut` name in an earlier pass.
+        let ty = match body.hints.get(&name.span.start) {
+            Some(hint) if mutable && ty.fits(hint) => hint.clone(),
+            _ => ty,
+        };
         let local = body.new_local(ty.clone());
+        if mutable {
+            body.mutable_sites.insert(local, name.span.start);
+        }
         let scope = body.scopes.last_mut().expect("a scope");
         scope.insert(name.value.clone(), Binding { local, ty, mutable, span: name.span });
         body.bound.push((name.clone(), local));

@@ -131,6 +131,7 @@ impl<'a> Checker<'a> {
             Type::List(t) if via_lists => self.mentions(t, via_lists),
             Type::Optional(t) => self.mentions(t, via_lists),
             Type::Result(a, b) => [self.mentions(a, via_lists), self.mentions(b, via_lists)].concat(),
+            Type::Map(k, v) if via_lists => [self.mentions(k, via_lists), self.mentions(v, via_lists)].concat(),
             _ => vec![],
         }
     }
@@ -199,6 +200,10 @@ impl<'a> Checker<'a> {
         if let Some(inner) = text.strip_prefix("List<").and_then(|t| t.strip_suffix('>')) {
             return self.parse_type(inner.trim()).map(Type::list);
         }
+        if let Some(inner) = text.strip_prefix("Map<").and_then(|t| t.strip_suffix('>')) {
+            let (k, v) = split_pair(inner)?;
+            return Some(Type::Map(Box::new(self.parse_type(k)?), Box::new(self.parse_type(v)?)));
+        }
         Type::primitive(text).or_else(|| self.type_by_name(text))
     }
 
@@ -226,4 +231,18 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// `K, V` split at the top-level comma.
+fn split_pair(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            ',' if depth == 0 => return Some((text[..i].trim(), text[i + 1..].trim())),
+            _ => {}
+        }
+    }
+    None
 }

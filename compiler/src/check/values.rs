@@ -49,6 +49,32 @@ impl<'a> Checker<'a> {
                     }
                     Value::List(values, elem)
                 }
+                LitValue::Struct(fields) => {
+                    // Where nothing gives an expected type, `{ "k": v }` is a Map<String, T> whose
+                    // values share one type (LANGUAGE-DECISIONS 17).
+                    let values: Vec<(String, Value, Span)> =
+                        fields.iter().map(|(k, l)| (k.clone(), self.value(&Operand::Lit(l.clone()), body, out), l.span)).collect();
+                    let mut vt = Type::Error;
+                    for (_, v, span) in &values {
+                        if !v.ty().fits(&vt) {
+                            self.diags.push(
+                                Diagnostic::error("E-TYPE-001", format!("this map mixes {vt} and {} values", v.ty()), *span)
+                                    .with_label(format!("this value is {}", v.ty()))
+                                    .with_help("every value of a map has the same type"),
+                            );
+                            return Value::Poison;
+                        }
+                        vt = vt.join(&v.ty());
+                    }
+                    let ty = Type::Map(Box::new(Type::String), Box::new(vt.clone()));
+                    let mut map = Value::EmptyMap(Type::String, vt.clone());
+                    for (k, v, _) in values {
+                        let local = body.new_local(ty.clone());
+                        out.push(Op::Compute { op: ComputeOp::MapInsert(Type::String, vt.clone()), args: vec![map, Value::Str(k), v], result: local });
+                        map = Value::Local(local, ty.clone());
+                    }
+                    map
+                }
                 LitValue::None => {
                     // `none` of a type still unknown; `coerce` re-makes it at the optional type expected.
                     let ty = Type::Optional(Box::new(Type::Error));
@@ -120,7 +146,17 @@ impl<'a> Checker<'a> {
             }
         }
         match ty.coercion(expected)? {
-            Coercion::Same => Some(v),
+            Coercion::Same => {
+                // A `bind mut` value of a partly known type (`{}`, `[]`) used where the type is
+                // known: the next pass over the body starts the binding with that type.
+                if let Value::Local(local, t) = &v {
+                    let learned = t.join(expected);
+                    if let (Some(&site), true) = (body.mutable_sites.get(local), learned != *t) {
+                        body.refined.insert(site, learned);
+                    }
+                }
+                Some(v)
+            }
             Coercion::Case(case) => {
                 let payload = self.coerce(v, &self.out.types.cases(expected)?[case as usize].1[0].clone(), body, out)?;
                 let local = body.new_local(expected.clone());

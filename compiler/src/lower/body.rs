@@ -183,6 +183,7 @@ pub(super) fn push_value(b: &mut Builder, frame: &Frame, v: &Value, code: &mut V
             let (at, len) = b.data.list(items, elem);
             code.extend([I::I32Const(at as i32), I::I32Const(len as i32)]);
         }
+        Value::EmptyMap(..) => code.extend([I::I32Const(0), I::I32Const(0)]),
         Value::Unit | Value::Poison => {}
     }
 }

@@ -2,6 +2,7 @@
 
 use super::body::Frame;
 use super::lists::{ElemKind, ListOp};
+use super::maps::{Entry, MapOp};
 use super::text::TextOp;
 use super::*;
 use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
@@ -291,6 +292,62 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         Or => code.push(I::I32Or),
         Not => code.push(I::I32Eqz),
         Concat => code.extend([I::I32Const(1), I::Call(b.helper(Helper::Concat)?)]),
+        MapGet(ref k, ref v) | MapHas(ref k, ref v) | MapInsert(ref k, ref v) | MapRemove(ref k, ref v) | MapMerge(ref k, ref v) => {
+            let Some(e) = entry(b, k, v) else {
+                return Err(format!("map key type {k} does not compare by value"));
+            };
+            match &op {
+                MapHas(..) => {
+                    code.extend([I::Call(b.helper(Helper::Map(MapOp::Find(e)))?), I::I32Const(0), I::I32GeS]);
+                }
+                MapGet(..) => {
+                    let find = b.helper(Helper::Map(MapOp::Find(e)))?;
+                    let trap = b.helper(Helper::Trap(Fault::MissingKey))?;
+                    let key = pop_values(b, frame, std::slice::from_ref(k), code).remove(0);
+                    let (p, n, at) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                    code.extend([I::LocalSet(n), I::LocalTee(p), I::LocalGet(n)]);
+                    code.extend(key.iter().map(|l| I::LocalGet(*l)));
+                    code.extend([
+                        I::Call(find),
+                        I::LocalTee(at),
+                        I::I32Const(0),
+                        I::I32LtS,
+                        I::If(BlockType::Empty),
+                        I::Call(trap),
+                        I::End,
+                        I::LocalGet(p),
+                        I::LocalGet(at),
+                        I::I32Const(e.stride as i32),
+                        I::I32Mul,
+                        I::I32Add,
+                    ]);
+                    load_rep(b, frame, v, e.voff, code);
+                }
+                MapInsert(..) => {
+                    // The value goes to the helper by address: a compound value is one already.
+                    let value = pop_values(b, frame, std::slice::from_ref(v), code).remove(0);
+                    if v.is_compound() {
+                        code.push(I::LocalGet(value[0]));
+                    } else {
+                        let (size, align) = b.abi().size_align(v);
+                        let at = allocate(b, frame, size, align, code)?;
+                        code.push(I::LocalGet(at));
+                        store_rep(b, frame, v, 0, &value, code);
+                        code.push(I::LocalGet(at));
+                    }
+                    code.push(I::Call(b.helper(Helper::Map(MapOp::Insert(e)))?));
+                }
+                MapRemove(..) => code.push(I::Call(b.helper(Helper::Map(MapOp::Remove(e)))?)),
+                _ => code.push(I::Call(b.helper(Helper::Map(MapOp::Merge(e)))?)),
+            }
+        }
+        MapKeys(ref k, ref v) | MapValues(ref k, ref v) => {
+            let (voff, stride, _) = b.abi().entry(k, v);
+            let part = if matches!(op, MapKeys(..)) { k } else { v };
+            let (size, align) = b.abi().size_align(part);
+            let offset = if matches!(op, MapKeys(..)) { 0 } else { voff };
+            code.push(I::Call(b.helper(Helper::Map(MapOp::Project { stride, offset, size, align }))?));
+        }
         ListLen | ListIsEmpty => {
             let len = frame.scratch(ValType::I32);
             code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len)]);
@@ -585,4 +642,12 @@ pub(super) fn allocate(b: &mut Builder, frame: &mut Frame, size: u32, align: u32
     let p = frame.scratch(ValType::I32);
     code.extend([I::I32Const(size.max(1) as i32), I::I32Const(align as i32), I::Call(alloc), I::LocalSet(p)]);
     Ok(p)
+}
+
+/// How a map with these key and value types lays out its entries; `None` when keys do not compare.
+fn entry(b: &Builder, k: &Type, v: &Type) -> Option<Entry> {
+    let key = ElemKind::of(k)?;
+    let (voff, stride, align) = b.abi().entry(k, v);
+    let (vsize, _) = b.abi().size_align(v);
+    Some(Entry { key, stride, voff, vsize, align })
 }

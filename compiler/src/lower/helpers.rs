@@ -46,6 +46,7 @@ pub(super) enum Helper {
     Text(super::text::TextOp),
     List(super::lists::ListOp),
     Float(super::float_text::FloatText),
+    Map(super::maps::MapOp),
 }
 
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
@@ -59,6 +60,8 @@ pub(super) enum Fault {
     EmptyList,
     /// `parse_int` of text that is not an integer.
     InvalidNumber,
+    /// `map_get` of a key the map does not hold.
+    MissingKey,
 }
 
 impl Fault {
@@ -70,6 +73,7 @@ impl Fault {
             Fault::NegativeExponent => "covenant_error_negative_exponent",
             Fault::EmptyList => "covenant_error_empty_list",
             Fault::InvalidNumber => "covenant_error_invalid_number",
+            Fault::MissingKey => "covenant_error_missing_key",
         }
     }
 }
@@ -96,6 +100,7 @@ impl Helper {
             Helper::Text(t) => t.name(),
             Helper::List(l) => l.name(),
             Helper::Float(f) => f.name(),
+            Helper::Map(m) => m.name(),
             Helper::FloatPowInt => "float_pow_int",
         }
     }
@@ -566,6 +571,7 @@ impl Builder<'_> {
             Helper::Text(t) => self.text_helper(t, &mut code)?,
             Helper::List(l) => self.list_helper(l, &mut code)?,
             Helper::Float(f) => self.float_text_helper(f, &mut code)?,
+            Helper::Map(m) => self.map_helper(m, &mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

@@ -24,6 +24,7 @@ mod exports;
 mod float_text;
 mod helpers;
 mod lists;
+mod maps;
 mod memory;
 mod text;
 
