@@ -719,3 +719,25 @@ fn map_operators_match_an_ordered_reference() {
         }
     }
 }
+
+/// Addition and subtraction with a constant operand use a one-comparison overflow test; it must
+/// agree with the general one at every edge.
+#[test]
+fn arithmetic_with_constant_operands_matches_the_reference() {
+    let constants = [0i64, 1, -1, 2, -2, 1000, i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1];
+    let mut src = String::new();
+    for (i, c) in constants.iter().enumerate() {
+        for op in ["add", "sub"] {
+            src.push_str(&format!(
+                "snippet id=\"t.{op}{i}\" kind=\"fn\"\nsignature\n  fn name=\"op_{op}_c{i}\"\n    param name=\"a\" type=\"Int\"\n    returns type=\"Int\"\n  end\nend\nbody\n  step id=\"s1\" kind=\"compute\"\n    op={op}\n    input var=\"a\"\n    input lit={c}\n    as=\"r\"\n  end\n  step id=\"s2\" kind=\"return\"\n    from=\"r\"\n    as=\"_\"\n  end\nend\nend\n\n"
+            ));
+        }
+    }
+    let mut h = Harness::new(&src);
+    for (i, &c) in constants.iter().enumerate() {
+        for &a in INTS {
+            check_int(&mut h, &format!("add_c{i}"), &[a], a.checked_add(c), "covenant_error_integer_overflow");
+            check_int(&mut h, &format!("sub_c{i}"), &[a], a.checked_sub(c), "covenant_error_integer_overflow");
+        }
+    }
+}

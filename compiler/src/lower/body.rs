@@ -105,7 +105,7 @@ pub(super) fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Fr
                 for a in args {
                     push_value(b, frame, a, code);
                 }
-                emit_compute(b, frame, op.clone(), args.len(), code)?;
+                emit_compute(b, frame, op.clone(), args, code)?;
                 store(frame, *result, code);
             }
             Op::Call { function, args, result } => {

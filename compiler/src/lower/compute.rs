@@ -7,8 +7,9 @@ use super::text::TextOp;
 use super::*;
 use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
 
-/// Emits `op` on `arity` values already on the stack.
-pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, arity: usize, code: &mut Vec<I<'static>>) -> Result<(), String> {
+/// Emits `op` on the values of `args`, already on the stack.
+pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args: &[Value], code: &mut Vec<I<'static>>) -> Result<(), String> {
+    let arity = args.len();
     use ComputeOp::*;
     let cmp_i64 = |c: Cmp| match c {
         Cmp::Eq => I::I64Eq,
@@ -20,6 +21,25 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
     };
     match op {
         // Checked arithmetic inline (a call per operation costs more than the check).
+        // With a constant second operand the overflow test is one comparison: x + c overflows iff
+        // x > MAX - c (c >= 0) or x < MIN - c (c < 0); x - c is x + (-c), and x - MIN iff x >= 0.
+        IntAdd | IntSub if matches!(args.get(1), Some(Value::Int(_))) => {
+            let trap = b.helper(Helper::Trap(Fault::IntegerOverflow))?;
+            let Some(Value::Int(c)) = args.get(1) else { unreachable!() };
+            let c = *c;
+            let x = frame.scratch(ValType::I64);
+            code.extend([I::Drop, I::LocalTee(x)]);
+            let test = match (op == IntAdd, c) {
+                (false, i64::MIN) => [I::I64Const(0), I::I64GeS],
+                (true, c) | (false, c) => {
+                    let add = if op == IntAdd { c } else { -c };
+                    if add >= 0 { [I::I64Const(i64::MAX - add), I::I64GtS] } else { [I::I64Const(i64::MIN - add), I::I64LtS] }
+                }
+            };
+            code.extend(test);
+            code.extend([I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(x), I::I64Const(c)]);
+            code.push(if op == IntAdd { I::I64Add } else { I::I64Sub });
+        }
         IntAdd | IntSub => {
             let trap = b.helper(Helper::Trap(Fault::IntegerOverflow))?;
             let (x, y, r) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64), frame.scratch(ValType::I64));
