@@ -212,6 +212,9 @@ pub enum ComputeOp {
     Join,
     /// A list of the given element type from its elements' values.
     ListOf(Type),
+    /// Structural equality (`not_equals` when the flag is set) of structs, enums, optionals,
+    /// unions, lists and maps.
+    ValueEq(Type, bool),
     /// Map operations (LANGUAGE-DECISIONS 15, 17), with the key and value types. `map_get` traps
     /// when the key is missing (check with `map_has`).
     MapGet(Type, Type),

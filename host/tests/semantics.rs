@@ -741,3 +741,88 @@ fn arithmetic_with_constant_operands_matches_the_reference() {
         }
     }
 }
+
+/// `equals` and `not_equals` compare structs, enums, optionals, unions, lists and maps by value.
+#[test]
+fn structural_equality_compares_values_not_addresses() {
+    let types = r#"
+snippet id="t.P" kind="struct"
+signature
+  struct name="P"
+    field name="flag" type="Bool"
+    field name="name" type="String"
+    field name="tags" type="List<String>"
+  end
+end
+end
+
+snippet id="t.S" kind="enum"
+signature
+  enum name="S"
+    variant name="Empty"
+    variant name="One"
+      field name="p" type="P"
+    end
+    variant name="Many"
+      field name="xs" type="List<Int>"
+      field name="f" type="Float"
+    end
+  end
+end
+end
+"#;
+    let ops: &[(&str, &str, &[&str], &str)] = &[
+        ("eq_p", "equals", &["P", "P"], "Bool"),
+        ("ne_s", "not_equals", &["S", "S"], "Bool"),
+        ("eq_opt", "equals", &["Int?", "Int?"], "Bool"),
+        ("eq_lists", "equals", &["List<List<String>>", "List<List<String>>"], "Bool"),
+        ("eq_maps", "equals", &["Map<String, Int>", "Map<String, Int>"], "Bool"),
+    ];
+    let mut h = Harness::new(&format!("{types}\n{}", program(ops)));
+    let p = |flag: bool, name: &str, tags: &[&str]| {
+        Val::Record(vec![("flag".into(), Val::Bool(flag)), ("name".into(), Val::String(name.into())), ("tags".into(), strs(tags))])
+    };
+    let ps = [p(true, "a", &[]), p(false, "a", &[]), p(true, "b", &[]), p(true, "a", &["x"]), p(true, "a", &["x", "y"]), p(true, "é", &["x"])];
+    for (i, a) in ps.iter().enumerate() {
+        for (j, b) in ps.iter().enumerate() {
+            assert_eq!(h.call("op-eq-p", &[a.clone(), b.clone()]), Ok(Val::Bool(i == j)), "{a:?} == {b:?}");
+        }
+    }
+    let many = |xs: &[i64], f: f64| Val::Variant("many".into(), Some(Box::new(Val::Record(vec![("xs".into(), ints(xs)), ("f".into(), Val::Float64(f))]))));
+    let ss = [
+        Val::Variant("empty".into(), None),
+        Val::Variant("one".into(), Some(Box::new(ps[0].clone()))),
+        Val::Variant("one".into(), Some(Box::new(ps[3].clone()))),
+        many(&[], 1.0),
+        many(&[1, 2], 1.0),
+        many(&[1, 2], 1.5),
+    ];
+    for (i, a) in ss.iter().enumerate() {
+        for (j, b) in ss.iter().enumerate() {
+            assert_eq!(h.call("op-ne-s", &[a.clone(), b.clone()]), Ok(Val::Bool(i != j)), "{a:?} != {b:?}");
+        }
+    }
+    // NaN payloads are unequal, as Floats are.
+    assert_eq!(h.call("op-ne-s", &[many(&[], f64::NAN), many(&[], f64::NAN)]), Ok(Val::Bool(true)));
+    let opts = [Val::Option(None), Val::Option(Some(Box::new(Val::S64(0)))), Val::Option(Some(Box::new(Val::S64(1))))];
+    for (i, a) in opts.iter().enumerate() {
+        for (j, b) in opts.iter().enumerate() {
+            assert_eq!(h.call("op-eq-opt", &[a.clone(), b.clone()]), Ok(Val::Bool(i == j)));
+        }
+    }
+    let nested = |v: &[&[&str]]| Val::List(v.iter().map(|l| strs(l)).collect());
+    let lists = [nested(&[]), nested(&[&[]]), nested(&[&["a"]]), nested(&[&["a"], &[]]), nested(&[&["a", "b"]])];
+    for (i, a) in lists.iter().enumerate() {
+        for (j, b) in lists.iter().enumerate() {
+            assert_eq!(h.call("op-eq-lists", &[a.clone(), b.clone()]), Ok(Val::Bool(i == j)));
+        }
+    }
+    let maps = [map_val(&[]), map_val(&[("a", 1)]), map_val(&[("a", 2)]), map_val(&[("b", 1)]), map_val(&[("a", 1), ("b", 2)]), map_val(&[("b", 2), ("a", 1)])];
+    for (i, a) in maps.iter().enumerate() {
+        for (j, b) in maps.iter().enumerate() {
+            // The same entries in another order are the same map (the last two).
+            let same = i == j || (i >= 4 && j >= 4);
+            assert_eq!(h.call("op-eq-maps", &[a.clone(), b.clone()]), Ok(Val::Bool(same)), "{a:?} == {b:?}");
+        }
+    }
+}

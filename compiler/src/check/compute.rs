@@ -69,6 +69,7 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         let numeric = |t: &Type| matches!(t, Int | Float);
+        let structured = |t: &Type| matches!(t, Struct(_) | Enum(_) | Optional(_) | Result(..) | List(_) | Map(..));
         // Element types that compare by value in list searches (Error: the empty list's type).
         let comparable = |t: &Type| matches!(t, Int | Float | Bool | String | Error);
         let resolved = match (op.value.as_str(), types) {
@@ -79,6 +80,9 @@ impl<'a> Checker<'a> {
                     (x, y) if numeric(x) && numeric(y) => Some((FloatCmp(c), Bool)),
                     (Bool, Bool) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((BoolCmp(c), Bool)),
                     (String, String) => Some((StrCmp(c), Bool)),
+                    (x, y) if matches!(c, Cmp::Eq | Cmp::Ne) && x.fits(y) && y.fits(x) && structured(x) => {
+                        Some((ValueEq(x.join(y), c == Cmp::Ne), Bool))
+                    }
                     _ => None,
                 }
             }

@@ -603,6 +603,12 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
             let len = frame.scratch(ValType::I32);
             code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len), I::I64ExtendI32U]);
         }
+        ValueEq(ref ty, negate) => {
+            code.push(I::Call(b.eq_helper(ty)?));
+            if negate {
+                code.push(I::I32Eqz);
+            }
+        }
         ListOf(elem) => {
             let (size, align) = b.abi().size_align(&elem);
             let tys = vec![elem.clone(); arity];

@@ -47,6 +47,8 @@ pub(super) enum Helper {
     List(super::lists::ListOp),
     Float(super::float_text::FloatText),
     Map(super::maps::MapOp),
+    /// Structural equality of a type (index into `Builder::eq_types`).
+    Eq(u32),
 }
 
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
@@ -101,6 +103,7 @@ impl Helper {
             Helper::List(l) => l.name(),
             Helper::Float(f) => f.name(),
             Helper::Map(m) => m.name(),
+            Helper::Eq(_) => "equals",
             Helper::FloatPowInt => "float_pow_int",
         }
     }
@@ -572,6 +575,7 @@ impl Builder<'_> {
             Helper::List(l) => self.list_helper(l, &mut code)?,
             Helper::Float(f) => self.float_text_helper(f, &mut code)?,
             Helper::Map(m) => self.map_helper(m, &mut code)?,
+            Helper::Eq(id) => self.eq_body(id, &mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

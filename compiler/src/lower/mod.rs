@@ -20,6 +20,7 @@ use std::collections::HashMap;
 mod body;
 mod compute;
 mod data;
+mod equality;
 mod exports;
 mod float_text;
 mod helpers;
@@ -89,6 +90,8 @@ struct Builder<'r> {
     /// and size in bytes.
     scratch: Option<u32>,
     scratch_size: u32,
+    /// The types that have an equality helper (`Helper::Eq` indexes this).
+    eq_types: Vec<Type>,
     exports: ExportSection,
 }
 
@@ -214,6 +217,7 @@ pub fn lower<'r>(program: &'r CheckedProgram, plan: &WorldPlan, resolve: &'r Res
         heap: None,
         scratch: None,
         scratch_size: 0,
+        eq_types: vec![],
         exports: ExportSection::new(),
     };
     for f in &plan.wasi_fns {
