@@ -81,9 +81,9 @@ impl<'a> Lexer<'a> {
                 self.pos += c.len_utf8();
             } else if rest.starts_with("//") {
                 self.pos += rest.find('\n').unwrap_or(rest.len());
-            } else if rest.starts_with("(*") {
+            } else if let Some(inner) = rest.strip_prefix("(*") {
                 // Unterminated block comments run to the end of the file.
-                let len = rest[2..].find("*)").map_or(rest.len(), |i| i + 4);
+                let len = inner.find("*)").map_or(rest.len(), |i| i + 4);
                 newline |= rest[..len].contains('\n');
                 self.pos += len;
             } else {

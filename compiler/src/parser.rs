@@ -362,11 +362,10 @@ impl<'a> Parser<'a> {
                 Ok(item) => {
                     items.push(item);
                     // `effect filesystem(path="/data")`: a group right after a flag.
-                    if matches!(items.last(), Some(Item::Flag(_))) && self.peek().kind == TokenKind::LParen && !self.peek().line_start {
-                        if let Ok(g) = self.group() {
+                    if matches!(items.last(), Some(Item::Flag(_))) && self.peek().kind == TokenKind::LParen && !self.peek().line_start
+                        && let Ok(g) = self.group() {
                             items.push(g);
                         }
-                    }
                 }
                 Err(()) => {
                     if !self.peek().line_start {

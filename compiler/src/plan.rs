@@ -95,11 +95,11 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
             let params: Vec<String> = f
                 .params
                 .iter()
-                .map(|(p, local)| format!("{}: {}", escaped(&kebab(p)), wit_type(&program.types, &f.locals[*local as usize])))
+                .map(|(p, local)| format!("{}: {}", escaped(&kebab(p)), wit_type(&f.locals[*local as usize])))
                 .collect();
             let result = match &f.returns {
                 Type::Unit => String::new(),
-                t => format!(" -> {}", wit_type(&program.types, t)),
+                t => format!(" -> {}", wit_type(t)),
             };
             export_lines.push(format!("export {}: func({}){result};", escaped(&name), params.join(", ")));
             exports.push(ExportRow { name, function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
@@ -135,21 +135,21 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
 }
 
 /// The WIT type a Covenant type is exported as (DESIGN.md's mapping).
-fn wit_type(defs: &TypeDefs, t: &Type) -> String {
+fn wit_type(t: &Type) -> String {
     match t {
         Type::Int => "s64".into(),
         Type::Float => "f64".into(),
         Type::Bool => "bool".into(),
         Type::String => "string".into(),
-        Type::List(e) => format!("list<{}>", wit_type(defs, e)),
-        Type::Map(k, v) => format!("list<tuple<{}, {}>>", wit_type(defs, k), wit_type(defs, v)),
+        Type::List(e) => format!("list<{}>", wit_type(e)),
+        Type::Map(k, v) => format!("list<tuple<{}, {}>>", wit_type(k), wit_type(v)),
         Type::Struct(n) | Type::Enum(n) => escaped(&type_name(&n.name)),
-        Type::Optional(t) => format!("option<{}>", wit_type(defs, t)),
+        Type::Optional(t) => format!("option<{}>", wit_type(t)),
         Type::Result(ok, err) => match (&**ok, &**err) {
             (Type::Unit, Type::Unit) => "result".into(),
-            (Type::Unit, e) => format!("result<_, {}>", wit_type(defs, e)),
-            (o, Type::Unit) => format!("result<{}>", wit_type(defs, o)),
-            (o, e) => format!("result<{}, {}>", wit_type(defs, o), wit_type(defs, e)),
+            (Type::Unit, e) => format!("result<_, {}>", wit_type(e)),
+            (o, Type::Unit) => format!("result<{}>", wit_type(o)),
+            (o, e) => format!("result<{}, {}>", wit_type(o), wit_type(e)),
         },
         Type::Unit | Type::Error => "tuple<>".into(),
     }
@@ -198,7 +198,7 @@ fn type_order(defs: &TypeDefs, t: &Type, order: &mut Vec<u32>) {
 /// data. A variant with several fields carries a record named `<enum>-<variant>`.
 fn type_definition(defs: &TypeDefs, id: u32) -> String {
     let field_list = |fields: &[(String, Type)]| -> String {
-        fields.iter().map(|(n, t)| format!("{}: {}", escaped(&kebab(n)), wit_type(defs, t))).collect::<Vec<_>>().join(", ")
+        fields.iter().map(|(n, t)| format!("{}: {}", escaped(&kebab(n)), wit_type(t))).collect::<Vec<_>>().join(", ")
     };
     match &defs.defs[id as usize] {
         TypeDef::Struct { name, fields } => format!("  record {} {{ {} }}\n", escaped(&type_name(name)), field_list(fields)),
@@ -213,7 +213,7 @@ fn type_definition(defs: &TypeDefs, id: u32) -> String {
                 let case = escaped(&type_name(v));
                 match fields.as_slice() {
                     [] => cases.push(case),
-                    [(_, t)] => cases.push(format!("{case}({})", wit_type(defs, t))),
+                    [(_, t)] => cases.push(format!("{case}({})", wit_type(t))),
                     _ => {
                         let record = format!("{}-{}", type_name(name), type_name(v));
                         out.push_str(&format!("  record {} {{ {} }}\n", escaped(&record), field_list(fields)));
@@ -244,7 +244,7 @@ pub fn escaped(name: &str) -> String {
 /// digit join the previous one (`n_1` -> `n1`).
 pub fn kebab(name: &str) -> String {
     let mut out = String::new();
-    for word in name.split(|c: char| c == '_' || c == '-').filter(|w| !w.is_empty()) {
+    for word in name.split(['_', '-']).filter(|w| !w.is_empty()) {
         let word: String = word.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
         if word.is_empty() {
             continue;

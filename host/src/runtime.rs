@@ -155,11 +155,10 @@ pub fn export_params(engine: &Engine, bytes: &[u8], name: &str) -> Result<Vec<wa
     let component = Component::new(engine, bytes)?;
     let ty = component.component_type();
     for (export, item) in ty.exports(engine) {
-        if export == name {
-            if let wasmtime::component::types::ComponentItem::ComponentFunc(f) = item.ty {
+        if export == name
+            && let wasmtime::component::types::ComponentItem::ComponentFunc(f) = item.ty {
                 return Ok(f.params().map(|(_, t)| t).collect());
             }
-        }
     }
     Err(wasmtime::Error::msg(format!("the component has no function export `{name}`")))
 }

@@ -49,7 +49,7 @@ impl<'a> Checker<'a> {
             let test = if type_named(&err, wanted) {
                 None
             } else {
-                let short = wanted.rsplit_once("::").map(|(e, v)| (e, v));
+                let short = wanted.rsplit_once("::");
                 let variant = match (&err_cases, short) {
                     (Some(cs), Some((e, v))) if type_named(&err, e) => cs.iter().position(|(c, _)| c == v),
                     _ => None,

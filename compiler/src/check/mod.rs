@@ -213,8 +213,8 @@ impl<'a> Checker<'a> {
         // A signature that uses a recursive type cannot be expressed in WIT: such a function stays
         // internal to the component.
         let mut exported = true;
-        if sig.name.value != "main" {
-            if let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t)) {
+        if sig.name.value != "main"
+            && let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t)) {
                 exported = false;
                 self.diags.push(
                     Diagnostic::warning("W-EXPORT-001", format!("`{}` is not exported: it uses the recursive type `{t}`", sig.name.value), sig.name.span)
@@ -222,7 +222,6 @@ impl<'a> Checker<'a> {
                         .with_help("component types (WIT) cannot be recursive; export a function that takes and returns other types"),
                 );
             }
-        }
         self.by_id.insert(&s.id.value, self.fns.len());
         self.fns.push(FnInfo { snippet: s, name: sig.name.clone(), params, returns, exported });
     }

@@ -20,11 +20,10 @@ impl<'a> Checker<'a> {
                 let mut value = self.value(&b.value, body, out);
                 let Some(name) = bind_as(self) else { return Value::Unit };
                 // Rebinding a `mut` name: the value is adapted to the type it was first bound with.
-                if let Some(old) = body.lookup(&name.value).filter(|o| o.mutable).map(|o| o.ty.clone()) {
-                    if let Some(v) = self.coerce(value.clone(), &old, body, out) {
+                if let Some(old) = body.lookup(&name.value).filter(|o| o.mutable).map(|o| o.ty.clone())
+                    && let Some(v) = self.coerce(value.clone(), &old, body, out) {
                         value = v;
                     }
-                }
                 match self.bind(body, &name, value.ty(), b.mutable) {
                     Some(local) => {
                         out.push(Op::Set { local, value: value.clone() });

@@ -138,13 +138,12 @@ impl<'a> Checker<'a> {
     pub(super) fn coerce(&mut self, v: Value, expected: &Type, body: &mut Body, out: &mut Vec<Op>) -> Option<Value> {
         let ty = v.ty();
         // A `none` whose type was not known yet is made again at the expected optional type.
-        if let (Type::Optional(inner), Type::Optional(want)) = (&ty, expected) {
-            if **inner == Type::Error && **want != Type::Error {
+        if let (Type::Optional(inner), Type::Optional(want)) = (&ty, expected)
+            && **inner == Type::Error && **want != Type::Error {
                 let local = body.new_local(expected.clone());
                 out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), 0), args: vec![], result: local });
                 return Some(Value::Local(local, expected.clone()));
             }
-        }
         match ty.coercion(expected)? {
             Coercion::Same => {
                 // A `bind mut` value of a partly known type (`{}`, `[]`) used where the type is
@@ -195,11 +194,10 @@ impl<'a> Checker<'a> {
                     let (enum_part, short) = name.rsplit_once("::").map_or((None, name), |(e, v)| (Some(e), v));
                     let mut candidates = vec![];
                     for def in &self.out.types.defs {
-                        if let crate::types::TypeDef::Enum { name: n, variants } = def {
-                            if enum_part.is_none_or(|e| e == n) {
+                        if let crate::types::TypeDef::Enum { name: n, variants } = def
+                            && enum_part.is_none_or(|e| e == n) {
                                 candidates.extend(variants.iter().map(|(v, _)| format!("{n}::{v}")));
                             }
-                        }
                     }
                     let best = closest(short, candidates.iter().map(|c| c.rsplit_once("::").map_or(c.as_str(), |(_, v)| v)))
                         .and_then(|v| candidates.iter().find(|c| c.ends_with(&format!("::{v}"))).cloned());
@@ -283,13 +281,11 @@ impl<'a> Checker<'a> {
     /// A variant named `Enum::Variant` (or a bare `Variant` of exactly one declared enum), or one of
     /// `Some`/`None`/`Ok`/`Err` of the function's own optional or result return type.
     pub(super) fn variant_by_name(&self, name: &str, context: &Type) -> Option<(Type, u32)> {
-        if let Some(cases) = self.out.types.cases(context) {
-            if !matches!(context, Type::Enum(_)) {
-                if let Some(i) = cases.iter().position(|(c, _)| c == name) {
+        if let Some(cases) = self.out.types.cases(context)
+            && !matches!(context, Type::Enum(_))
+                && let Some(i) = cases.iter().position(|(c, _)| c == name) {
                     return Some((context.clone(), i as u32));
                 }
-            }
-        }
         let (enum_name, variant) = match name.rsplit_once("::") {
             Some((e, v)) => (Some(e), v),
             None => (None, name),

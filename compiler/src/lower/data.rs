@@ -12,7 +12,7 @@ pub(super) struct DataPool {
 impl DataPool {
     /// Appends `bytes` at an `align`-aligned offset (no sharing).
     pub(super) fn place(&mut self, bytes: &[u8], align: u32) -> u32 {
-        while (DATA_START + self.bytes.len() as u32) % align.max(1) != 0 {
+        while !(DATA_START + self.bytes.len() as u32).is_multiple_of(align.max(1)) {
             self.bytes.push(0);
         }
         let o = DATA_START + self.bytes.len() as u32;

@@ -2,7 +2,7 @@
 //! lists and maps): one helper per type, comparing field by field, element by element, and for
 //! variants the tag and then that case's payload. Padding bytes are never compared.
 
-use super::helpers::add_to;
+use super::helpers::{add_to, HelperSig};
 use super::*;
 
 impl Builder<'_> {
@@ -18,7 +18,7 @@ impl Builder<'_> {
         self.helper(Helper::Eq(id as u32))
     }
 
-    pub(super) fn eq_body(&mut self, id: u32, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    pub(super) fn eq_body(&mut self, id: u32, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::I32;
         let ty = self.eq_types[id as usize].clone();
         let rep = self.abi().rep(&ty);

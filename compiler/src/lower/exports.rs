@@ -62,7 +62,7 @@ pub(super) fn emit_export(
             if t.is_compound() {
                 let (size, align) = b.abi().size_align(t);
                 let p = allocate(b, &mut frame, size, align, &mut code)?;
-                store_flat(b, &mut frame, t, &srcs, p, 0, &mut code);
+                store_flat(b, t, &srcs, p, 0, &mut code);
                 code.push(I::LocalGet(p));
             } else {
                 code.extend(srcs.iter().map(|(l, _)| I::LocalGet(*l)));
@@ -141,7 +141,7 @@ fn get_as(src: (u32, ValType), want: ValType, code: &mut Vec<I<'static>>) {
 
 /// Stores a value given as flat values (`srcs`: local and its type) at `addr + offset`, in the
 /// canonical ABI's memory layout.
-fn store_flat(b: &Builder, frame: &mut Frame, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset: u32, code: &mut Vec<I<'static>>) {
+fn store_flat(b: &Builder, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset: u32, code: &mut Vec<I<'static>>) {
     let o = u64::from(offset);
     match ty {
         Type::Int => {
@@ -171,7 +171,7 @@ fn store_flat(b: &Builder, frame: &mut Frame, ty: &Type, srcs: &[(u32, ValType)]
             let mut next = 0;
             for (t, foff) in b.abi().struct_offsets(ty) {
                 let n = b.abi().flat(&t).len();
-                store_flat(b, frame, &t, &srcs[next..next + n], addr, offset + foff, code);
+                store_flat(b, &t, &srcs[next..next + n], addr, offset + foff, code);
                 next += n;
             }
         }
@@ -193,7 +193,7 @@ fn store_flat(b: &Builder, frame: &mut Frame, ty: &Type, srcs: &[(u32, ValType)]
                 let mut next = 1;
                 for (t, foff) in fields {
                     let n = b.abi().flat(t).len();
-                    store_flat(b, frame, t, &srcs[next..next + n], addr, offset + foff, code);
+                    store_flat(b, t, &srcs[next..next + n], addr, offset + foff, code);
                     next += n;
                 }
                 code.push(I::End);

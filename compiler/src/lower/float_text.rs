@@ -9,7 +9,7 @@
 //! for the smallest subnormal, needs about 1,140) in static scratch memory, not in the arena, so
 //! printing many floats in one run uses no memory.
 
-use super::helpers::add_to;
+use super::helpers::{add_to, HelperSig};
 use super::*;
 
 const LIMBS: i32 = 40;
@@ -69,7 +69,7 @@ fn each_limb(i: u32, body: Vec<I<'static>>, code: &mut Vec<I<'static>>) {
 }
 
 impl Builder<'_> {
-    pub(super) fn float_text_helper(&mut self, op: FloatText, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    pub(super) fn float_text_helper(&mut self, op: FloatText, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::{F64, I32, I64};
         Ok(match op {
             FloatText::Set => {
@@ -229,13 +229,13 @@ impl Builder<'_> {
                 (vec![I32, I32], vec![], vec![I64])
             }
             FloatText::ToString => {
-                let locals = self.to_string_body(code)?;
+                let locals = self.float_to_string_body(code)?;
                 (vec![F64], vec![I32, I32], locals)
             }
         })
     }
 
-    fn to_string_body(&mut self, code: &mut Vec<I<'static>>) -> Result<Vec<ValType>, String> {
+    fn float_to_string_body(&mut self, code: &mut Vec<I<'static>>) -> Result<Vec<ValType>, String> {
         use ValType::{I32, I64};
         let set = self.helper(Helper::Float(FloatText::Set))?;
         let mul = self.helper(Helper::Float(FloatText::MulSmall))?;

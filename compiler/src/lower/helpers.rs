@@ -51,6 +51,9 @@ pub(super) enum Helper {
     Eq(u32),
 }
 
+/// A helper's parameter, result and extra local types.
+pub(super) type HelperSig = (Vec<ValType>, Vec<ValType>, Vec<ValType>);
+
 /// Runtime errors that end a run with a named trap (LANGUAGE-DECISIONS 11, 13, 16, 18). The host
 /// finds the `covenant_error_*` name in the trap's backtrace and reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

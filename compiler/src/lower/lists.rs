@@ -1,7 +1,7 @@
 //! List helpers that compare elements (LANGUAGE-DECISIONS 16): search, sort and dedup, one body per
 //! element kind. Lists are (pointer, count) with elements laid out as the canonical ABI says.
 
-use super::helpers::add_to;
+use super::helpers::{add_to, HelperSig};
 use super::*;
 
 /// The element kinds that compare by value.
@@ -93,7 +93,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    pub(super) fn list_helper(&mut self, op: ListOp, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    pub(super) fn list_helper(&mut self, op: ListOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::I32;
         Ok(match op {
             ListOp::IndexOf(kind) => {
@@ -199,7 +199,7 @@ impl Builder<'_> {
     }
 
     /// Bottom-up merge sort: runs of `width` are merged from `src` into `dst`, which then swap.
-    fn sort_body(&mut self, kind: ElemKind, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    fn sort_body(&mut self, kind: ElemKind, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::I32;
         let alloc = self.helper(Helper::Alloc)?;
         let size = kind.size();

@@ -3,7 +3,7 @@
 //! the value at `voff`. Keys compare by value (Int, Float, Bool, String); values are passed to
 //! helpers by address, so one helper serves every value type of a given size.
 
-use super::helpers::add_to;
+use super::helpers::{add_to, HelperSig};
 use super::lists::ElemKind;
 use super::*;
 
@@ -85,7 +85,7 @@ fn key_rep(kind: ElemKind) -> Vec<ValType> {
 }
 
 impl Builder<'_> {
-    pub(super) fn map_helper(&mut self, op: MapOp, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    pub(super) fn map_helper(&mut self, op: MapOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::I32;
         Ok(match op {
             MapOp::Find(e) => {

@@ -3,7 +3,7 @@
 //! character is a Unicode scalar value, found by skipping continuation bytes (`10xxxxxx`).
 //! Results that are part of their input (slices, trims) are views into it: strings never change.
 
-use super::helpers::{add_to, load_byte};
+use super::helpers::{add_to, load_byte, HelperSig};
 use super::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,7 +80,7 @@ fn copy(dst: I<'static>, src: I<'static>, len: I<'static>) -> [I<'static>; 4] {
 
 impl Builder<'_> {
     /// The body of a text helper: (params, results, extra locals), with its code appended.
-    pub(super) fn text_helper(&mut self, op: TextOp, code: &mut Vec<I<'static>>) -> Result<(Vec<ValType>, Vec<ValType>, Vec<ValType>), String> {
+    pub(super) fn text_helper(&mut self, op: TextOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::{I32, I64};
         Ok(match op {
             TextOp::Find => {

@@ -46,9 +46,12 @@ pub fn golden(path: &Path, actual: &str) {
     assert_eq!(actual, expected, "golden mismatch for {}; run with BLESS=1 and review the diff", path.display());
 }
 
+/// An example's name, its source, and its (call, expected result) pairs.
+pub type ExampleCalls = (String, String, Vec<(String, String)>);
+
 /// Every `examples/*.calls` file: (example name, source, [(call, expected result)]), in WAVE.
 /// Lines are `call => result`; `#` starts a comment line.
-pub fn example_calls() -> Vec<(String, String, Vec<(String, String)>)> {
+pub fn example_calls() -> Vec<ExampleCalls> {
     let mut out = vec![];
     for entry in std::fs::read_dir(root().join("examples")).expect("examples dir") {
         let path = entry.expect("entry").path();
