@@ -154,6 +154,8 @@ pub enum ComputeOp {
     FloatToString,
     /// Text to Int; traps on malformed text (LANGUAGE-DECISIONS 18).
     ParseInt,
+    /// Text to the nearest Float; traps on malformed text.
+    ParseFloat,
     BoolToString,
     StrLen,
     ByteLen,

@@ -828,3 +828,42 @@ end
         }
     }
 }
+
+/// parse_float against Rust's correctly rounded `str::parse::<f64>`: every double's shortest and
+/// long forms, halfway cases, subnormals, overflow and underflow, and malformed text.
+#[test]
+fn parse_float_rounds_correctly() {
+    let mut h = Harness::new(&program(&[("pf", "parse_float", &["String"], "Float")]));
+    let mut texts: Vec<String> = [
+        "0", "-0", "0.0", "1", "+1.5", "-2.5e-3", "1e21", "1E21", "1e+21", ".5", "5.", "007.25", "0.1", "0.2", "0.30000000000000004",
+        "9007199254740993", "9007199254740995", "2.2250738585072011e-308", "2.2250738585072012e-308", "4.9e-324", "2.4703282292062327e-324",
+        "2.4703282292062328e-324", "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "1e309", "1e-400", "123456789012345678901234567890",
+        "0.000000000000000000000000000001", "1e100000000", "1e-100000000", "inf", "-inf", "NaN", "179769313486231570814527423731704356798070567525844996598917476803157260780028538760589558632766878171540458953514382464234321326889464182768467546703537516986049910576551282076245490090389328944075868508455133942304583236903222948165808559332123348274797826204144723168738177180919299881250404026184124858368",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..1500 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let x = f64::from_bits(seed);
+        if x.is_finite() {
+            texts.push(format!("{x:e}"));
+            texts.push(format!("{x:.25e}"));
+            texts.push(format!("{x}"));
+        }
+    }
+    for text in &texts {
+        let expected: f64 = text.parse().unwrap_or_else(|_| panic!("{text} parses in Rust"));
+        match h.call("op-pf", &[Val::String(text.clone())]) {
+            Ok(Val::Float64(got)) => assert!(same_float(got, expected), "parse_float({text:?}) = {got:e}, expected {expected:e}"),
+            other => panic!("parse_float({text:?}): {other:?}"),
+        }
+    }
+    for bad in ["", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10", "--1", "1e5.5", "infinity", "nan"] {
+        let got = h.call("op-pf", &[Val::String(bad.into())]);
+        assert!(matches!(&got, Err(e) if e.contains("covenant_error_invalid_number")), "parse_float({bad:?}) = {got:?}");
+    }
+}

@@ -182,6 +182,7 @@ impl<'a> Checker<'a> {
             ("to_string", [Bool]) => Some((BoolToString, String)),
             ("to_string", [Float]) => Some((FloatToString, String)),
             ("parse_int", [String]) => Some((ParseInt, Int)),
+            ("parse_float", [String]) => Some((ParseFloat, Float)),
             ("str_len", [String]) => Some((StrLen, Int)),
             ("byte_len", [String]) => Some((ByteLen, Int)),
             ("list_len", [List(_)]) => Some((ListLen, Int)),
@@ -253,7 +254,7 @@ impl<'a> Checker<'a> {
 const KNOWN_OPS: &[&str] = &[
     "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "floor", "ceil", "trunc", "round", "sqrt",
     "sign", "clamp", "pow", "to_int", "bit_and", "bit_or", "bit_xor", "bit_not", "bit_shl", "bit_shr", "bit_ushr",
-    "parse_int", "contains", "starts_with", "ends_with", "index_of", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse",
+    "parse_int", "parse_float", "contains", "starts_with", "ends_with", "index_of", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse",
     "repeat", "char_at", "slice", "replace", "split", "pad_start", "pad_end", "is_empty", "list_first", "list_last",
     "list_reverse", "list_slice", "list_take", "list_drop", "list_prepend", "list_contains", "list_index_of", "list_sort",
     "list_dedup", "list_flatten", "map_len", "map_is_empty", "map_get", "map_has", "map_insert", "map_remove", "map_merge",
@@ -264,7 +265,7 @@ const KNOWN_OPS: &[&str] = &[
 
 /// Every operator the grammar lists; those not in KNOWN_OPS are reported as not supported yet.
 const GRAMMAR_OPS: &[&str] = &[
-    "parse_int", "contains", "starts_with", "ends_with", "index_of", "replace", "split", "join", "repeat", "pad_start", "pad_end",
+    "parse_int", "parse_float", "contains", "starts_with", "ends_with", "index_of", "replace", "split", "join", "repeat", "pad_start", "pad_end",
     "clamp", "pow", "bit_and", "bit_or", "bit_xor", "bit_shl", "bit_shr", "bit_ushr", "list_get", "list_append",
     "list_prepend", "list_concat", "list_slice", "list_take", "list_drop", "list_contains", "list_index_of", "map_get",
     "map_has", "map_insert", "map_remove", "map_merge", "set_has", "set_add", "set_remove", "set_union", "set_intersect",

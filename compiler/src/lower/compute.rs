@@ -581,6 +581,7 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         }
         Join => code.push(I::Call(b.helper(Helper::Join)?)),
         IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
+        ParseFloat => code.push(I::Call(b.helper(Helper::Float(super::float_text::FloatText::Parse))?)),
         ParseInt => code.push(I::Call(b.helper(Helper::Text(TextOp::ParseInt))?)),
         FloatToString => code.push(I::Call(b.helper(Helper::Float(super::float_text::FloatText::ToString))?)),
         BoolToString => {

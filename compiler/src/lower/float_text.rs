@@ -5,14 +5,14 @@
 //! prints correctly, subnormals and extremes included. Plain notation is used for decimal
 //! exponents from -6 to 20, as JavaScript does.
 //!
-//! Big integers are 40 little-endian 32-bit limbs (1,280 bits; the largest intermediate value,
-//! for the smallest subnormal, needs about 1,140) in static scratch memory, not in the arena, so
-//! printing many floats in one run uses no memory.
+//! Big integers are 80 little-endian 32-bit limbs (2,560 bits: printing needs about 1,140 for the
+//! smallest subnormal, parsing up to about 2,460 for 400 significant digits) in static scratch
+//! memory, not in the arena, so converting many floats in one run uses no memory.
 
 use super::helpers::{add_to, HelperSig};
 use super::*;
 
-const LIMBS: i32 = 40;
+const LIMBS: i32 = 80;
 const BN: u32 = (LIMBS * 4) as u32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +33,16 @@ pub(super) enum FloatText {
     MulPow10,
     /// (v: f64) -> (pointer, length).
     ToString,
+    /// (dst, d: i64 < 2^32): dst += d.
+    AddSmall,
+    /// (x) -> the number of significant bits.
+    BitLen,
+    /// (x, shift) -> bits shift..shift+64 of x, as an i64.
+    Bits,
+    /// (x, shift) -> whether any of the bits below `shift` is set.
+    LowNonzero,
+    /// (p, len) -> the Float the text denotes, correctly rounded (see float_parse.rs).
+    Parse,
 }
 
 impl FloatText {
@@ -46,6 +56,11 @@ impl FloatText {
             FloatText::Shl => "bignum_shl",
             FloatText::MulPow10 => "bignum_mul_pow10",
             FloatText::ToString => "float_to_string",
+            FloatText::AddSmall => "bignum_add_small",
+            FloatText::BitLen => "bignum_bit_len",
+            FloatText::Bits => "bignum_bits",
+            FloatText::LowNonzero => "bignum_low_nonzero",
+            FloatText::Parse => "parse_float",
         }
     }
 }
@@ -231,6 +246,120 @@ impl Builder<'_> {
             FloatText::ToString => {
                 let locals = self.float_to_string_body(code)?;
                 (vec![F64], vec![I32, I32], locals)
+            }
+            FloatText::AddSmall => {
+                let (dst, carry, i) = (0, 1, 2);
+                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(carry), I::I64Eqz, I::BrIf(1)]);
+                code.extend(limb_addr(dst, i));
+                code.extend(limb(dst, i));
+                code.extend([
+                    I::LocalGet(carry),
+                    I::I64Add,
+                    I::LocalTee(carry),
+                    I::I64Store32(mem(0, 2)),
+                    I::LocalGet(carry),
+                    I::I64Const(32),
+                    I::I64ShrU,
+                    I::LocalSet(carry),
+                ]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::LocalGet(i), I::I32Const(LIMBS), I::I32GeU, I::BrIf(1), I::Br(0), I::End, I::End]);
+                (vec![I32, I64], vec![], vec![I32])
+            }
+            FloatText::BitLen => {
+                // the highest nonzero limb: 32 * index + its bit length
+                let (x, i) = (0, 1);
+                code.extend([I::I32Const(LIMBS), I::LocalSet(i), I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
+                code.extend([I::LocalGet(i), I::I32Eqz, I::BrIf(1), I::LocalGet(i), I::I32Const(1), I::I32Sub, I::LocalSet(i)]);
+                code.extend(limb_addr(x, i));
+                code.extend([
+                    I::I32Load(mem(0, 2)),
+                    I::I32Eqz,
+                    I::BrIf(0),
+                    I::LocalGet(i),
+                    I::I32Const(32),
+                    I::I32Mul,
+                    I::I32Const(32),
+                    I::I32Add,
+                ]);
+                code.extend(limb_addr(x, i));
+                code.extend([I::I32Load(mem(0, 2)), I::I32Clz, I::I32Sub, I::Return, I::End, I::End, I::I32Const(0)]);
+                (vec![I32], vec![I32], vec![I32])
+            }
+            FloatText::Bits => {
+                // (limb2:limb1:limb0) >> s at limb w = shift / 32, s = shift % 32; limbs past the
+                // number's end are 0.
+                let (x, shift, w) = (0, 1, 2);
+                code.extend([I::LocalGet(x), I::LocalGet(shift), I::I32Const(5), I::I32ShrU, I::I32Const(4), I::I32Mul, I::I32Add, I::LocalSet(w)]);
+                let part = |code: &mut Vec<I<'static>>, k: i32| {
+                    code.extend([
+                        I::LocalGet(shift),
+                        I::I32Const(5),
+                        I::I32ShrU,
+                        I::I32Const(k),
+                        I::I32Add,
+                        I::I32Const(LIMBS),
+                        I::I32LtU,
+                        I::If(BlockType::Result(I64)),
+                        I::LocalGet(w),
+                        I::I64Load32U(mem(k as u64 * 4, 2)),
+                        I::Else,
+                        I::I64Const(0),
+                        I::End,
+                    ]);
+                };
+                let s = || [I::LocalGet(shift), I::I32Const(31), I::I32And, I::I64ExtendI32U];
+                part(code, 0);
+                code.extend(s());
+                code.push(I::I64ShrU);
+                part(code, 1);
+                code.push(I::I64Const(32));
+                code.extend(s());
+                code.extend([I::I64Sub, I::I64Shl, I::I64Or]);
+                // the third limb counts only when s > 0 (a wasm shift by 64 is a shift by 0)
+                part(code, 2);
+                code.push(I::I64Const(64));
+                code.extend(s());
+                code.extend([I::I64Sub, I::I64Shl, I::I64Const(0)]);
+                code.extend([I::LocalGet(shift), I::I32Const(31), I::I32And, I::Select, I::I64Or]);
+                (vec![I32, I32], vec![I64], vec![I32])
+            }
+            FloatText::LowNonzero => {
+                // any whole limb below shift / 32, or the low shift % 32 bits of the next
+                let (x, shift, i) = (0, 1, 2);
+                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(shift), I::I32Const(5), I::I32ShrU, I::I32GeU, I::BrIf(1)]);
+                code.extend(limb_addr(x, i));
+                code.extend([I::I32Load(mem(0, 2)), I::If(BlockType::Empty), I::I32Const(1), I::Return, I::End]);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End]);
+                code.extend([
+                    I::LocalGet(i),
+                    I::I32Const(LIMBS),
+                    I::I32GeU,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                ]);
+                code.extend(limb_addr(x, i));
+                code.extend([
+                    I::I32Load(mem(0, 2)),
+                    I::I32Const(1),
+                    I::LocalGet(shift),
+                    I::I32Const(31),
+                    I::I32And,
+                    I::I32Shl,
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32And,
+                    I::I32Const(0),
+                    I::I32Ne,
+                ]);
+                (vec![I32, I32], vec![I32], vec![I32])
+            }
+            FloatText::Parse => {
+                let locals = self.parse_float_body(code)?;
+                (vec![I32, I32], vec![F64], locals)
             }
         })
     }

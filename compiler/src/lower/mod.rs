@@ -22,6 +22,7 @@ mod compute;
 mod data;
 mod equality;
 mod exports;
+mod float_parse;
 mod float_text;
 mod helpers;
 mod lists;
