@@ -17,15 +17,24 @@ pub extern "C" fn build_string(n: i64) -> i64 {
     s.len() as i64
 }
 
-/// The same pseudo-random numbers as the Covenant version, sorted, folded into a checksum.
+/// The list sorted, folded into a checksum. The list arrives through the canonical ABI: its memory
+/// was allocated by `cabi_realloc` below, with the layout a `Vec<i64>` of that length has.
 #[unsafe(export_name = "sort-checksum")]
-pub extern "C" fn sort_checksum(n: i64) -> i64 {
-    let mut values = Vec::new();
-    let mut seed: i64 = 42;
-    for _ in 0..n {
-        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-        values.push(seed);
-    }
+pub extern "C" fn sort_checksum(ptr: *mut i64, len: usize) -> i64 {
+    let mut values = if len == 0 { Vec::new() } else { unsafe { Vec::from_raw_parts(ptr, len, len) } };
     values.sort();
     values.iter().fold(0, |check, x| (check * 31 + x) % 1_000_000_007)
+}
+
+/// The canonical ABI's allocator, on Rust's global allocator.
+#[unsafe(no_mangle)]
+pub extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
+    use std::alloc::{Layout, alloc, realloc};
+    unsafe {
+        if old_size == 0 {
+            if new_size == 0 { align as *mut u8 } else { alloc(Layout::from_size_align_unchecked(new_size, align)) }
+        } else {
+            realloc(old, Layout::from_size_align_unchecked(old_size, align), new_size)
+        }
+    }
 }
