@@ -81,6 +81,14 @@ impl<'a> Checker<'a> {
             }
             Type::List(t) => *t,
             Type::Error => Type::Error,
+            Type::Map(..) => {
+                self.diags.push(unsupported(
+                    "iterating a map with `for` is".into(),
+                    f.over.span,
+                    "iterate over `map_keys` (in insertion order) and read each value with `map_get`",
+                ));
+                Type::Error
+            }
             other => {
                 self.diags.push(
                     Diagnostic::error("E-TYPE-001", format!("`for` needs a list, but `{}` is {other}", f.over.value), f.over.span)
