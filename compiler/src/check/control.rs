@@ -15,10 +15,7 @@ impl<'a> Checker<'a> {
         let mut arm = |this: &mut Self, steps: &[ast::Step]| {
             body.scopes.push(HashMap::new());
             let mut ops = vec![];
-            let mut last = Value::Unit;
-            for st in steps {
-                last = this.step(s, st, body, &mut ops);
-            }
+            let last = this.block(s, steps, body, &mut ops);
             body.scopes.pop();
             (ops, last)
         };
@@ -102,10 +99,7 @@ impl<'a> Checker<'a> {
         let item = body.new_local(elem.clone());
         body.scopes.last_mut().expect("pushed").insert(f.var.value.clone(), Binding { local: item, ty: elem.clone(), mutable: false, span: f.var.span });
         let mut ops = vec![];
-        let mut last = Value::Unit;
-        for st in &f.body {
-            last = self.step(s, st, body, &mut ops);
-        }
+        let last = self.block(s, &f.body, body, &mut ops);
         body.scopes.pop();
         let result = match &step.bind_as {
             Some(name) if name.value != "_" => {

@@ -74,9 +74,7 @@ impl<'a> Checker<'a> {
             }
             body.scopes.push(scope);
             let mut ops = vec![];
-            for st in &case.steps {
-                self.step(s, st, body, &mut ops);
-            }
+            self.block(s, &case.steps, body, &mut ops);
             body.scopes.pop();
             let binds_value = value.is_some_and(|l| sets(&ops, l));
             if !always_returns(&ops) && !binds_value && value.is_some() {

@@ -41,10 +41,7 @@ impl<'a> Checker<'a> {
                     self.destructure(&ty, cases.as_deref(), kind, type_name.as_ref(), names, &subject, body, &mut ops).map_or(Test::Always, Test::Case)
                 }
             };
-            let mut last = Value::Unit;
-            for st in &case.steps {
-                last = self.step(s, st, body, &mut ops);
-            }
+            let last = self.block(s, &case.steps, body, &mut ops);
             body.scopes.pop();
             arms.push((test, ops, last, case.span));
         }

@@ -266,9 +266,7 @@ impl<'a> Checker<'a> {
         }
         let (name, returns, name_span, exported) = (info.name.value.clone(), info.returns.clone(), info.name.span, info.exported);
         let mut ops = vec![];
-        for step in s.body.iter().flatten() {
-            self.step(s, step, &mut body, &mut ops);
-        }
+        self.block(s, s.body.as_deref().unwrap_or_default(), &mut body, &mut ops);
         for (name, local) in &body.bound {
             if !body.used.contains(local) && !name.value.starts_with('_') {
                 self.diags.push(

@@ -3,6 +3,27 @@
 use super::*;
 
 impl<'a> Checker<'a> {
+    /// Checks a sequence of steps (a body or an arm); returns the last step's value. Steps after one
+    /// that always returns never run: W-DEAD-002 on the first of them.
+    pub(super) fn block(&mut self, s: &ast::Snippet, steps: &[ast::Step], body: &mut Body, out: &mut Vec<Op>) -> Value {
+        let mut last = Value::Unit;
+        let (mut returned, mut warned) = (always_returns(out), false);
+        for st in steps {
+            if returned && !warned {
+                warned = true;
+                self.diags.push(
+                    Diagnostic::warning("W-DEAD-002", "this step never runs", st.node.head_span())
+                        .with_label("unreachable: every path before it returns")
+                        .with_help("remove it, or move it before the `return`"),
+                );
+            }
+            let before = out.len();
+            last = self.step(s, st, body, out);
+            returned = returned || always_returns(&out[before..]);
+        }
+        last
+    }
+
     /// Checks one step, appending its operations; returns the step's value (what `as=` names).
     pub(super) fn step(&mut self, s: &ast::Snippet, step: &ast::Step, body: &mut Body, out: &mut Vec<Op>) -> Value {
         let bind_as = |this: &mut Self| {
