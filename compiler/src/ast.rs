@@ -53,6 +53,8 @@ pub struct Snippet {
     pub metadata: Vec<Attr>,
     /// A `struct` or `enum` snippet's declaration.
     pub type_decl: Option<TypeDecl>,
+    /// Declarations in the snippet's `types` section (structs, enums, aliases).
+    pub local_types: Vec<TypeDecl>,
     /// The `snippet` keyword through its closing `end`.
     pub span: Span,
     /// The whole snippet as written.
@@ -71,6 +73,8 @@ pub struct TypeDecl {
 pub enum TypeDeclBody {
     Struct(Vec<FieldDecl>),
     Enum(Vec<VariantDecl>),
+    /// `alias name="UserId" type="Int"`: another name for a type.
+    Alias(TypeRef),
 }
 
 #[derive(Clone, Debug)]

@@ -86,6 +86,7 @@ impl Builder {
             body: None,
             metadata: vec![],
             type_decl: None,
+            local_types: vec![],
             span: n.span,
             node: n.clone(),
         };
@@ -106,6 +107,10 @@ impl Builder {
                     s.signature = c.children.iter().find(|f| f.is("fn")).and_then(|f| self.fn_signature(f));
                     s.type_decl = c.children.iter().find(|t| t.is("struct") || t.is("enum")).and_then(|t| self.type_decl(t));
                 }
+                Some("types") => {
+                    let decls = c.children.iter().filter(|t| t.is("struct") || t.is("enum") || t.is("alias"));
+                    s.local_types.extend(decls.filter_map(|t| self.type_decl(t)).collect::<Vec<_>>());
+                }
                 Some("body") => s.body = Some(c.children.iter().filter_map(|st| self.step(st)).collect()),
                 Some("metadata") => s.metadata.extend(c.children.iter().flat_map(|m| m.attrs().cloned())),
                 _ => {}
@@ -119,7 +124,15 @@ impl Builder {
             self.missing(t.head_span(), &format!("`{}`", t.word().unwrap_or("struct")), "`name=\"...\"`");
             return None;
         };
-        let body = if t.is("struct") {
+        let body = if t.is("alias") {
+            match text_attr(t, "type") {
+                Some(ty) => TypeDeclBody::Alias(TypeRef { text: ty.value.trim().to_string(), span: ty.span }),
+                None => {
+                    self.missing(t.head_span(), "`alias`", "`type=\"...\"`");
+                    return None;
+                }
+            }
+        } else if t.is("struct") {
             TypeDeclBody::Struct(self.fields(t))
         } else {
             let mut variants = vec![];
@@ -203,7 +216,9 @@ impl Builder {
             match c.word() {
                 Some("param") => match (text_attr(c, "name"), text_attr(c, "type")) {
                     (Some(name), Some(ty)) => {
-                        sig.params.push(Param { name, ty: TypeRef { text: ty.value, span: ty.span }, span: c.span })
+                        // `param .. optional` is `T?`.
+                        let text = if c.has_flag("optional") { format!("{}?", ty.value.trim()) } else { ty.value };
+                        sig.params.push(Param { name, ty: TypeRef { text, span: ty.span }, span: c.span })
                     }
                     _ => self.missing(c.head_span(), "`param`", "`name=\"...\"` and `type=\"...\"`"),
                 },

@@ -161,3 +161,73 @@ fn the_benchmark_program_matches_its_rust_reference() {
         }
     });
 }
+
+/// A `types` section declares structs, enums and aliases inside a function snippet; `returns
+/// collection of=` is a list and `param .. optional` an optional.
+#[test]
+fn types_sections_aliases_collections_and_optional_params() {
+    let source = r#"
+snippet id="app.labels" kind="fn"
+types
+  alias name="Label" type="String"
+  alias name="Labels" type="List<Label>"
+  struct name="Tagged"
+    field name="label" type="Label"
+    field name="weight" type="Int"
+  end
+end
+signature
+  fn name="labels"
+    param name="items" type="List<Tagged>"
+    param name="prefix" type="String" optional
+    returns collection of="Label"
+  end
+end
+body
+  step id="s1" kind="match"
+    on="prefix"
+    case variant type="Some" bindings=("p")
+      step id="s1a" kind="bind"
+        from="p"
+        as="start"
+      end
+    end
+    case variant type="None"
+      step id="s1b" kind="bind"
+        lit=""
+        as="start"
+      end
+    end
+    as="before"
+  end
+  step id="s2" kind="for"
+    var="item"
+    in="items"
+    step id="s2a" kind="compute"
+      op=concat
+      input var="before"
+      input field="label" of="item"
+      as="text"
+    end
+    as="out"
+  end
+  step id="s3" kind="return"
+    from="out"
+    as="_"
+  end
+end
+end
+"#;
+    let c = common::compile_ok("labels", source);
+    assert!(c.wit.as_deref().unwrap().contains("export labels: func(items: list<tagged>, prefix: option<string>) -> list<string>;"), "{:?}", c.wit);
+    let tagged = |l: &str, w: i64| Val::Record(vec![("label".into(), Val::String(l.into())), ("weight".into(), Val::S64(w))]);
+    block_on(async {
+        let engine = engine().unwrap();
+        let items = Val::List(vec![tagged("a", 1), tagged("b", 2)]);
+        let some = Val::Option(Some(Box::new(Val::String("#".into()))));
+        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items.clone(), some], &Default::default()).await.unwrap();
+        assert_eq!(r, vec![Val::List(vec![Val::String("#a".into()), Val::String("#b".into())])]);
+        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items, Val::Option(None)], &Default::default()).await.unwrap();
+        assert_eq!(r, vec![Val::List(vec![Val::String("a".into()), Val::String("b".into())])]);
+    });
+}

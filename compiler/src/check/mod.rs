@@ -27,6 +27,8 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         fns: vec![],
         by_id: HashMap::new(),
         type_names: HashMap::new(),
+        aliases: HashMap::new(),
+        alias_depth: Default::default(),
         source,
     };
     cx.program(program);
@@ -51,6 +53,10 @@ struct Checker<'a> {
     by_id: HashMap<&'a str, usize>,
     /// Declared types by name (and by snippet id), indexing `out.types`.
     type_names: HashMap<&'a str, u32>,
+    /// `alias` declarations: name -> the type it stands for.
+    aliases: HashMap<&'a str, &'a ast::TypeRef>,
+    /// How deep alias resolution is (a cycle of aliases stops, unresolved).
+    alias_depth: std::cell::Cell<u32>,
     /// The source text, for edits that must match its indentation.
     source: &'a str,
 }
@@ -127,9 +133,15 @@ impl<'a> Checker<'a> {
         // A duplicate is reported once, above; only the first snippet with an id is checked further.
         let unique: Vec<&'a ast::Snippet> =
             program.snippets.iter().enumerate().filter(|(i, _)| !duplicates.contains(i)).map(|(_, s)| s).collect();
-        let type_snippets: Vec<&'a ast::Snippet> =
-            unique.iter().copied().filter(|s| matches!(s.kind.value, SnippetKind::Struct | SnippetKind::Enum)).collect();
-        self.declare_types(&type_snippets);
+        // Struct and enum snippets, and the `types` section of any snippet.
+        let mut decls: Vec<(&'a ast::Snippet, Option<&'a ast::TypeDecl>)> = vec![];
+        for s in &unique {
+            if matches!(s.kind.value, SnippetKind::Struct | SnippetKind::Enum) {
+                decls.push((s, s.type_decl.as_ref()));
+            }
+            decls.extend(s.local_types.iter().map(|d| (*s, Some(d))));
+        }
+        self.declare_types(&decls);
         for s in unique {
             self.target_rules(s);
             match s.kind.value {
@@ -188,10 +200,8 @@ impl<'a> Checker<'a> {
         let returns = match &sig.returns {
             None => Type::Unit,
             Some(ast::Returns::Type(t)) => self.resolve_type(t),
-            Some(ast::Returns::Collection(t)) => {
-                self.diags.push(unsupported("collection returns are".into(), t.span, "return a single value for now"));
-                Type::Error
-            }
+            // `returns collection of="T"` is a list of T.
+            Some(ast::Returns::Collection(t)) => Type::list(self.resolve_type(t)),
             Some(ast::Returns::Union(ts)) => self.union_type(ts, sig.name.span),
         };
         if sig.name.value == "main" {

@@ -7,10 +7,10 @@ use crate::types::{Named, TypeDef};
 impl<'a> Checker<'a> {
     /// Registers every struct and enum first (so types may refer to each other in any order),
     /// then resolves their fields, then rejects recursive types, which WIT cannot express.
-    pub(super) fn declare_types(&mut self, snippets: &[&'a ast::Snippet]) {
+    pub(super) fn declare_types(&mut self, all: &[(&'a ast::Snippet, Option<&'a ast::TypeDecl>)]) {
         let mut decls: Vec<(u32, &ast::TypeDecl)> = vec![];
-        for s in snippets {
-            let Some(decl) = &s.type_decl else {
+        for &(s, decl) in all {
+            let Some(decl) = decl else {
                 self.diags.push(
                     Diagnostic::error("E-PARSE-002", format!("`{}` snippet has no declaration", s.id.value), s.id.span)
                         .with_label("missing `signature` with a `struct` or `enum` block")
@@ -18,7 +18,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             };
-            if self.type_names.contains_key(decl.name.value.as_str()) {
+            if self.type_names.contains_key(decl.name.value.as_str()) || self.aliases.contains_key(decl.name.value.as_str()) {
                 let first_span = decls.iter().find(|(_, d)| d.name.value == decl.name.value).map_or(decl.name.span, |(_, d)| d.name.span);
                 self.diags.push(
                     Diagnostic::error("E-SYMBOL-002", format!("two types are named `{}`", decl.name.value), decl.name.span)
@@ -29,13 +29,19 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let id = self.out.types.defs.len() as u32;
-            let placeholder = match decl.body {
+            let placeholder = match &decl.body {
                 ast::TypeDeclBody::Struct(_) => TypeDef::Struct { name: decl.name.value.clone(), fields: vec![] },
                 ast::TypeDeclBody::Enum(_) => TypeDef::Enum { name: decl.name.value.clone(), variants: vec![] },
+                ast::TypeDeclBody::Alias(target) => {
+                    self.aliases.insert(&decl.name.value, target);
+                    continue;
+                }
             };
             self.out.types.defs.push(placeholder);
             self.type_names.insert(&decl.name.value, id);
-            self.type_names.entry(&s.id.value).or_insert(id);
+            if s.type_decl.as_ref().is_some_and(|d| std::ptr::eq(d, decl)) {
+                self.type_names.entry(&s.id.value).or_insert(id);
+            }
             decls.push((id, decl));
         }
         for (id, decl) in &decls {
@@ -50,6 +56,7 @@ impl<'a> Checker<'a> {
                     }
                     TypeDef::Struct { name: decl.name.value.clone(), fields: self.field_types(fields) }
                 }
+                ast::TypeDeclBody::Alias(_) => continue,
                 ast::TypeDeclBody::Enum(variants) => {
                     if variants.is_empty() {
                         self.diags.push(
@@ -203,6 +210,17 @@ impl<'a> Checker<'a> {
         if let Some(inner) = text.strip_prefix("Map<").and_then(|t| t.strip_suffix('>')) {
             let (k, v) = split_pair(inner)?;
             return Some(Type::Map(Box::new(self.parse_type(k)?), Box::new(self.parse_type(v)?)));
+        }
+        if let Some(target) = self.aliases.get(text) {
+            // An alias names another type; a cycle of aliases names nothing.
+            return if self.alias_depth.get() > 16 {
+                None
+            } else {
+                self.alias_depth.set(self.alias_depth.get() + 1);
+                let t = self.parse_type(target.text.trim());
+                self.alias_depth.set(self.alias_depth.get() - 1);
+                t
+            };
         }
         Type::primitive(text).or_else(|| self.type_by_name(text))
     }
