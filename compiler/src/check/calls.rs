@@ -98,10 +98,22 @@ impl<'a> Checker<'a> {
         let params: Vec<(String, Type)> = callee.params.iter().map(|(n, t)| (n.value.clone(), t.clone())).collect();
         let returns = callee.returns.clone();
         // A caller must declare every effect its callee declares (the callee's are its closure).
-        let callee_effects: Vec<String> = callee.snippet.effects.iter().map(|e| e.name.value.clone()).collect();
-        for e in callee_effects {
-            if !body.effects.contains(&e) {
-                self.missing_effect(s, &call.target, &callee_id, &e, "E-EFFECT-003");
+        let callee_snippet = callee.snippet;
+        for e in &callee_snippet.effects {
+            match s.effects.iter().find(|mine| mine.name.value == e.name.value) {
+                None => self.missing_effect(s, &call.target, &callee_id, &e.name.value, "E-EFFECT-003"),
+                Some(mine) => {
+                    // Parameters narrow an effect: the caller's must cover the callee's.
+                    if let Some(why) = super::effects::uncovered(mine, e) {
+                        self.diags.push(
+                            Diagnostic::error("E-EFFECT-003", format!("`{callee_id}` needs more `{}` than this function allows: {why}", e.name.value), call.target.span)
+                                .with_label("calls beyond this function's capability")
+                                .with_secondary(mine.span, "this function's declaration")
+                                .with_secondary(e.span, "what the callee declares")
+                                .with_help(format!("widen this function's `effect {}` to cover the callee's, or narrow the callee's", e.name.value)),
+                        );
+                    }
+                }
             }
         }
         let args = self.arguments(call, &callee_id, &params, &[], body, out);

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 mod calls;
 mod compute;
 mod control;
+mod effects;
 mod handle;
 mod matching;
 mod steps;
@@ -74,7 +75,6 @@ struct Body {
     locals: Vec<Type>,
     scopes: Vec<HashMap<String, Binding>>,
     returns: Type,
-    effects: Vec<String>,
     /// Every name a step bound, for the unused-binding warning (W-DEAD-001).
     bound: Vec<(Spanned<String>, LocalId)>,
     /// Locals whose value is read somewhere.
@@ -261,7 +261,6 @@ impl<'a> Checker<'a> {
             locals: vec![],
             scopes: vec![HashMap::new()],
             returns: info.returns.clone(),
-            effects: s.effects.iter().map(|e| e.name.value.clone()).collect(),
             bound: vec![],
             used: Default::default(),
             hints,
