@@ -176,13 +176,27 @@ impl<'a> Checker<'a> {
         if self.target != Target::Wasi {
             return;
         }
-        for e in &s.effects {
-            if e.name.value == "std.concurrent" {
-                self.diags.push(
-                    Diagnostic::error("E_WASI_001", "Structured concurrency requires WASI 0.3", e.span)
-                        .with_label("'std.concurrent' not available on WASI 0.2 target")
-                        .with_help("Use --target=browser or --target=node, or wait for WASI 0.3 support"),
-                );
+        // `parallel` and `race` steps anywhere in the body (LANGUAGE-DECISIONS 25).
+        let mut concurrent = vec![];
+        collect_concurrent(s.body.as_deref().unwrap_or_default(), &mut concurrent);
+        let error = |span: Span, what: &str| {
+            Diagnostic::error("E_WASI_001", "Structured concurrency requires WASI 0.3", span)
+                .with_label(format!("'{what}' not available on WASI 0.2 target"))
+                .with_help("Use --target=browser or --target=node, or wait for WASI 0.3 support")
+        };
+        match s.effects.iter().find(|e| e.name.value == "std.concurrent") {
+            // The declaration is the primary span, the steps secondary.
+            Some(e) => {
+                let mut d = error(e.span, "std.concurrent");
+                for (span, kind) in &concurrent {
+                    d = d.with_secondary(*span, format!("`{kind}` step"));
+                }
+                self.diags.push(d);
+            }
+            None => {
+                for (span, kind) in concurrent {
+                    self.diags.push(error(span, &kind));
+                }
             }
         }
     }
@@ -386,4 +400,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// The `parallel` and `race` steps in `steps` and in the arms nested in them: (the `step` keyword, kind).
+fn collect_concurrent(steps: &[ast::Step], out: &mut Vec<(Span, String)>) {
+    for st in steps {
+        match &st.kind {
+            StepKind::Other { kind } if kind.value == "parallel" || kind.value == "race" => out.push((st.node.head_span(), kind.value.clone())),
+            StepKind::If(i) => {
+                collect_concurrent(&i.then, out);
+                collect_concurrent(i.otherwise.as_deref().unwrap_or_default(), out);
+            }
+            StepKind::For(f) => collect_concurrent(&f.body, out),
+            StepKind::Match(m) => m.cases.iter().for_each(|c| collect_concurrent(&c.steps, out)),
+            StepKind::Call(c) => c.handle.iter().for_each(|h| collect_concurrent(&h.steps, out)),
+            _ => {}
+        }
+    }
 }
