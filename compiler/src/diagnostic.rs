@@ -179,9 +179,16 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, color: bool) -> St
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
+        // Within the source and on character boundaries, whatever a span says.
         let clamp = |s: Span| {
-            let start = (s.start as usize).min(source.len());
-            let end = (s.end as usize).clamp(start, source.len());
+            let mut start = (s.start as usize).min(source.len());
+            while !source.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (s.end as usize).clamp(start, source.len());
+            while !source.is_char_boundary(end) {
+                end += 1;
+            }
             start..end
         };
         let mut snippet = Snippet::source(source)

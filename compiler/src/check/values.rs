@@ -89,10 +89,17 @@ impl<'a> Checker<'a> {
             },
             Operand::Field { field, of } => {
                 let mut v = self.value(&Operand::Var(of.clone()), body, out);
-                // A dotted path reads nested fields: `field="address.city"`.
+                // A dotted path reads nested fields: `field="address.city"`. Each part gets its own
+                // span when the source spells the path plainly (no escapes or triple quotes).
+                let written = self.source.get(field.span.start as usize..field.span.end as usize);
+                let plain = written == Some(format!("\"{}\"", field.value).as_str());
                 let mut offset = 0u32;
                 for part in field.value.split('.') {
-                    let span = Span { start: field.span.start + 1 + offset, end: field.span.start + 1 + offset + part.len() as u32 };
+                    let span = if plain {
+                        Span { start: field.span.start + 1 + offset, end: field.span.start + 1 + offset + part.len() as u32 }
+                    } else {
+                        field.span
+                    };
                     offset += part.len() as u32 + 1;
                     v = self.field_of(v, part, span, body, out);
                 }
