@@ -16,6 +16,7 @@ mod control;
 mod effects;
 mod handle;
 mod matching;
+mod query;
 mod steps;
 mod types;
 mod values;

@@ -111,6 +111,11 @@ impl<'a> Checker<'a> {
             StepKind::For(f) => self.for_step(s, step, f, body, out),
             // Structured concurrency is E_WASI_001 on this target (reported by `target_rules`).
             StepKind::Other { kind } if self.target == crate::Target::Wasi && (kind.value == "parallel" || kind.value == "race") => Value::Unit,
+            StepKind::Other { kind } if kind.value == "query" => {
+                self.query_step(step);
+                self.diags.push(unsupported("`query` steps are".into(), kind.span, "databases come with a later version"));
+                Value::Unit
+            }
             StepKind::Other { kind } => {
                 self.diags.push(unsupported(
                     format!("`{}` steps are", kind.value),
