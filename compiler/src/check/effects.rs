@@ -30,7 +30,8 @@ fn components(path: &str) -> Option<Vec<&str>> {
 pub(super) fn uncovered(caller: &EffectDecl, callee: &EffectDecl) -> Option<String> {
     match caller.name.value.as_str() {
         "filesystem" => {
-            let Some(outer) = text(param(caller, "path")) else { return None };
+            // No path: every path is covered (`None`).
+            let outer = text(param(caller, "path"))?;
             let inner = text(param(callee, "path"));
             let covered = match (components(outer), inner.and_then(components)) {
                 (Some(o), Some(i)) => i.starts_with(&o),
@@ -39,7 +40,8 @@ pub(super) fn uncovered(caller: &EffectDecl, callee: &EffectDecl) -> Option<Stri
             (!covered).then(|| format!("path `{}` is not inside `{outer}`", inner.unwrap_or("(any)")))
         }
         "network" => {
-            let Some(outer) = text(param(caller, "host")) else { return None };
+            // No host: every host is covered.
+            let outer = text(param(caller, "host"))?;
             let inner = text(param(callee, "host"));
             let covered = inner.is_some_and(|i| {
                 i.eq_ignore_ascii_case(outer) || outer.strip_prefix("*.").is_some_and(|d| i.to_ascii_lowercase().ends_with(&format!(".{}", d.to_ascii_lowercase())))
