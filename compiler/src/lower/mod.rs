@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 mod body;
 mod compute;
+mod compute_data;
 mod data;
 mod equality;
 mod exports;
