@@ -18,10 +18,12 @@ fn main() {
         let hello = names.remove(i);
         names.insert(0, hello);
     }
-    let mut out = String::from("/// (name, source) of every example, hello first.\npub const EXAMPLES: &[(&str, &str)] = &[\n");
+    let mut out =
+        String::from("/// (name, source) of every example, hello first.\npub const EXAMPLES: &[(&str, &str)] = &[\n");
     for n in &names {
         let path = dir.join(n).canonicalize().expect("example path");
-        writeln!(out, "    ({:?}, include_str!({:?})),", n.trim_end_matches(".cov"), path.display().to_string()).unwrap();
+        writeln!(out, "    ({:?}, include_str!({:?})),", n.trim_end_matches(".cov"), path.display().to_string())
+            .unwrap();
         println!("cargo:rerun-if-changed={}", path.display());
     }
     out.push_str("];\n");

@@ -10,7 +10,10 @@ fn program(n: usize) -> String {
         let call = if i == 0 {
             "  step id=\"s2\" kind=\"bind\"\n    lit=1\n    as=\"prev\"\n  end\n".to_string()
         } else {
-            format!("  step id=\"s2\" kind=\"call\"\n    fn=\"gen.f{}\"\n    arg name=\"x\" from=\"x\"\n    as=\"prev\"\n  end\n", i - 1)
+            format!(
+                "  step id=\"s2\" kind=\"call\"\n    fn=\"gen.f{}\"\n    arg name=\"x\" from=\"x\"\n    as=\"prev\"\n  end\n",
+                i - 1
+            )
         };
         s.push_str(&format!(
             "snippet id=\"gen.f{i}\" kind=\"fn\"\nsignature\n  fn name=\"f{i}\"\n    param name=\"x\" type=\"Int\"\n    returns type=\"Int\"\n  end\nend\nbody\n  step id=\"s1\" kind=\"compute\"\n    op=add\n    input var=\"x\"\n    input lit={i}\n    as=\"y\"\n  end\n{call}  step id=\"s3\" kind=\"compute\"\n    op=add\n    input var=\"y\"\n    input var=\"prev\"\n    as=\"z\"\n  end\n  step id=\"s4\" kind=\"return\"\n    from=\"z\"\n    as=\"_\"\n  end\nend\nend\n\n"
@@ -21,17 +24,23 @@ fn program(n: usize) -> String {
 
 /// The fastest of a few runs: the least disturbed by the rest of the machine.
 fn best(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs).map(|_| {
-        let t = Instant::now();
-        f();
-        t.elapsed()
-    }).min().expect("runs > 0")
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .expect("runs > 0")
 }
 
 fn main() {
     let sizes = [500, 1000, 2000, 5000];
     let mut base: Option<(f64, f64, f64)> = None;
-    println!("{:>6} {:>12} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10}", "fns", "parse", "ratio", "check", "ratio", "compile", "ratio", "bytes");
+    println!(
+        "{:>6} {:>12} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10}",
+        "fns", "parse", "ratio", "check", "ratio", "compile", "ratio", "bytes"
+    );
     for n in sizes {
         let src = program(n);
         let parse = best(5, || {
@@ -55,7 +64,12 @@ fn main() {
         let (bp, bc, bk) = *base.get_or_insert((p, c, k));
         println!(
             "{n:>6} {:>10.2}ms {:>7.1}x {:>10.2}ms {:>7.1}x {:>10.2}ms {:>7.1}x {size:>10}",
-            p * 1e3, p / bp, c * 1e3, c / bc, k * 1e3, k / bk
+            p * 1e3,
+            p / bp,
+            c * 1e3,
+            c / bc,
+            k * 1e3,
+            k / bk
         );
     }
     println!("linear growth: each ratio is close to fns / 500 (2x, 4x, 10x)");

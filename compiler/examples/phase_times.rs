@@ -20,7 +20,11 @@ fn main() {
         let total = t.elapsed();
         println!(
             "round {round}: parse {parsed:?}, check+plan {:?}, resolve WIT {:?}, lower {:?}, wrap {:?}; total {total:?}, {} bytes",
-            checked_at - parsed, resolved - checked_at, lowered - resolved, total - lowered, component.len()
+            checked_at - parsed,
+            resolved - checked_at,
+            lowered - resolved,
+            total - lowered,
+            component.len()
         );
     }
 }

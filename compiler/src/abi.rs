@@ -92,7 +92,9 @@ impl Abi<'_> {
         let cases = cases
             .into_iter()
             .zip(payloads)
-            .map(|((_, fs), (offsets, ..))| fs.into_iter().zip(offsets.into_iter().map(|o| o + payload_offset)).collect())
+            .map(|((_, fs), (offsets, ..))| {
+                fs.into_iter().zip(offsets.into_iter().map(|o| o + payload_offset)).collect()
+            })
             .collect();
         VariantLayout { tag_size, payload_offset, size, align, cases }
     }
@@ -138,9 +140,13 @@ impl Abi<'_> {
         match ty {
             Type::String | Type::List(_) | Type::Map(..) => true,
             Type::Struct(_) => self.struct_offsets(ty).iter().any(|(t, _)| self.has_pointers(t)),
-            Type::Enum(_) | Type::Optional(_) | Type::Result(..) => {
-                self.defs.cases(ty).unwrap_or_default().iter().flat_map(|(_, fs)| fs.iter()).any(|t| self.has_pointers(t))
-            }
+            Type::Enum(_) | Type::Optional(_) | Type::Result(..) => self
+                .defs
+                .cases(ty)
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|(_, fs)| fs.iter())
+                .any(|t| self.has_pointers(t)),
             _ => false,
         }
     }
@@ -163,10 +169,17 @@ mod tests {
     fn defs() -> TypeDefs {
         TypeDefs {
             defs: vec![
-                TypeDef::Struct { name: "P".into(), fields: vec![("ok".into(), Type::Bool), ("n".into(), Type::Int), ("s".into(), Type::String)] },
+                TypeDef::Struct {
+                    name: "P".into(),
+                    fields: vec![("ok".into(), Type::Bool), ("n".into(), Type::Int), ("s".into(), Type::String)],
+                },
                 TypeDef::Enum {
                     name: "E".into(),
-                    variants: vec![("A".into(), vec![]), ("B".into(), vec![("x".into(), Type::Float)]), ("C".into(), vec![("s".into(), Type::String)])],
+                    variants: vec![
+                        ("A".into(), vec![]),
+                        ("B".into(), vec![("x".into(), Type::Float)]),
+                        ("C".into(), vec![("s".into(), Type::String)]),
+                    ],
                 },
             ],
         }

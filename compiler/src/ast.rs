@@ -154,7 +154,9 @@ pub enum StepKind {
     /// `construct collection item from=".." item lit=.. end`: a list of the items.
     Collection(Vec<Operand>),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
-    Other { kind: Spanned<String> },
+    Other {
+        kind: Spanned<String>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -187,7 +189,10 @@ pub enum Operand {
     Var(Spanned<String>),
     Lit(Literal),
     /// `field="name" of="value"`; `name` may be a dotted path (`address.city`).
-    Field { field: Spanned<String>, of: Spanned<String> },
+    Field {
+        field: Spanned<String>,
+        of: Spanned<String>,
+    },
     /// `struct type="T" field .. end` or `variant type="E::V" field .. end`.
     Ctor(Box<Constructor>),
 }
@@ -254,7 +259,11 @@ pub enum Pattern {
     Literal(Literal),
     /// `variant type=".." bindings=(..)` or `struct type=".." fields=(..)`: `kind` is the keyword;
     /// `names` are the bindings (variants, positional) or the fields bound by name (structs).
-    Destructure { kind: Spanned<String>, type_name: Option<Spanned<String>>, names: Vec<Spanned<String>> },
+    Destructure {
+        kind: Spanned<String>,
+        type_name: Option<Spanned<String>>,
+        names: Vec<Spanned<String>>,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -151,7 +151,11 @@ pub fn to_json(diags: &[Diagnostic], file: &str, source: &str) -> Vec<JsonDiagno
                 .map(|l| JsonLabel { span: json_span(&index, l.span), message: l.message.clone() })
                 .collect(),
             help: d.help.clone(),
-            edits: d.edits.iter().map(|e| JsonEdit { span: json_span(&index, e.span), replacement: e.replacement.clone() }).collect(),
+            edits: d
+                .edits
+                .iter()
+                .map(|e| JsonEdit { span: json_span(&index, e.span), replacement: e.replacement.clone() })
+                .collect(),
         })
         .collect()
 }
@@ -162,7 +166,10 @@ pub fn apply_edits(source: &str, diags: &[Diagnostic]) -> String {
     edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
     let mut out = source.to_string();
     for e in edits {
-        if e.span.end as usize <= out.len() && out.is_char_boundary(e.span.start as usize) && out.is_char_boundary(e.span.end as usize) {
+        if e.span.end as usize <= out.len()
+            && out.is_char_boundary(e.span.start as usize)
+            && out.is_char_boundary(e.span.end as usize)
+        {
             out.replace_range(e.span.range(), &e.replacement);
         }
     }
@@ -191,10 +198,8 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, color: bool) -> St
             }
             start..end
         };
-        let mut snippet = Snippet::source(source)
-            .origin(file)
-            .fold(true)
-            .annotation(level.span(clamp(d.span)).label(&d.label));
+        let mut snippet =
+            Snippet::source(source).origin(file).fold(true).annotation(level.span(clamp(d.span)).label(&d.label));
         for l in &d.secondary {
             snippet = snippet.annotation(Level::Info.span(clamp(l.span)).label(&l.message));
         }

@@ -181,7 +181,10 @@ pub enum ComputeOp {
     StrSplit,
     /// `pad_start` / `pad_end`: whether padding goes first, and whether a fill string was given
     /// (a space otherwise).
-    StrPad { at_start: bool, fill: bool },
+    StrPad {
+        at_start: bool,
+        fill: bool,
+    },
     /// A string or list without elements.
     IsEmpty,
     /// List operations, with the element type they move.
@@ -243,15 +246,38 @@ pub enum ComputeOp {
 #[derive(Clone, Debug)]
 pub enum Op {
     /// Call a standard-library intrinsic; its Unit result is discarded.
-    Intrinsic { intrinsic: Intrinsic, args: Vec<Value> },
+    Intrinsic {
+        intrinsic: Intrinsic,
+        args: Vec<Value>,
+    },
     /// Store a value into a local.
-    Set { local: LocalId, value: Value },
-    Compute { op: ComputeOp, args: Vec<Value>, result: LocalId },
+    Set {
+        local: LocalId,
+        value: Value,
+    },
+    Compute {
+        op: ComputeOp,
+        args: Vec<Value>,
+        result: LocalId,
+    },
     /// Call a user function (index into `CheckedProgram::functions`).
-    Call { function: usize, args: Vec<Value>, result: Option<LocalId> },
-    If { cond: Value, then: Vec<Op>, otherwise: Vec<Op> },
+    Call {
+        function: usize,
+        args: Vec<Value>,
+        result: Option<LocalId>,
+    },
+    If {
+        cond: Value,
+        then: Vec<Op>,
+        otherwise: Vec<Op>,
+    },
     /// Runs `body` once per element of `list`, with the element in `item`.
-    For { list: Value, elem: Type, item: LocalId, body: Vec<Op> },
+    For {
+        list: Value,
+        elem: Type,
+        item: LocalId,
+        body: Vec<Op>,
+    },
     /// Leave the function with a value.
     Return(Value),
 }

@@ -128,7 +128,8 @@ impl<'a> Lexer<'a> {
             '-' if self.rest()[1..].starts_with(|d: char| d.is_ascii_digit()) => self.lex_number(),
             d if d.is_ascii_digit() => self.lex_number(),
             a if a.is_alphabetic() || a == '_' => {
-                let len = self.rest().find(|ch: char| !(ch.is_alphanumeric() || ch == '_')).unwrap_or(self.rest().len());
+                let len =
+                    self.rest().find(|ch: char| !(ch.is_alphanumeric() || ch == '_')).unwrap_or(self.rest().len());
                 let word = &self.rest()[..len];
                 self.pos += len;
                 TokenKind::Ident(word.to_string())
@@ -308,10 +309,18 @@ mod tests {
         assert_eq!(
             kinds(r#"lit=-8 x=0.5 t=30s s="a\"\u00e9\n" // c"#),
             vec![
-                Ident("lit".into()), Eq, Int(-8),
-                Ident("x".into()), Eq, Float(0.5),
-                Ident("t".into()), Eq, Duration(30_000),
-                Ident("s".into()), Eq, Str("a\"é\n".into()),
+                Ident("lit".into()),
+                Eq,
+                Int(-8),
+                Ident("x".into()),
+                Eq,
+                Float(0.5),
+                Ident("t".into()),
+                Eq,
+                Duration(30_000),
+                Ident("s".into()),
+                Eq,
+                Str("a\"é\n".into()),
             ]
         );
     }

@@ -7,13 +7,13 @@
 //! `plan` -> `lower` -> `wrap`.
 //! The one entry point is [`compile`].
 
+pub mod abi;
 pub mod ast;
 pub mod check;
 pub mod cst;
 pub mod diagnostic;
 pub mod ir;
 pub mod lexer;
-pub mod abi;
 pub mod lower;
 pub mod parser;
 pub mod plan;

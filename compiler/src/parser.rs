@@ -17,13 +17,36 @@ use std::collections::VecDeque;
 
 /// Section keywords a snippet may contain (`fields` and `variants` are the struct/enum snippets' forms).
 pub const SECTIONS: [&str; 13] = [
-    "effects", "requires", "types", "tools", "signature", "body", "tests", "metadata", "relations", "content", "schema",
-    "fields", "variants",
+    "effects",
+    "requires",
+    "types",
+    "tools",
+    "signature",
+    "body",
+    "tests",
+    "metadata",
+    "relations",
+    "content",
+    "schema",
+    "fields",
+    "variants",
 ];
 
 const CONDITIONS: [&str; 14] = [
-    "equals", "not_equals", "less", "greater", "less_eq", "greater_eq", "contains", "matches", "and", "or", "not",
-    "rel_to", "rel_from", "has_rel",
+    "equals",
+    "not_equals",
+    "less",
+    "greater",
+    "less_eq",
+    "greater_eq",
+    "contains",
+    "matches",
+    "and",
+    "or",
+    "not",
+    "rel_to",
+    "rel_from",
+    "has_rel",
 ];
 
 /// Nesting deeper than this is reported rather than followed (it protects the stack).
@@ -40,7 +63,9 @@ pub fn parse_tree(source: &str) -> (Vec<Node>, Vec<Diagnostic>) {
     let mut nodes = vec![];
     while !p.at_eof() {
         let t = p.peek().clone();
-        if matches!(&t.kind, TokenKind::Ident(w) if w == "snippet" || w == "refactor") && p.peek_n(1).kind != TokenKind::Eq {
+        if matches!(&t.kind, TokenKind::Ident(w) if w == "snippet" || w == "refactor")
+            && p.peek_n(1).kind != TokenKind::Eq
+        {
             if let Some(n) = p.line() {
                 nodes.push(n);
             }
@@ -350,8 +375,16 @@ impl<'a> Parser<'a> {
             let item = match &t.kind {
                 TokenKind::Ident(_) if self.peek_n(1).kind == TokenKind::Eq => self.attr().map(Item::Attr),
                 TokenKind::Ident(w) if !matches!(w.as_str(), "true" | "false" | "none") => Ok(Item::Flag(self.flag())),
-                TokenKind::Error(_) | TokenKind::Eq | TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace
-                | TokenKind::Comma | TokenKind::Colon | TokenKind::Dot | TokenKind::Question | TokenKind::Lt
+                TokenKind::Error(_)
+                | TokenKind::Eq
+                | TokenKind::RParen
+                | TokenKind::RBracket
+                | TokenKind::RBrace
+                | TokenKind::Comma
+                | TokenKind::Colon
+                | TokenKind::Dot
+                | TokenKind::Question
+                | TokenKind::Lt
                 | TokenKind::Gt => {
                     self.unexpected("`name=value`, a word or a value");
                     Err(())
@@ -362,10 +395,13 @@ impl<'a> Parser<'a> {
                 Ok(item) => {
                     items.push(item);
                     // `effect filesystem(path="/data")`: a group right after a flag.
-                    if matches!(items.last(), Some(Item::Flag(_))) && self.peek().kind == TokenKind::LParen && !self.peek().line_start
-                        && let Ok(g) = self.group() {
-                            items.push(g);
-                        }
+                    if matches!(items.last(), Some(Item::Flag(_)))
+                        && self.peek().kind == TokenKind::LParen
+                        && !self.peek().line_start
+                        && let Ok(g) = self.group()
+                    {
+                        items.push(g);
+                    }
                 }
                 Err(()) => {
                     if !self.peek().line_start {
@@ -426,8 +462,15 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Some(Spanned::new(w.clone(), first.span))
             }
-            TokenKind::Ident(_) | TokenKind::Str(_) | TokenKind::TripleStr(_) | TokenKind::Int(_) | TokenKind::Float(_)
-            | TokenKind::Duration(_) | TokenKind::LBracket | TokenKind::LBrace | TokenKind::LParen => None,
+            TokenKind::Ident(_)
+            | TokenKind::Str(_)
+            | TokenKind::TripleStr(_)
+            | TokenKind::Int(_)
+            | TokenKind::Float(_)
+            | TokenKind::Duration(_)
+            | TokenKind::LBracket
+            | TokenKind::LBrace
+            | TokenKind::LParen => None,
             _ => {
                 self.unexpected("a keyword, `name=value` or `end`");
                 self.skip_rest_of_line();
@@ -459,13 +502,10 @@ impl<'a> Parser<'a> {
     }
 
     fn frame_for(node: &Node, word: &str) -> Frame {
-        let step_kind = (word == "step")
-            .then(|| node.attr("kind"))
-            .flatten()
-            .and_then(|a| match &a.value.value {
-                LitValue::Str(s) | LitValue::Word(s) => Some(s.clone()),
-                _ => None,
-            });
+        let step_kind = (word == "step").then(|| node.attr("kind")).flatten().and_then(|a| match &a.value.value {
+            LitValue::Str(s) | LitValue::Word(s) => Some(s.clone()),
+            _ => None,
+        });
         Frame { word: word.to_string(), step_kind }
     }
 
@@ -513,7 +553,11 @@ impl<'a> Parser<'a> {
 
     fn optional_end(&mut self, node: &mut Node, word: &str) {
         // An enum variant's `field` lines, then perhaps its `end`. `returns` and `note` have no children.
-        while word == "variant" && self.peek().line_start && self.at_word("field") && self.peek_n(1).kind != TokenKind::Eq {
+        while word == "variant"
+            && self.peek().line_start
+            && self.at_word("field")
+            && self.peek_n(1).kind != TokenKind::Eq
+        {
             self.stack.push(Self::frame_for(node, word));
             let child = self.line();
             self.stack.pop();

@@ -88,7 +88,12 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
     let mut export_lines: Vec<String> = vec![];
     for f in program.functions.iter().filter(|f| f.exported) {
         if f.name == "main" {
-            exports.push(ExportRow { name: versioned("wasi:cli/run"), function: f.name.clone(), snippet: f.snippet_id.clone(), span: f.span });
+            exports.push(ExportRow {
+                name: versioned("wasi:cli/run"),
+                function: f.name.clone(),
+                snippet: f.snippet_id.clone(),
+                span: f.span,
+            });
             export_lines.push(format!("export {};", versioned("wasi:cli/run")));
         } else {
             let name = kebab(&f.name);
@@ -108,11 +113,8 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
 
     let mut wit = format!("package {WORLD_PACKAGE};\n\nworld {WORLD_NAME} {{\n");
     // Interfaces reached only through `use` (wasi:io/streams, wasi:io/error) are imported implicitly.
-    let mut world_imports: Vec<&str> = imports
-        .iter()
-        .map(|r| r.interface.as_str())
-        .filter(|i| !i.starts_with("wasi:io/"))
-        .collect();
+    let mut world_imports: Vec<&str> =
+        imports.iter().map(|r| r.interface.as_str()).filter(|i| !i.starts_with("wasi:io/")).collect();
     world_imports.dedup();
     for i in &world_imports {
         wit.push_str(&format!("  import {i};\n"));
@@ -183,7 +185,9 @@ fn type_order(defs: &TypeDefs, t: &Type, order: &mut Vec<u32>) {
         Type::Struct(n) | Type::Enum(n) if !order.contains(&n.id) => {
             let inner: Vec<Type> = match defs.get(n) {
                 TypeDef::Struct { fields, .. } => fields.iter().map(|(_, t)| t.clone()).collect(),
-                TypeDef::Enum { variants, .. } => variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect(),
+                TypeDef::Enum { variants, .. } => {
+                    variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect()
+                }
             };
             for t in &inner {
                 type_order(defs, t, order);
@@ -201,7 +205,9 @@ fn type_definition(defs: &TypeDefs, id: u32) -> String {
         fields.iter().map(|(n, t)| format!("{}: {}", escaped(&kebab(n)), wit_type(t))).collect::<Vec<_>>().join(", ")
     };
     match &defs.defs[id as usize] {
-        TypeDef::Struct { name, fields } => format!("  record {} {{ {} }}\n", escaped(&type_name(name)), field_list(fields)),
+        TypeDef::Struct { name, fields } => {
+            format!("  record {} {{ {} }}\n", escaped(&type_name(name)), field_list(fields))
+        }
         TypeDef::Enum { name, variants } if variants.iter().all(|(_, fs)| fs.is_empty()) => {
             let cases: Vec<String> = variants.iter().map(|(v, _)| escaped(&type_name(v))).collect();
             format!("  enum {} {{ {} }}\n", escaped(&type_name(name)), cases.join(", "))
@@ -229,10 +235,48 @@ fn type_definition(defs: &TypeDefs, id: u32) -> String {
 
 /// WIT words that must be escaped with `%` when used as names.
 const WIT_KEYWORDS: &[&str] = &[
-    "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "bool", "string",
-    "option", "result", "list", "tuple", "record", "variant", "enum", "flags", "resource", "own", "borrow", "static",
-    "interface", "world", "import", "export", "package", "constructor", "include", "with", "as", "from", "future",
-    "stream", "async", "error-context",
+    "use",
+    "type",
+    "func",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "s8",
+    "s16",
+    "s32",
+    "s64",
+    "f32",
+    "f64",
+    "char",
+    "bool",
+    "string",
+    "option",
+    "result",
+    "list",
+    "tuple",
+    "record",
+    "variant",
+    "enum",
+    "flags",
+    "resource",
+    "own",
+    "borrow",
+    "static",
+    "interface",
+    "world",
+    "import",
+    "export",
+    "package",
+    "constructor",
+    "include",
+    "with",
+    "as",
+    "from",
+    "future",
+    "stream",
+    "async",
+    "error-context",
 ];
 
 /// A name as WIT text must spell it: keywords are escaped (`%type` names `type`).

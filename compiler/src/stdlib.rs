@@ -79,7 +79,8 @@ pub struct WasiFn {
     pub function: &'static str,
 }
 
-const WRITE: WasiFn = WasiFn { interface: "wasi:io/streams", function: "[method]output-stream.blocking-write-and-flush" };
+const WRITE: WasiFn =
+    WasiFn { interface: "wasi:io/streams", function: "[method]output-stream.blocking-write-and-flush" };
 
 impl Intrinsic {
     pub fn wasi_fns(self) -> Vec<WasiFn> {

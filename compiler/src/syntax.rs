@@ -105,7 +105,8 @@ impl Builder {
                 Some("effects") => s.effects.extend(c.children.iter().filter_map(|e| self.effect(e))),
                 Some("signature") => {
                     s.signature = c.children.iter().find(|f| f.is("fn")).and_then(|f| self.fn_signature(f));
-                    s.type_decl = c.children.iter().find(|t| t.is("struct") || t.is("enum")).and_then(|t| self.type_decl(t));
+                    s.type_decl =
+                        c.children.iter().find(|t| t.is("struct") || t.is("enum")).and_then(|t| self.type_decl(t));
                 }
                 Some("types") => {
                     let decls = c.children.iter().filter(|t| t.is("struct") || t.is("enum") || t.is("alias"));
@@ -154,7 +155,11 @@ impl Builder {
         for f in parent.children.iter().filter(|f| f.is("field")) {
             match (text_attr(f, "name"), text_attr(f, "type")) {
                 (Some(name), Some(ty)) => {
-                    let text = if f.has_flag("optional") { format!("{}?", ty.value.trim()) } else { ty.value.trim().to_string() };
+                    let text = if f.has_flag("optional") {
+                        format!("{}?", ty.value.trim())
+                    } else {
+                        ty.value.trim().to_string()
+                    };
                     out.push(FieldDecl { name, ty: TypeRef { text, span: ty.span }, span: f.span });
                 }
                 _ => self.missing(f.head_span(), "`field`", "`name=\"...\"` and `type=\"...\"`"),
@@ -232,7 +237,8 @@ impl Builder {
     fn returns(&mut self, r: &Node) -> Option<Returns> {
         let type_ref = |t: Spanned<String>| TypeRef { text: t.value.trim().to_string(), span: t.span };
         if r.has_flag("union") {
-            let members = r.children.iter().flat_map(|c| c.attrs()).filter(|a| a.key.value == "type").filter_map(as_text);
+            let members =
+                r.children.iter().flat_map(|c| c.attrs()).filter(|a| a.key.value == "type").filter_map(as_text);
             return Some(Returns::Union(members.map(type_ref).collect()));
         }
         if r.has_flag("collection") {
@@ -245,7 +251,9 @@ impl Builder {
             };
         }
         match text_attr(r, "type") {
-            Some(t) if r.has_flag("optional") => Some(Returns::Type(TypeRef { text: format!("{}?", t.value), span: t.span })),
+            Some(t) if r.has_flag("optional") => {
+                Some(Returns::Type(TypeRef { text: format!("{}?", t.value), span: t.span }))
+            }
             Some(t) => Some(Returns::Type(type_ref(t))),
             None => {
                 self.missing(r.head_span(), "`returns`", "`type=\"...\"`, `collection of=\"...\"` or `union`");
@@ -288,7 +296,8 @@ impl Builder {
                     for c in h.children.iter().filter(|c| c.is("case")) {
                         match text_attr(c, "type") {
                             Some(type_name) => {
-                                let steps = c.children.iter().filter(|s| s.is("step")).filter_map(|s| self.step(s)).collect();
+                                let steps =
+                                    c.children.iter().filter(|s| s.is("step")).filter_map(|s| self.step(s)).collect();
                                 handle.push(HandleCase { type_name, steps, span: c.span });
                             }
                             None => self.missing(c.head_span(), "a `handle` case", "`type=\"...\"`"),
@@ -325,7 +334,13 @@ impl Builder {
                             None => self.missing(i.head_span(), "`item`", "`from=\"...\"` or `lit=...`"),
                         }
                     }
-                    return Some(Step { id, kind: StepKind::Collection(items), bind_as, span: st.span, node: st.clone() });
+                    return Some(Step {
+                        id,
+                        kind: StepKind::Collection(items),
+                        bind_as,
+                        span: st.span,
+                        node: st.clone(),
+                    });
                 }
                 let inner = st.children.iter().find(|c| c.is("struct"));
                 let ctor = match inner {
@@ -344,13 +359,19 @@ impl Builder {
                     let line: Vec<&Attr> = i.attrs().collect();
                     match operand(&line) {
                         Some(v) => values.push(v),
-                        None => self.missing(i.head_span(), "`input`", "`var=\"...\"`, `lit=...` or `field=\"...\" of=\"...\"`"),
+                        None => self.missing(
+                            i.head_span(),
+                            "`input`",
+                            "`var=\"...\"`, `lit=...` or `field=\"...\" of=\"...\"`",
+                        ),
                     }
                 }
                 StepKind::Compute(ComputeStep { op, inputs: values })
             }
             "for" => {
-                let (Some(var), Some(over)) = (find(&attrs, "var").and_then(as_text), find(&attrs, "in").and_then(as_text)) else {
+                let (Some(var), Some(over)) =
+                    (find(&attrs, "var").and_then(as_text), find(&attrs, "in").and_then(as_text))
+                else {
                     self.missing(st.head_span(), "a `for` step", "`var=\"...\"` and `in=\"...\"`");
                     return None;
                 };
@@ -378,14 +399,20 @@ impl Builder {
                                     _ => None,
                                 })
                                 .collect(),
-                            Some(LitValue::Str(s)) => vec![Spanned::new(s.clone(), c.attr(key).map_or(c.span, |a| a.value.span))],
+                            Some(LitValue::Str(s)) => {
+                                vec![Spanned::new(s.clone(), c.attr(key).map_or(c.span, |a| a.value.span))]
+                            }
                             _ => vec![],
                         };
                         Pattern::Destructure { kind: k.clone(), type_name: text_attr(c, "type"), names }
                     } else if c.has_flag("wildcard") {
                         Pattern::Wildcard
                     } else {
-                        self.missing(c.head_span(), "`case`", "a pattern: `wildcard`, `binding=`, `literal=`, `variant type=` or `struct type=`");
+                        self.missing(
+                            c.head_span(),
+                            "`case`",
+                            "a pattern: `wildcard`, `binding=`, `literal=`, `variant type=` or `struct type=`",
+                        );
                         continue;
                     };
                     let steps = c.children.iter().filter(|s| s.is("step")).filter_map(|s| self.step(s)).collect();
@@ -399,7 +426,10 @@ impl Builder {
                     return None;
                 };
                 let arm = |b: &mut Self, word: &str| {
-                    st.children.iter().find(|c| c.is(word)).map(|c| c.children.iter().filter_map(|s| b.step(s)).collect())
+                    st.children
+                        .iter()
+                        .find(|c| c.is(word))
+                        .map(|c| c.children.iter().filter_map(|s| b.step(s)).collect())
                 };
                 let then = arm(self, "then").unwrap_or_default();
                 let otherwise = arm(self, "else");

@@ -46,9 +46,15 @@ pub enum Type {
 /// A declared struct or enum.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeDef {
-    Struct { name: String, fields: Vec<(String, Type)> },
+    Struct {
+        name: String,
+        fields: Vec<(String, Type)>,
+    },
     /// Each variant lists its fields (LANGUAGE-DECISIONS 22: positional, in declaration order).
-    Enum { name: String, variants: Vec<(String, Vec<(String, Type)>)> },
+    Enum {
+        name: String,
+        variants: Vec<(String, Vec<(String, Type)>)>,
+    },
 }
 
 impl TypeDef {
@@ -82,13 +88,15 @@ impl TypeDefs {
     pub fn cases(&self, ty: &Type) -> Option<Vec<(String, Vec<Type>)>> {
         match ty {
             Type::Enum(n) => match self.get(n) {
-                TypeDef::Enum { variants, .. } => {
-                    Some(variants.iter().map(|(v, fs)| (v.clone(), fs.iter().map(|(_, t)| t.clone()).collect())).collect())
-                }
+                TypeDef::Enum { variants, .. } => Some(
+                    variants.iter().map(|(v, fs)| (v.clone(), fs.iter().map(|(_, t)| t.clone()).collect())).collect(),
+                ),
                 TypeDef::Struct { .. } => None,
             },
             Type::Optional(t) => Some(vec![("None".into(), vec![]), ("Some".into(), vec![(**t).clone()])]),
-            Type::Result(ok, err) => Some(vec![("Ok".into(), vec![(**ok).clone()]), ("Err".into(), vec![(**err).clone()])]),
+            Type::Result(ok, err) => {
+                Some(vec![("Ok".into(), vec![(**ok).clone()]), ("Err".into(), vec![(**err).clone()])])
+            }
             _ => None,
         }
     }

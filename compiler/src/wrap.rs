@@ -29,7 +29,8 @@ fn strip_debug_names(component: &[u8]) -> Result<Vec<u8>, String> {
         let size = reader.read_var_u32().map_err(|e| e.to_string())? as usize;
         let body_start = reader.original_position();
         let body = reader.read_bytes(size).map_err(|e| e.to_string())?;
-        let is_names = id == 0 && wasmparser::BinaryReader::new(body, body_start).read_string().ok() == Some("component-name");
+        let is_names =
+            id == 0 && wasmparser::BinaryReader::new(body, body_start).read_string().ok() == Some("component-name");
         if !is_names {
             out.extend_from_slice(&component[start as usize..body_start as usize + size]);
         }

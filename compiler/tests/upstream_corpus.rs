@@ -51,6 +51,12 @@ fn upstream_programs_parse_without_syntax_errors() {
             failures.push(covenant_compiler::diagnostic::render(&syntax, &name, &source, false));
         }
     }
-    assert!(failures.is_empty(), "{} of {} files have syntax errors:\n{}", failures.len(), files.len(), failures.join(""));
+    assert!(
+        failures.is_empty(),
+        "{} of {} files have syntax errors:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("")
+    );
     eprintln!("parsed {} upstream programs", files.len());
 }

@@ -21,7 +21,8 @@ fn wrap_reference(core: &[u8]) -> Vec<u8> {
     let pkg = resolve.push_str("reference.wit", REFERENCE_WIT).expect("reference WIT");
     let world = resolve.select_world(&[pkg], Some("reference")).expect("world");
     let mut module = core.to_vec();
-    wit_component::embed_component_metadata(&mut module, &resolve, world, wit_component::StringEncoding::UTF8, false).expect("embed");
+    wit_component::embed_component_metadata(&mut module, &resolve, world, wit_component::StringEncoding::UTF8, false)
+        .expect("embed");
     wit_component::ComponentEncoder::default().module(&module).expect("module").validate(true).encode().expect("encode")
 }
 
@@ -38,7 +39,8 @@ fn main() {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
     let load = |bytes: &[u8]| {
         let component = Component::new(&engine, bytes).unwrap();
-        let mut store = wasmtime::Store::new(&engine, State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new()));
+        let mut store =
+            wasmtime::Store::new(&engine, State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new()));
         store.set_fuel(u64::MAX).unwrap();
         store.set_epoch_deadline(u64::MAX);
         let instance = rt.block_on(linker.instantiate_async(&mut store, &component)).unwrap();
@@ -54,7 +56,11 @@ fn main() {
             Val::S64(seed)
         })
         .collect();
-    for (name, n, arg) in [("fib", 27, Val::S64(27)), ("build-string", 20_000, Val::S64(20_000)), ("sort-checksum", 100_000, Val::List(numbers))] {
+    for (name, n, arg) in [
+        ("fib", 27, Val::S64(27)),
+        ("build-string", 20_000, Val::S64(20_000)),
+        ("sort-checksum", 100_000, Val::List(numbers)),
+    ] {
         let mut times = [Duration::MAX; 2];
         let mut results = [None, None];
         for (side, (store, instance)) in sides.iter_mut().enumerate() {

@@ -9,7 +9,9 @@ use wasmtime::component::types::Type;
 
 /// The function name of a call such as `translate({x: 1, y: 2}, 3, -7)`.
 pub fn call_name(call: &str) -> Result<String> {
-    let parsed = UntypedFuncCall::parse(call.trim()).map_err(|e| anyhow!("{e}")).context("expected `name(arguments)`, e.g. `factorial(10)`")?;
+    let parsed = UntypedFuncCall::parse(call.trim())
+        .map_err(|e| anyhow!("{e}"))
+        .context("expected `name(arguments)`, e.g. `factorial(10)`")?;
     Ok(parsed.name().to_string())
 }
 

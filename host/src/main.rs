@@ -148,7 +148,9 @@ fn invoke_export(bytes: &[u8], call: &str, budget: &runtime::Budget) -> Result<V
         let engine = runtime::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let params = runtime::export_params(&engine, bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let args = covenant_host::invoke::call_args(call, &params)?;
-        runtime::invoke(&engine, bytes, &name, &args, budget).await.map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))
+        runtime::invoke(&engine, bytes, &name, &args, budget)
+            .await
+            .map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))
     })
 }
 

@@ -156,9 +156,10 @@ pub fn export_params(engine: &Engine, bytes: &[u8], name: &str) -> Result<Vec<wa
     let ty = component.component_type();
     for (export, item) in ty.exports(engine) {
         if export == name
-            && let wasmtime::component::types::ComponentItem::ComponentFunc(f) = item.ty {
-                return Ok(f.params().map(|(_, t)| t).collect());
-            }
+            && let wasmtime::component::types::ComponentItem::ComponentFunc(f) = item.ty
+        {
+            return Ok(f.params().map(|(_, t)| t).collect());
+        }
     }
     Err(wasmtime::Error::msg(format!("the component has no function export `{name}`")))
 }

@@ -40,10 +40,16 @@ fn wit_prints_the_world_and_the_import_table() {
     let hello = common::root().join("examples/hello.cov");
     let wit = covenant().arg("wit").arg(&hello).output().unwrap();
     assert!(wit.status.success());
-    assert_eq!(String::from_utf8_lossy(&wit.stdout), std::fs::read_to_string(common::root().join("examples/hello.wit")).unwrap());
+    assert_eq!(
+        String::from_utf8_lossy(&wit.stdout),
+        std::fs::read_to_string(common::root().join("examples/hello.wit")).unwrap()
+    );
     let table = covenant().args(["wit", "--imports"]).arg(&hello).output().unwrap();
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("console") && text.contains("wasi:cli/stdout@0.2.12") && text.contains("get-stdout"), "{text}");
+    assert!(
+        text.contains("console") && text.contains("wasi:cli/stdout@0.2.12") && text.contains("get-stdout"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -44,7 +44,8 @@ fn several_mistakes_are_all_reported() {
 
 #[test]
 fn structured_concurrency_is_e_wasi_001_in_the_seeds_form() {
-    let source = std::fs::read_to_string(common::root().join("tests/diagnostics/structured-concurrency-wasi.cov")).unwrap();
+    let source =
+        std::fs::read_to_string(common::root().join("tests/diagnostics/structured-concurrency-wasi.cov")).unwrap();
     let c = covenant_compiler::compile(&source, &Default::default());
     let text = diagnostic::render(&c.diagnostics, "app.cov", &source, false);
     assert!(text.contains("error[E_WASI_001]: Structured concurrency requires WASI 0.3"), "{text}");
@@ -56,7 +57,14 @@ fn structured_concurrency_is_e_wasi_001_in_the_seeds_form() {
 #[test]
 fn machine_applicable_edits_fix_the_program() {
     let dir = common::root().join("tests").join("diagnostics");
-    for case in ["undefined-function", "undefined-name", "unknown-operator", "pure-calls-effectful", "missing-effect", "transitive-effect"] {
+    for case in [
+        "undefined-function",
+        "undefined-name",
+        "unknown-operator",
+        "pure-calls-effectful",
+        "missing-effect",
+        "transitive-effect",
+    ] {
         let source = std::fs::read_to_string(dir.join(format!("{case}.cov"))).unwrap();
         let before = covenant_compiler::compile(&source, &Default::default());
         assert!(before.diagnostics.iter().any(|d| !d.edits.is_empty()), "{case}: expected an edit");

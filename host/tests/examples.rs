@@ -10,10 +10,7 @@ use wit_component::DecodedWasm;
 fn decoded_world(bytes: &[u8]) -> (Vec<String>, Vec<String>) {
     let decoded = wit_component::decode(bytes).expect("component decodes");
     let DecodedWasm::Component(resolve, world) = decoded else { panic!("not a component") };
-    (
-        covenant_compiler::wit::world_imports(&resolve, world),
-        covenant_compiler::wit::world_exports(&resolve, world),
-    )
+    (covenant_compiler::wit::world_imports(&resolve, world), covenant_compiler::wit::world_exports(&resolve, world))
 }
 
 #[test]
@@ -42,11 +39,8 @@ fn examples_compile_validate_and_match_their_planned_world() {
 
         let dir = common::root().join("examples");
         common::golden(&dir.join(format!("{name}.wit")), wit);
-        let table: String = c
-            .imports
-            .iter()
-            .map(|r| format!("{}\t{}\t{}\n", r.effect, r.interface, r.functions.join(", ")))
-            .collect();
+        let table: String =
+            c.imports.iter().map(|r| format!("{}\t{}\t{}\n", r.effect, r.interface, r.functions.join(", "))).collect();
         common::golden(&dir.join(format!("{name}.imports")), &table);
     }
 }
@@ -108,12 +102,17 @@ fn each_effect_imports_only_its_own_interfaces() {
             "snippet id=\"m\" kind=\"fn\"\neffects\n  effect {effect}\nend\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\nbody\n{call}end\nend\n"
         )
     };
-    let delay = "  step id=\"s1\" kind=\"call\"\n    fn=\"timers.delay\"\n    arg name=\"ms\" lit=1\n    as=\"_\"\n  end\n";
+    let delay =
+        "  step id=\"s1\" kind=\"call\"\n    fn=\"timers.delay\"\n    arg name=\"ms\" lit=1\n    as=\"_\"\n  end\n";
     let warn = "  step id=\"s1\" kind=\"call\"\n    fn=\"console.warn\"\n    arg name=\"msg\" lit=\"careful\"\n    as=\"_\"\n  end\n";
     let pure = "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=1\n    input lit=2\n    as=\"x\"\n  end\n";
     for (name, source, expected) in [
         ("timers only", program("timers", delay), &["wasi:clocks/monotonic-clock@0.2.12", "wasi:io/poll@0.2.12"][..]),
-        ("stderr only", program("console", warn), &["wasi:cli/stderr@0.2.12", "wasi:io/error@0.2.12", "wasi:io/streams@0.2.12"][..]),
+        (
+            "stderr only",
+            program("console", warn),
+            &["wasi:cli/stderr@0.2.12", "wasi:io/error@0.2.12", "wasi:io/streams@0.2.12"][..],
+        ),
         ("pure", program("console", pure), &[][..]),
     ] {
         let c = common::compile_ok(name, &source);

@@ -36,7 +36,10 @@ fn an_instance_serves_many_calls_without_growing() {
         let component = Component::new(&engine, &bytes).unwrap();
         let mut linker: Linker<State> = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
-        let mut store = wasmtime::Store::new(&engine, State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new(), Limits));
+        let mut store = wasmtime::Store::new(
+            &engine,
+            State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new(), Limits),
+        );
         // At most 2 pages: data, plus one arena page (so the test fails if the arena is never reset).
         store.limiter(|s| &mut s.2);
         // The host's engine meters fuel and epochs: give this store an unlimited budget.
@@ -79,7 +82,11 @@ fn main_program(body: &str) -> String {
 fn run_error(source: &str) -> String {
     let c = common::compile_ok("trap", source);
     let stdio = Stdio::capture();
-    format!("{:#}", run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default()).expect_err("the program must trap"))
+    format!(
+        "{:#}",
+        run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default())
+            .expect_err("the program must trap")
+    )
 }
 
 #[test]
@@ -89,7 +96,8 @@ fn integer_overflow_is_a_named_trap() {
     assert!(err.contains("runtime error: integer overflow"), "{err}");
     let body = "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=9223372036854775807\n    input lit=1\n    as=\"x\"\n  end\n";
     assert!(run_error(&main_program(body)).contains("runtime error: integer overflow"));
-    let body = "  step id=\"s1\" kind=\"compute\"\n    op=neg\n    input lit=-9223372036854775808\n    as=\"x\"\n  end\n";
+    let body =
+        "  step id=\"s1\" kind=\"compute\"\n    op=neg\n    input lit=-9223372036854775808\n    as=\"x\"\n  end\n";
     assert!(run_error(&main_program(body)).contains("runtime error: integer overflow"));
 }
 
@@ -155,7 +163,11 @@ fn the_benchmark_program_matches_its_rust_reference() {
     block_on(async {
         let engine = engine().unwrap();
         let list = Val::List(numbers.iter().map(|n| Val::S64(*n)).collect());
-        for (name, arg, expected) in [("fib", Val::S64(20), fib(20)), ("build-string", Val::S64(500), build_string(500)), ("sort-checksum", list, checksum)] {
+        for (name, arg, expected) in [
+            ("fib", Val::S64(20), fib(20)),
+            ("build-string", Val::S64(500), build_string(500)),
+            ("sort-checksum", list, checksum),
+        ] {
             let r = invoke(&engine, &bytes, name, &[arg], &Default::default()).await.unwrap();
             assert_eq!(r, vec![Val::S64(expected)], "{name}");
         }
@@ -219,15 +231,28 @@ end
 end
 "#;
     let c = common::compile_ok("labels", source);
-    assert!(c.wit.as_deref().unwrap().contains("export labels: func(items: list<tagged>, prefix: option<string>) -> list<string>;"), "{:?}", c.wit);
-    let tagged = |l: &str, w: i64| Val::Record(vec![("label".into(), Val::String(l.into())), ("weight".into(), Val::S64(w))]);
+    assert!(
+        c.wit
+            .as_deref()
+            .unwrap()
+            .contains("export labels: func(items: list<tagged>, prefix: option<string>) -> list<string>;"),
+        "{:?}",
+        c.wit
+    );
+    let tagged =
+        |l: &str, w: i64| Val::Record(vec![("label".into(), Val::String(l.into())), ("weight".into(), Val::S64(w))]);
     block_on(async {
         let engine = engine().unwrap();
         let items = Val::List(vec![tagged("a", 1), tagged("b", 2)]);
         let some = Val::Option(Some(Box::new(Val::String("#".into()))));
-        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items.clone(), some], &Default::default()).await.unwrap();
+        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items.clone(), some], &Default::default())
+            .await
+            .unwrap();
         assert_eq!(r, vec![Val::List(vec![Val::String("#a".into()), Val::String("#b".into())])]);
-        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items, Val::Option(None)], &Default::default()).await.unwrap();
+        let r =
+            invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items, Val::Option(None)], &Default::default())
+                .await
+                .unwrap();
         assert_eq!(r, vec![Val::List(vec![Val::String("a".into()), Val::String("b".into())])]);
     });
 }

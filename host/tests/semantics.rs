@@ -39,7 +39,10 @@ impl Harness {
     /// Calls an export; `Err` carries the trap's text.
     fn call(&mut self, name: &str, args: &[Val]) -> Result<Val, String> {
         if self.live.is_none() {
-            let mut store = wasmtime::Store::new(&self.engine, State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new()));
+            let mut store = wasmtime::Store::new(
+                &self.engine,
+                State(wasmtime_wasi::WasiCtxBuilder::new().build(), ResourceTable::new()),
+            );
             store.set_fuel(u64::MAX).unwrap();
             store.set_epoch_deadline(u64::MAX);
             let instance = self.rt.block_on(self.linker.instantiate_async(&mut store, &self.component)).unwrap();
@@ -63,7 +66,8 @@ fn program(ops: &[(&str, &str, &[&str], &str)]) -> String {
     let mut src = String::new();
     for (name, op, params, ret) in ops {
         let names = ["a", "b", "c"];
-        let params_src: String = params.iter().zip(names).map(|(t, n)| format!("    param name=\"{n}\" type=\"{t}\"\n")).collect();
+        let params_src: String =
+            params.iter().zip(names).map(|(t, n)| format!("    param name=\"{n}\" type=\"{t}\"\n")).collect();
         let inputs: String = params.iter().zip(names).map(|(_, n)| format!("    input var=\"{n}\"\n")).collect();
         src.push_str(&format!(
             "snippet id=\"t.{name}\" kind=\"fn\"\nsignature\n  fn name=\"op_{name}\"\n{params_src}    returns type=\"{ret}\"\n  end\nend\nbody\n  step id=\"s1\" kind=\"compute\"\n    op={op}\n{inputs}    as=\"r\"\n  end\n  step id=\"s2\" kind=\"return\"\n    from=\"r\"\n    as=\"_\"\n  end\nend\nend\n\n"
@@ -72,10 +76,46 @@ fn program(ops: &[(&str, &str, &[&str], &str)]) -> String {
     src
 }
 
-const INTS: &[i64] = &[0, 1, -1, 2, -2, 3, -7, 10, 63, 64, 1 << 32, -(1 << 32), 1_000_000_007, i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1];
+const INTS: &[i64] = &[
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    -7,
+    10,
+    63,
+    64,
+    1 << 32,
+    -(1 << 32),
+    1_000_000_007,
+    i64::MAX,
+    i64::MIN,
+    i64::MAX - 1,
+    i64::MIN + 1,
+];
 
 fn floats() -> Vec<f64> {
-    vec![0.0, -0.0, 0.5, -0.5, 1.5, -2.5, 2.5, 0.49999999999999994, 1e300, -1e300, 5e-324, 3.7, -3.7, 9.2e18, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]
+    vec![
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        1.5,
+        -2.5,
+        2.5,
+        0.49999999999999994,
+        1e300,
+        -1e300,
+        5e-324,
+        3.7,
+        -3.7,
+        9.2e18,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ]
 }
 
 fn same_float(a: f64, b: f64) -> bool {
@@ -119,7 +159,8 @@ fn integer_operators_match_the_reference() {
         ("sign", "sign", |a| Some(a.signum()), ""),
         ("bit_not", "bit_not", |a| Some(!a), ""),
     ];
-    let mut ops: Vec<(&str, &str, &[&str], &str)> = binary.iter().map(|(n, o, _, _)| (*n, *o, &["Int", "Int"][..], "Int")).collect();
+    let mut ops: Vec<(&str, &str, &[&str], &str)> =
+        binary.iter().map(|(n, o, _, _)| (*n, *o, &["Int", "Int"][..], "Int")).collect();
     ops.extend(unary.iter().map(|(n, o, _, _)| (*n, *o, &["Int"][..], "Int")));
     ops.push(("pow", "pow", &["Int", "Int"], "Int"));
     ops.push(("clamp", "clamp", &["Int", "Int", "Int"], "Int"));
@@ -156,8 +197,24 @@ fn float_operators_match_the_reference() {
         ("mul", |a, b| a * b),
         ("div", |a, b| a / b),
         // NaN propagates through min and max (IEEE 754-2019 minimum/maximum), and -0 < +0.
-        ("min", |a, b| if a.is_nan() || b.is_nan() { f64::NAN } else if a == b { if a.is_sign_negative() { a } else { b } } else { a.min(b) }),
-        ("max", |a, b| if a.is_nan() || b.is_nan() { f64::NAN } else if a == b { if a.is_sign_positive() { a } else { b } } else { a.max(b) }),
+        ("min", |a, b| {
+            if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else if a == b {
+                if a.is_sign_negative() { a } else { b }
+            } else {
+                a.min(b)
+            }
+        }),
+        ("max", |a, b| {
+            if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else if a == b {
+                if a.is_sign_positive() { a } else { b }
+            } else {
+                a.max(b)
+            }
+        }),
     ];
     type FloatUnary = fn(f64) -> f64;
     let unary: &[(&str, FloatUnary)] = &[
@@ -170,7 +227,15 @@ fn float_operators_match_the_reference() {
         ("round", f64::round),
         ("sqrt", f64::sqrt),
         // Zeros and NaN keep themselves.
-        ("sign", |a| if a > 0.0 { 1.0 } else if a < 0.0 { -1.0 } else { a }),
+        ("sign", |a| {
+            if a > 0.0 {
+                1.0
+            } else if a < 0.0 {
+                -1.0
+            } else {
+                a
+            }
+        }),
     ];
     let mut ops: Vec<(String, &str, &[&str], &str)> =
         binary.iter().map(|(o, _)| (format!("f_{o}"), *o, &["Float", "Float"][..], "Float")).collect();
@@ -202,11 +267,20 @@ fn float_operators_match_the_reference() {
     }
     for &a in &fl {
         for &b in &fl {
-            assert_eq!(h.call("op-f-less", &[Val::Float64(a), Val::Float64(b)]), Ok(Val::Bool(a < b)), "less({a}, {b})");
-            assert_eq!(h.call("op-f-equals", &[Val::Float64(a), Val::Float64(b)]), Ok(Val::Bool(a == b)), "equals({a}, {b})");
+            assert_eq!(
+                h.call("op-f-less", &[Val::Float64(a), Val::Float64(b)]),
+                Ok(Val::Bool(a < b)),
+                "less({a}, {b})"
+            );
+            assert_eq!(
+                h.call("op-f-equals", &[Val::Float64(a), Val::Float64(b)]),
+                Ok(Val::Bool(a == b)),
+                "equals({a}, {b})"
+            );
         }
         // to_int truncates toward zero and stops on NaN and values outside Int.
-        let fits = a.is_finite() && a.trunc() >= -9_223_372_036_854_775_808.0 && a.trunc() < 9_223_372_036_854_775_808.0;
+        let fits =
+            a.is_finite() && a.trunc() >= -9_223_372_036_854_775_808.0 && a.trunc() < 9_223_372_036_854_775_808.0;
         match h.call("op-f-to-int", &[Val::Float64(a)]) {
             Ok(Val::S64(n)) => assert!(fits && n == a.trunc() as i64, "to_int({a}) = {n}"),
             Err(_) => assert!(!fits, "to_int({a}) trapped"),
@@ -216,12 +290,16 @@ fn float_operators_match_the_reference() {
             let got = as_f(h.call("op-f-pow", &[Val::Float64(a), Val::S64(e)]));
             let expected = a.powi(e as i32);
             // Square-and-multiply may differ from powi in the last bit for large exponents; these are exact.
-            assert!(same_float(got, expected) || (got - expected).abs() <= expected.abs() * 1e-15, "pow({a}, {e}) = {got}, expected {expected}");
+            assert!(
+                same_float(got, expected) || (got - expected).abs() <= expected.abs() * 1e-15,
+                "pow({a}, {e}) = {got}, expected {expected}"
+            );
         }
     }
 }
 
-const STRINGS: &[&str] = &["", "a", "ab", "b", "A", "é", "e\u{301}", "日本語", "🙂x", "a\u{0}b", "Z", "z", "  padded \t", "aaa"];
+const STRINGS: &[&str] =
+    &["", "a", "ab", "b", "A", "é", "e\u{301}", "日本語", "🙂x", "a\u{0}b", "Z", "z", "  padded \t", "aaa"];
 
 #[test]
 fn string_operators_match_the_reference() {
@@ -263,7 +341,11 @@ fn string_operators_match_the_reference() {
             assert_eq!(h.call("op-s-less", &[s(a), s(b)]), Ok(Val::Bool(a < b)), "less({a:?}, {b:?})");
             assert_eq!(h.call("op-s-greater-eq", &[s(a), s(b)]), Ok(Val::Bool(a >= b)), "greater_eq({a:?}, {b:?})");
             assert_eq!(h.call("op-s-contains", &[s(a), s(b)]), Ok(Val::Bool(a.contains(b))), "contains({a:?}, {b:?})");
-            assert_eq!(h.call("op-s-starts", &[s(a), s(b)]), Ok(Val::Bool(a.starts_with(b))), "starts_with({a:?}, {b:?})");
+            assert_eq!(
+                h.call("op-s-starts", &[s(a), s(b)]),
+                Ok(Val::Bool(a.starts_with(b))),
+                "starts_with({a:?}, {b:?})"
+            );
             assert_eq!(h.call("op-s-ends", &[s(a), s(b)]), Ok(Val::Bool(a.ends_with(b))), "ends_with({a:?}, {b:?})");
             // A character index, or -1.
             let index = a.find(b).map_or(-1, |byte| a[..byte].chars().count() as i64);
@@ -276,7 +358,11 @@ fn string_operators_match_the_reference() {
             assert_eq!(h.call("op-s-split", &[s(a), s(b)]), Ok(Val::List(parts)), "split({a:?}, {b:?})");
             for w in ["", "-", "日本"] {
                 let expected = if b.is_empty() { a.to_string() } else { a.replace(b, w) };
-                assert_eq!(h.call("op-s-replace", &[s(a), s(b), s(w)]), Ok(Val::String(expected)), "replace({a:?}, {b:?}, {w:?})");
+                assert_eq!(
+                    h.call("op-s-replace", &[s(a), s(b), s(w)]),
+                    Ok(Val::String(expected)),
+                    "replace({a:?}, {b:?}, {w:?})"
+                );
             }
         }
         let space = |c: char| c == ' ' || ('\t'..='\r').contains(&c);
@@ -298,26 +384,44 @@ fn string_operators_match_the_reference() {
                 assert_eq!(h.call("op-s-repeat", &[s(a), Val::S64(k)]), text(String::new()), "repeat({a:?}, {k})");
             }
             match h.call("op-s-char-at", &[s(a), Val::S64(k)]) {
-                Ok(v) => assert!(k >= 0 && k < n && v == Val::String(chars[k as usize].to_string()), "char_at({a:?}, {k}) = {v:?}"),
-                Err(e) => assert!((k < 0 || k >= n) && e.contains("covenant_error_index_out_of_range"), "char_at({a:?}, {k}): {e}"),
+                Ok(v) => assert!(
+                    k >= 0 && k < n && v == Val::String(chars[k as usize].to_string()),
+                    "char_at({a:?}, {k}) = {v:?}"
+                ),
+                Err(e) => assert!(
+                    (k < 0 || k >= n) && e.contains("covenant_error_index_out_of_range"),
+                    "char_at({a:?}, {k}): {e}"
+                ),
             }
             for e in [-1i64, 0, 1, 2, 5, i64::MAX] {
                 // Both ends are clamped to the string; an end before the start gives "".
                 let start = k.clamp(0, n);
                 let end = e.clamp(start, n);
                 let expected: String = chars[start as usize..end as usize].iter().collect();
-                assert_eq!(h.call("op-s-slice", &[s(a), Val::S64(k), Val::S64(e)]), text(expected), "slice({a:?}, {k}, {e})");
+                assert_eq!(
+                    h.call("op-s-slice", &[s(a), Val::S64(k), Val::S64(e)]),
+                    text(expected),
+                    "slice({a:?}, {k}, {e})"
+                );
             }
             let missing = k.saturating_sub(n);
             for fill in ["*", "ab"] {
                 let pad = if missing > 0 && k < 100 { fill.repeat(missing as usize) } else { String::new() };
                 if k < 100 {
-                    assert_eq!(h.call("op-s-pad-start", &[s(a), Val::S64(k), s(fill)]), text(format!("{pad}{a}")), "pad_start({a:?}, {k}, {fill:?})");
+                    assert_eq!(
+                        h.call("op-s-pad-start", &[s(a), Val::S64(k), s(fill)]),
+                        text(format!("{pad}{a}")),
+                        "pad_start({a:?}, {k}, {fill:?})"
+                    );
                 }
             }
             if k < 100 {
                 let pad = " ".repeat(missing.max(0) as usize);
-                assert_eq!(h.call("op-s-pad-end", &[s(a), Val::S64(k)]), text(format!("{a}{pad}")), "pad_end({a:?}, {k})");
+                assert_eq!(
+                    h.call("op-s-pad-end", &[s(a), Val::S64(k)]),
+                    text(format!("{a}{pad}")),
+                    "pad_end({a:?}, {k})"
+                );
             }
         }
     }
@@ -394,7 +498,11 @@ fn list_operators_match_the_reference() {
             for e in [-3i64, 0, 2, 3, i64::MAX] {
                 let start = k.clamp(0, n);
                 let end = e.clamp(start, n);
-                assert_eq!(h.call("op-l-slice", &[ints(l), Val::S64(k), Val::S64(e)]), Ok(ints(&l[start as usize..end as usize])), "slice({l:?}, {k}, {e})");
+                assert_eq!(
+                    h.call("op-l-slice", &[ints(l), Val::S64(k), Val::S64(e)]),
+                    Ok(ints(&l[start as usize..end as usize])),
+                    "slice({l:?}, {k}, {e})"
+                );
             }
             let mut pre = vec![k];
             pre.extend(l);
@@ -423,7 +531,10 @@ fn list_operators_match_the_reference() {
     let mut sorted = words.to_vec();
     sorted.sort();
     assert_eq!(h.call("op-ls-sort", &[strs(&words)]), Ok(strs(&sorted)));
-    assert_eq!(h.call("op-ls-dedup", &[strs(&words)]), Ok(strs(&["pear", "", "apple", "Äpfel", "zebra", "Zebra", "日本", "a"])));
+    assert_eq!(
+        h.call("op-ls-dedup", &[strs(&words)]),
+        Ok(strs(&["pear", "", "apple", "Äpfel", "zebra", "Zebra", "日本", "a"]))
+    );
     assert_eq!(h.call("op-ls-index-of", &[strs(&words), Val::String("apple".into())]), Ok(Val::S64(2)));
     assert_eq!(h.call("op-ls-index-of", &[strs(&words), Val::String("kiwi".into())]), Ok(Val::S64(-1)));
     let rev: Vec<&str> = words.iter().rev().copied().collect();
@@ -627,7 +738,31 @@ fn float_text(x: f64) -> String {
 fn floats_print_as_the_shortest_text_that_reads_back() {
     let mut h = Harness::new(&program(&[("f_text", "to_string", &["Float"], "String")]));
     let mut values = floats();
-    values.extend([1.0, 2.0, 0.1, 0.2, 0.3, 1.0 / 3.0, 100.0, 1e20, 1e21, 1e-6, 1e-7, 123456789.125, 9007199254740993.0, f64::MAX, f64::MIN_POSITIVE, 2.225_073_858_507_201e-308, 5e-324, 1.7976931348623157e308, 4.35, 0.000123, 1e23, 8.41e21, 5e-7]);
+    values.extend([
+        1.0,
+        2.0,
+        0.1,
+        0.2,
+        0.3,
+        1.0 / 3.0,
+        100.0,
+        1e20,
+        1e21,
+        1e-6,
+        1e-7,
+        123456789.125,
+        9007199254740993.0,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        2.225_073_858_507_201e-308,
+        5e-324,
+        1.7976931348623157e308,
+        4.35,
+        0.000123,
+        1e23,
+        8.41e21,
+        5e-7,
+    ]);
     values.extend((-30..30).map(|e| 10f64.powi(e)));
     values.extend((-1074..1024).step_by(7).map(|e| 2f64.powi(e)));
     // Random bit patterns: every exponent and mantissa shape.
@@ -652,8 +787,30 @@ fn floats_print_as_the_shortest_text_that_reads_back() {
 #[test]
 fn parse_int_reads_a_sign_and_digits_or_stops() {
     let mut h = Harness::new(&program(&[("parse", "parse_int", &["String"], "Int")]));
-    let cases = ["0", "-0", "+7", "007", "42", "-42", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
-        "-9223372036854775809", "99999999999999999999", "", "-", "+", " 1", "1 ", "1_000", "0x10", "1.5", "٣", "--1", "+-1"];
+    let cases = [
+        "0",
+        "-0",
+        "+7",
+        "007",
+        "42",
+        "-42",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "99999999999999999999",
+        "",
+        "-",
+        "+",
+        " 1",
+        "1 ",
+        "1_000",
+        "0x10",
+        "1.5",
+        "٣",
+        "--1",
+        "+-1",
+    ];
     for text in cases {
         // Well-formed: an optional sign, then ASCII digits (LANGUAGE-DECISIONS 18).
         let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
@@ -661,7 +818,10 @@ fn parse_int_reads_a_sign_and_digits_or_stops() {
         match h.call("op-parse", &[Val::String(text.into())]) {
             Ok(Val::S64(n)) => assert_eq!(Some(n), text.parse::<i64>().ok(), "parse_int({text:?})"),
             Err(e) if !well_formed => assert!(e.contains("covenant_error_invalid_number"), "parse_int({text:?}): {e}"),
-            Err(e) => assert!(text.parse::<i64>().is_err() && e.contains("covenant_error_integer_overflow"), "parse_int({text:?}): {e}"),
+            Err(e) => assert!(
+                text.parse::<i64>().is_err() && e.contains("covenant_error_integer_overflow"),
+                "parse_int({text:?}): {e}"
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -687,7 +847,8 @@ fn map_operators_match_an_ordered_reference() {
         ("m_empty", "map_is_empty", &["Map<String, Int>"], "Bool"),
     ];
     let mut h = Harness::new(&program(ops));
-    let maps: Vec<Vec<(&str, i64)>> = vec![vec![], vec![("a", 1)], vec![("b", 2), ("a", 1), ("é", -3)], vec![("a", 10), ("z", 26)]];
+    let maps: Vec<Vec<(&str, i64)>> =
+        vec![vec![], vec![("a", 1)], vec![("b", 2), ("a", 1), ("é", -3)], vec![("a", 10), ("z", 26)]];
     let insert = |m: &[(&'static str, i64)], k: &'static str, v: i64| {
         let mut out = m.to_vec();
         match out.iter_mut().find(|(key, _)| *key == k) {
@@ -711,13 +872,25 @@ fn map_operators_match_an_ordered_reference() {
                 (Err(t), None) => assert!(t.contains("covenant_error_missing_key"), "{t}"),
                 (g, e) => panic!("map_get({m:?}, {k:?}): {g:?} vs {e:?}"),
             }
-            assert_eq!(h.call("op-m-insert", &[map_val(m), Val::String(k.into()), Val::S64(99)]), Ok(map_val(&insert(m, k, 99))), "insert({m:?}, {k:?})");
+            assert_eq!(
+                h.call("op-m-insert", &[map_val(m), Val::String(k.into()), Val::S64(99)]),
+                Ok(map_val(&insert(m, k, 99))),
+                "insert({m:?}, {k:?})"
+            );
             let removed: Vec<(&str, i64)> = m.iter().filter(|(key, _)| *key != k).copied().collect();
-            assert_eq!(h.call("op-m-remove", &[map_val(m), Val::String(k.into())]), Ok(map_val(&removed)), "remove({m:?}, {k:?})");
+            assert_eq!(
+                h.call("op-m-remove", &[map_val(m), Val::String(k.into())]),
+                Ok(map_val(&removed)),
+                "remove({m:?}, {k:?})"
+            );
         }
         for other in &maps {
             let merged = other.iter().fold(m.clone(), |acc, (k, v)| insert(&acc, k, *v));
-            assert_eq!(h.call("op-m-merge", &[map_val(m), map_val(other)]), Ok(map_val(&merged)), "merge({m:?}, {other:?})");
+            assert_eq!(
+                h.call("op-m-merge", &[map_val(m), map_val(other)]),
+                Ok(map_val(&merged)),
+                "merge({m:?}, {other:?})"
+            );
         }
     }
 }
@@ -782,15 +955,31 @@ end
     ];
     let mut h = Harness::new(&format!("{types}\n{}", program(ops)));
     let p = |flag: bool, name: &str, tags: &[&str]| {
-        Val::Record(vec![("flag".into(), Val::Bool(flag)), ("name".into(), Val::String(name.into())), ("tags".into(), strs(tags))])
+        Val::Record(vec![
+            ("flag".into(), Val::Bool(flag)),
+            ("name".into(), Val::String(name.into())),
+            ("tags".into(), strs(tags)),
+        ])
     };
-    let ps = [p(true, "a", &[]), p(false, "a", &[]), p(true, "b", &[]), p(true, "a", &["x"]), p(true, "a", &["x", "y"]), p(true, "é", &["x"])];
+    let ps = [
+        p(true, "a", &[]),
+        p(false, "a", &[]),
+        p(true, "b", &[]),
+        p(true, "a", &["x"]),
+        p(true, "a", &["x", "y"]),
+        p(true, "é", &["x"]),
+    ];
     for (i, a) in ps.iter().enumerate() {
         for (j, b) in ps.iter().enumerate() {
             assert_eq!(h.call("op-eq-p", &[a.clone(), b.clone()]), Ok(Val::Bool(i == j)), "{a:?} == {b:?}");
         }
     }
-    let many = |xs: &[i64], f: f64| Val::Variant("many".into(), Some(Box::new(Val::Record(vec![("xs".into(), ints(xs)), ("f".into(), Val::Float64(f))]))));
+    let many = |xs: &[i64], f: f64| {
+        Val::Variant(
+            "many".into(),
+            Some(Box::new(Val::Record(vec![("xs".into(), ints(xs)), ("f".into(), Val::Float64(f))]))),
+        )
+    };
     let ss = [
         Val::Variant("empty".into(), None),
         Val::Variant("one".into(), Some(Box::new(ps[0].clone()))),
@@ -819,7 +1008,14 @@ end
             assert_eq!(h.call("op-eq-lists", &[a.clone(), b.clone()]), Ok(Val::Bool(i == j)));
         }
     }
-    let maps = [map_val(&[]), map_val(&[("a", 1)]), map_val(&[("a", 2)]), map_val(&[("b", 1)]), map_val(&[("a", 1), ("b", 2)]), map_val(&[("b", 2), ("a", 1)])];
+    let maps = [
+        map_val(&[]),
+        map_val(&[("a", 1)]),
+        map_val(&[("a", 2)]),
+        map_val(&[("b", 1)]),
+        map_val(&[("a", 1), ("b", 2)]),
+        map_val(&[("b", 2), ("a", 1)]),
+    ];
     for (i, a) in maps.iter().enumerate() {
         for (j, b) in maps.iter().enumerate() {
             // The same entries in another order are the same map (the last two).
@@ -858,12 +1054,19 @@ fn parse_float_rounds_correctly() {
     for text in &texts {
         let expected: f64 = text.parse().unwrap_or_else(|_| panic!("{text} parses in Rust"));
         match h.call("op-pf", &[Val::String(text.clone())]) {
-            Ok(Val::Float64(got)) => assert!(same_float(got, expected), "parse_float({text:?}) = {got:e}, expected {expected:e}"),
+            Ok(Val::Float64(got)) => {
+                assert!(same_float(got, expected), "parse_float({text:?}) = {got:e}, expected {expected:e}")
+            }
             other => panic!("parse_float({text:?}): {other:?}"),
         }
     }
-    for bad in ["", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10", "--1", "1e5.5", "infinity", "nan"] {
+    for bad in
+        ["", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "1 ", "0x10", "--1", "1e5.5", "infinity", "nan"]
+    {
         let got = h.call("op-pf", &[Val::String(bad.into())]);
-        assert!(matches!(&got, Err(e) if e.contains("covenant_error_invalid_number")), "parse_float({bad:?}) = {got:?}");
+        assert!(
+            matches!(&got, Err(e) if e.contains("covenant_error_invalid_number")),
+            "parse_float({bad:?}) = {got:?}"
+        );
     }
 }

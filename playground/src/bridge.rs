@@ -48,12 +48,21 @@ fn message(e: &JsValue) -> String {
 pub async fn run(bytes: &[u8]) -> RunOutcome {
     let promise = match runner_run(bytes) {
         Ok(p) => p,
-        Err(e) => return RunOutcome { error: Some(format!("the runner is not loaded: {}", message(&e))), ..Default::default() },
+        Err(e) => {
+            return RunOutcome {
+                error: Some(format!("the runner is not loaded: {}", message(&e))),
+                ..Default::default()
+            };
+        }
     };
     match JsFuture::from(promise).await {
         Ok(v) => {
             let error = field(&v, "error");
-            RunOutcome { stdout: field(&v, "stdout"), stderr: field(&v, "stderr"), error: (!error.is_empty()).then_some(error) }
+            RunOutcome {
+                stdout: field(&v, "stdout"),
+                stderr: field(&v, "stderr"),
+                error: (!error.is_empty()).then_some(error),
+            }
         }
         Err(e) => RunOutcome { error: Some(message(&e)), ..Default::default() },
     }

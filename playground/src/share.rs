@@ -15,7 +15,10 @@ extern "C" {
 const STORAGE_KEY: &str = "covenant.playground.source";
 
 fn message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into())
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// The `#v1=...` fragment for `code`.

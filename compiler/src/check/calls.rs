@@ -3,14 +3,25 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    pub(super) fn call(&mut self, s: &ast::Snippet, step: &ast::Step, call: &ast::CallStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn call(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        call: &ast::CallStep,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         if let Some(&index) = self.by_id.get(call.target.value.as_str()) {
             return self.call_user(s, step, call, index, body, out);
         }
         let Some(f) = stdlib::lookup(&call.target.value) else {
             let names = stdlib::STD_FNS.iter().map(|f| f.id).chain(self.by_id.keys().copied()).collect::<Vec<_>>();
-            let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined function `{}`", call.target.value), call.target.span)
-                .with_label("no function with this name");
+            let mut d = Diagnostic::error(
+                "E-SYMBOL-001",
+                format!("undefined function `{}`", call.target.value),
+                call.target.span,
+            )
+            .with_label("no function with this name");
             d = match closest(&call.target.value, names.into_iter()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(call.target.span, format!("\"{s}\"")),
                 None => d.with_help("call a function by its snippet id, e.g. `fn=\"math.add\"`"),
@@ -32,9 +43,15 @@ impl<'a> Checker<'a> {
         let args = self.arguments(call, f.id, &params, f.aliases, body, out);
         if let Some(case) = call.handle.first() {
             self.diags.push(
-                Diagnostic::error("E-TYPE-001", format!("`{}` cannot fail, so it has nothing to handle", f.id), case.type_name.span)
-                    .with_label("no error to handle")
-                    .with_help("remove the `handle` block; `handle` applies to calls that return a union with an error type"),
+                Diagnostic::error(
+                    "E-TYPE-001",
+                    format!("`{}` cannot fail, so it has nothing to handle", f.id),
+                    case.type_name.span,
+                )
+                .with_label("no error to handle")
+                .with_help(
+                    "remove the `handle` block; `handle` applies to calls that return a union with an error type",
+                ),
             );
         }
         out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
@@ -47,7 +64,14 @@ impl<'a> Checker<'a> {
         Value::Unit
     }
 
-    pub(super) fn missing_effect(&mut self, s: &ast::Snippet, target: &Spanned<String>, callee: &str, effect: &str, code: &'static str) {
+    pub(super) fn missing_effect(
+        &mut self,
+        s: &ast::Snippet,
+        target: &Spanned<String>,
+        callee: &str,
+        effect: &str,
+        code: &'static str,
+    ) {
         let d = if s.effects.is_empty() {
             let d = Diagnostic::error("E-EFFECT-001", format!("pure function calls effectful `{callee}`"), target.span)
                 .with_label(format!("performs effect `{effect}`"))
@@ -57,14 +81,21 @@ impl<'a> Checker<'a> {
             match s.node.children.iter().find(|c| c.word().is_some_and(|w| crate::parser::SECTIONS.contains(&w))) {
                 Some(first) => {
                     let (at, indent) = self.line_start(first.span.start);
-                    d.with_edit(Span { start: at, end: at }, format!("{indent}effects\n{indent}  effect {effect}\n{indent}end\n\n"))
+                    d.with_edit(
+                        Span { start: at, end: at },
+                        format!("{indent}effects\n{indent}  effect {effect}\n{indent}end\n\n"),
+                    )
                 }
                 None => d,
             }
         } else {
-            let d = Diagnostic::error(code, format!("`{callee}` needs effect `{effect}`, which this snippet does not declare"), target.span)
-                .with_label(format!("performs effect `{effect}`"))
-                .with_help(format!("add `effect {effect}` to the snippet's `effects` section"));
+            let d = Diagnostic::error(
+                code,
+                format!("`{callee}` needs effect `{effect}`, which this snippet does not declare"),
+                target.span,
+            )
+            .with_label(format!("performs effect `{effect}`"))
+            .with_help(format!("add `effect {effect}` to the snippet's `effects` section"));
             // Insert the declaration after the last one, at its indentation.
             match s.effects.last() {
                 Some(last) => {
@@ -92,7 +123,15 @@ impl<'a> Checker<'a> {
         self.source[from..].find(['\r', '\n']).map_or(self.source.len(), |i| from + i) as u32
     }
 
-    pub(super) fn call_user(&mut self, s: &ast::Snippet, step: &ast::Step, call: &ast::CallStep, index: usize, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn call_user(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        call: &ast::CallStep,
+        index: usize,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let callee = &self.fns[index];
         let callee_id = callee.snippet.id.value.clone();
         let params: Vec<(String, Type)> = callee.params.iter().map(|(n, t)| (n.value.clone(), t.clone())).collect();
@@ -106,11 +145,18 @@ impl<'a> Checker<'a> {
                     // Parameters narrow an effect: the caller's must cover the callee's.
                     if let Some(why) = super::effects::uncovered(mine, e) {
                         self.diags.push(
-                            Diagnostic::error("E-EFFECT-003", format!("`{callee_id}` needs more `{}` than this function allows: {why}", e.name.value), call.target.span)
-                                .with_label("calls beyond this function's capability")
-                                .with_secondary(mine.span, "this function's declaration")
-                                .with_secondary(e.span, "what the callee declares")
-                                .with_help(format!("widen this function's `effect {}` to cover the callee's, or narrow the callee's", e.name.value)),
+                            Diagnostic::error(
+                                "E-EFFECT-003",
+                                format!("`{callee_id}` needs more `{}` than this function allows: {why}", e.name.value),
+                                call.target.span,
+                            )
+                            .with_label("calls beyond this function's capability")
+                            .with_secondary(mine.span, "this function's declaration")
+                            .with_secondary(e.span, "what the callee declares")
+                            .with_help(format!(
+                                "widen this function's `effect {}` to cover the callee's, or narrow the callee's",
+                                e.name.value
+                            )),
                         );
                     }
                 }
@@ -149,9 +195,13 @@ impl<'a> Checker<'a> {
             match given.as_slice() {
                 [] => {
                     self.diags.push(
-                        Diagnostic::error("E-TYPE-001", format!("missing argument `{pname}` for `{callee}`"), call.target.span)
-                            .with_label(format!("`{pname}` is not given"))
-                            .with_help(format!("add `arg name=\"{pname}\" lit=...` or `from=\"...\"`")),
+                        Diagnostic::error(
+                            "E-TYPE-001",
+                            format!("missing argument `{pname}` for `{callee}`"),
+                            call.target.span,
+                        )
+                        .with_label(format!("`{pname}` is not given"))
+                        .with_help(format!("add `arg name=\"{pname}\" lit=...` or `from=\"...\"`")),
                     );
                     args.push(Value::Poison);
                 }
@@ -173,13 +223,17 @@ impl<'a> Checker<'a> {
             if !params.iter().any(|(p, _)| *p == param_of(&a.name.value)) {
                 let names: Vec<_> = params.iter().map(|(p, _)| format!("`{p}`")).collect();
                 self.diags.push(
-                    Diagnostic::error("E-SYMBOL-001", format!("`{callee}` has no parameter `{}`", a.name.value), a.name.span)
-                        .with_label("unknown parameter")
-                        .with_help(if names.is_empty() {
-                            "it takes no parameters".to_string()
-                        } else {
-                            format!("its parameters are {}", names.join(", "))
-                        }),
+                    Diagnostic::error(
+                        "E-SYMBOL-001",
+                        format!("`{callee}` has no parameter `{}`", a.name.value),
+                        a.name.span,
+                    )
+                    .with_label("unknown parameter")
+                    .with_help(if names.is_empty() {
+                        "it takes no parameters".to_string()
+                    } else {
+                        format!("its parameters are {}", names.join(", "))
+                    }),
                 );
             }
         }

@@ -3,7 +3,13 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    pub(super) fn compute(&mut self, step: &ast::Step, c: &ast::ComputeStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn compute(
+        &mut self,
+        step: &ast::Step,
+        c: &ast::ComputeStep,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
         let types: Vec<Type> = args.iter().map(Value::ty).collect();
         let Some((op, result_ty)) = self.resolve_op(&c.op, &types) else {
@@ -26,8 +32,20 @@ impl<'a> Checker<'a> {
         use ComputeOp::*;
         let promotes = matches!(
             op,
-            FloatAdd | FloatSub | FloatMul | FloatDiv | FloatCmp(_) | FloatMin | FloatMax | FloatClamp | FloatFloor | FloatCeil
-                | FloatTrunc | FloatRound | FloatSqrt | FloatPowInt
+            FloatAdd
+                | FloatSub
+                | FloatMul
+                | FloatDiv
+                | FloatCmp(_)
+                | FloatMin
+                | FloatMax
+                | FloatClamp
+                | FloatFloor
+                | FloatCeil
+                | FloatTrunc
+                | FloatRound
+                | FloatSqrt
+                | FloatPowInt
         );
         if promotes {
             // `pow`'s exponent stays an Int.
@@ -107,7 +125,9 @@ impl<'a> Checker<'a> {
                 },
                 Float,
             )),
-            ("min" | "max", [a, b]) if numeric(a) && numeric(b) => Some((if op.value == "min" { FloatMin } else { FloatMax }, Float)),
+            ("min" | "max", [a, b]) if numeric(a) && numeric(b) => {
+                Some((if op.value == "min" { FloatMin } else { FloatMax }, Float))
+            }
             ("floor" | "ceil" | "trunc" | "round" | "sqrt", [a]) if numeric(a) => Some((
                 match op.value.as_str() {
                     "floor" => FloatFloor,
@@ -153,17 +173,27 @@ impl<'a> Checker<'a> {
             ("slice", [String, Int, Int]) => Some((StrSlice, String)),
             ("replace", [String, String, String]) => Some((StrReplace, String)),
             ("split", [String, String]) => Some((StrSplit, List(Box::new(String)))),
-            ("pad_start" | "pad_end", [String, Int]) => Some((StrPad { at_start: op.value == "pad_start", fill: false }, String)),
-            ("pad_start" | "pad_end", [String, Int, String]) => Some((StrPad { at_start: op.value == "pad_start", fill: true }, String)),
+            ("pad_start" | "pad_end", [String, Int]) => {
+                Some((StrPad { at_start: op.value == "pad_start", fill: false }, String))
+            }
+            ("pad_start" | "pad_end", [String, Int, String]) => {
+                Some((StrPad { at_start: op.value == "pad_start", fill: true }, String))
+            }
             ("is_empty" | "map_is_empty", [String | List(_) | Map(..)]) => Some((IsEmpty, Bool)),
             ("map_len", [Map(..)]) => Some((ListLen, Int)),
-            ("map_get", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapGet((**k).clone(), (**v).clone()), (**v).clone())),
-            ("map_has", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapHas((**k).clone(), (**v).clone()), Bool)),
+            ("map_get", [Map(k, v), x]) if x.fits(k) && comparable(k) => {
+                Some((MapGet((**k).clone(), (**v).clone()), (**v).clone()))
+            }
+            ("map_has", [Map(k, v), x]) if x.fits(k) && comparable(k) => {
+                Some((MapHas((**k).clone(), (**v).clone()), Bool))
+            }
             ("map_insert", [Map(k, v), x, y]) if x.fits(k) && y.fits(v) && comparable(&k.join(x)) => {
                 let (k, v) = (k.join(x), v.join(y));
                 Some((MapInsert(k.clone(), v.clone()), Map(Box::new(k), Box::new(v))))
             }
-            ("map_remove", [Map(k, v), x]) if x.fits(k) && comparable(k) => Some((MapRemove((**k).clone(), (**v).clone()), Map(k.clone(), v.clone()))),
+            ("map_remove", [Map(k, v), x]) if x.fits(k) && comparable(k) => {
+                Some((MapRemove((**k).clone(), (**v).clone()), Map(k.clone(), v.clone())))
+            }
             ("map_merge", [Map(k, v), Map(j, w)]) if j.fits(k) && w.fits(v) && comparable(&k.join(j)) => {
                 let (k, v) = (k.join(j), v.join(w));
                 Some((MapMerge(k.clone(), v.clone()), Map(Box::new(k), Box::new(v))))
@@ -209,7 +239,9 @@ impl<'a> Checker<'a> {
             }
             ("list_contains", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListContains(t.join(x)), Bool)),
             ("list_index_of", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListIndexOf(t.join(x)), Int)),
-            ("list_sort", [List(t)]) if matches!(**t, Int | Float | String | Bool) => Some((ListSort((**t).clone()), List(t.clone()))),
+            ("list_sort", [List(t)]) if matches!(**t, Int | Float | String | Bool) => {
+                Some((ListSort((**t).clone()), List(t.clone())))
+            }
             ("list_dedup", [List(t)]) if comparable(t) => Some((ListDedup((**t).clone()), List(t.clone()))),
             ("list_flatten", [List(inner)]) if matches!(**inner, List(_)) => match &**inner {
                 List(e) => Some((ListFlatten((**e).clone()), List(e.clone()))),
@@ -247,35 +279,198 @@ impl<'a> Checker<'a> {
         }
         resolved
     }
-
 }
 
 /// Operators this version compiles (for "did you mean" and for telling type errors apart).
 const KNOWN_OPS: &[&str] = &[
-    "add", "sub", "mul", "div", "mod", "min", "max", "neg", "abs", "to_float", "floor", "ceil", "trunc", "round", "sqrt",
-    "sign", "clamp", "pow", "to_int", "bit_and", "bit_or", "bit_xor", "bit_not", "bit_shl", "bit_shr", "bit_ushr",
-    "parse_int", "parse_float", "contains", "starts_with", "ends_with", "index_of", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse",
-    "repeat", "char_at", "slice", "replace", "split", "pad_start", "pad_end", "is_empty", "list_first", "list_last",
-    "list_reverse", "list_slice", "list_take", "list_drop", "list_prepend", "list_contains", "list_index_of", "list_sort",
-    "list_dedup", "list_flatten", "map_len", "map_is_empty", "map_get", "map_has", "map_insert", "map_remove", "map_merge",
-    "map_keys", "map_values", "equals", "not_equals", "less", "greater",
-    "less_eq", "greater_eq", "and", "or", "not", "concat", "to_string", "str_len", "byte_len", "list_len",
-    "list_is_empty", "list_get", "list_append", "list_concat", "join",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "mod",
+    "min",
+    "max",
+    "neg",
+    "abs",
+    "to_float",
+    "floor",
+    "ceil",
+    "trunc",
+    "round",
+    "sqrt",
+    "sign",
+    "clamp",
+    "pow",
+    "to_int",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "bit_not",
+    "bit_shl",
+    "bit_shr",
+    "bit_ushr",
+    "parse_int",
+    "parse_float",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "index_of",
+    "upper",
+    "lower",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "str_reverse",
+    "repeat",
+    "char_at",
+    "slice",
+    "replace",
+    "split",
+    "pad_start",
+    "pad_end",
+    "is_empty",
+    "list_first",
+    "list_last",
+    "list_reverse",
+    "list_slice",
+    "list_take",
+    "list_drop",
+    "list_prepend",
+    "list_contains",
+    "list_index_of",
+    "list_sort",
+    "list_dedup",
+    "list_flatten",
+    "map_len",
+    "map_is_empty",
+    "map_get",
+    "map_has",
+    "map_insert",
+    "map_remove",
+    "map_merge",
+    "map_keys",
+    "map_values",
+    "equals",
+    "not_equals",
+    "less",
+    "greater",
+    "less_eq",
+    "greater_eq",
+    "and",
+    "or",
+    "not",
+    "concat",
+    "to_string",
+    "str_len",
+    "byte_len",
+    "list_len",
+    "list_is_empty",
+    "list_get",
+    "list_append",
+    "list_concat",
+    "join",
 ];
 
 /// Every operator the grammar lists; those not in KNOWN_OPS are reported as not supported yet.
 const GRAMMAR_OPS: &[&str] = &[
-    "parse_int", "parse_float", "contains", "starts_with", "ends_with", "index_of", "replace", "split", "join", "repeat", "pad_start", "pad_end",
-    "clamp", "pow", "bit_and", "bit_or", "bit_xor", "bit_shl", "bit_shr", "bit_ushr", "list_get", "list_append",
-    "list_prepend", "list_concat", "list_slice", "list_take", "list_drop", "list_contains", "list_index_of", "map_get",
-    "map_has", "map_insert", "map_remove", "map_merge", "set_has", "set_add", "set_remove", "set_union", "set_intersect",
-    "set_diff", "set_symmetric_diff", "set_is_subset", "set_is_superset", "dt_add_days", "dt_add_hours",
-    "dt_add_minutes", "dt_add_seconds", "dt_diff", "dt_format", "bytes_get", "bytes_slice", "bytes_concat",
-    "is_empty", "upper", "lower", "trim", "trim_start", "trim_end", "str_reverse", "char_at", "sqrt", "floor", "ceil",
-    "round", "trunc", "sign", "bit_not", "to_int", "parse_int", "parse_float", "list_len", "list_first", "list_last",
-    "list_reverse", "list_is_empty", "list_sort", "list_dedup", "list_flatten", "map_len", "map_keys", "map_values",
-    "map_entries", "map_is_empty", "set_len", "set_is_empty", "set_to_list", "dt_year", "dt_month", "dt_day", "dt_hour",
-    "dt_minute", "dt_second", "dt_weekday", "dt_unix", "bytes_len", "bytes_is_empty", "bytes_to_string",
-    "bytes_to_base64", "bytes_to_hex", "slice",
+    "parse_int",
+    "parse_float",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "index_of",
+    "replace",
+    "split",
+    "join",
+    "repeat",
+    "pad_start",
+    "pad_end",
+    "clamp",
+    "pow",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "bit_shl",
+    "bit_shr",
+    "bit_ushr",
+    "list_get",
+    "list_append",
+    "list_prepend",
+    "list_concat",
+    "list_slice",
+    "list_take",
+    "list_drop",
+    "list_contains",
+    "list_index_of",
+    "map_get",
+    "map_has",
+    "map_insert",
+    "map_remove",
+    "map_merge",
+    "set_has",
+    "set_add",
+    "set_remove",
+    "set_union",
+    "set_intersect",
+    "set_diff",
+    "set_symmetric_diff",
+    "set_is_subset",
+    "set_is_superset",
+    "dt_add_days",
+    "dt_add_hours",
+    "dt_add_minutes",
+    "dt_add_seconds",
+    "dt_diff",
+    "dt_format",
+    "bytes_get",
+    "bytes_slice",
+    "bytes_concat",
+    "is_empty",
+    "upper",
+    "lower",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "str_reverse",
+    "char_at",
+    "sqrt",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "sign",
+    "bit_not",
+    "to_int",
+    "parse_int",
+    "parse_float",
+    "list_len",
+    "list_first",
+    "list_last",
+    "list_reverse",
+    "list_is_empty",
+    "list_sort",
+    "list_dedup",
+    "list_flatten",
+    "map_len",
+    "map_keys",
+    "map_values",
+    "map_entries",
+    "map_is_empty",
+    "set_len",
+    "set_is_empty",
+    "set_to_list",
+    "dt_year",
+    "dt_month",
+    "dt_day",
+    "dt_hour",
+    "dt_minute",
+    "dt_second",
+    "dt_weekday",
+    "dt_unix",
+    "bytes_len",
+    "bytes_is_empty",
+    "bytes_to_string",
+    "bytes_to_base64",
+    "bytes_to_hex",
+    "slice",
 ];
-

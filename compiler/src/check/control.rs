@@ -3,13 +3,24 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    pub(super) fn if_step(&mut self, s: &ast::Snippet, step: &ast::Step, i: &ast::IfStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn if_step(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        i: &ast::IfStep,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let cond = self.value(&Operand::Var(i.condition.clone()), body, out);
         if !cond.ty().fits(&Type::Bool) {
             self.diags.push(
-                Diagnostic::error("E-TYPE-001", format!("`condition` must be Bool, found {}", cond.ty()), i.condition.span)
-                    .with_label(format!("this is {}", cond.ty()))
-                    .with_help("compute a Bool first, e.g. with `op=greater`"),
+                Diagnostic::error(
+                    "E-TYPE-001",
+                    format!("`condition` must be Bool, found {}", cond.ty()),
+                    i.condition.span,
+                )
+                .with_label(format!("this is {}", cond.ty()))
+                .with_help("compute a Bool first, e.g. with `op=greater`"),
             );
         }
         let mut arm = |this: &mut Self, steps: &[ast::Step]| {
@@ -65,14 +76,27 @@ impl<'a> Checker<'a> {
     /// A match on a primitive value becomes comparisons and nested `if`s; its value, like an `if`
     /// step's, is the last value of the arm taken (LANGUAGE-DECISIONS 20).
     /// A loop over a list. Its value is the list of each iteration's last value (LANGUAGE-DECISIONS 20).
-    pub(super) fn for_step(&mut self, s: &ast::Snippet, step: &ast::Step, f: &ast::ForStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn for_step(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        f: &ast::ForStep,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let list = self.value(&Operand::Var(f.over.clone()), body, out);
         let elem = match list.ty() {
             Type::List(t) if *t == Type::Error => {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-001", format!("cannot tell the element type of `{}`", f.over.value), f.over.span)
-                        .with_label("an empty `[]` whose element type is not known")
-                        .with_help("bind the list from a typed value, or let a typed parameter, return or append fix its type"),
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("cannot tell the element type of `{}`", f.over.value),
+                        f.over.span,
+                    )
+                    .with_label("an empty `[]` whose element type is not known")
+                    .with_help(
+                        "bind the list from a typed value, or let a typed parameter, return or append fix its type",
+                    ),
                 );
                 Type::Error
             }
@@ -88,16 +112,23 @@ impl<'a> Checker<'a> {
             }
             other => {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-001", format!("`for` needs a list, but `{}` is {other}", f.over.value), f.over.span)
-                        .with_label(format!("this is {other}"))
-                        .with_help("iterate over a List<T> value"),
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("`for` needs a list, but `{}` is {other}", f.over.value),
+                        f.over.span,
+                    )
+                    .with_label(format!("this is {other}"))
+                    .with_help("iterate over a List<T> value"),
                 );
                 Type::Error
             }
         };
         body.scopes.push(HashMap::new());
         let item = body.new_local(elem.clone());
-        body.scopes.last_mut().expect("pushed").insert(f.var.value.clone(), Binding { local: item, ty: elem.clone(), mutable: false, span: f.var.span });
+        body.scopes
+            .last_mut()
+            .expect("pushed")
+            .insert(f.var.value.clone(), Binding { local: item, ty: elem.clone(), mutable: false, span: f.var.span });
         let mut ops = vec![];
         let last = self.block(s, &f.body, body, &mut ops);
         body.scopes.pop();
@@ -109,7 +140,11 @@ impl<'a> Checker<'a> {
                 if let Some(local) = local {
                     mark_used(body, &last);
                     out.push(Op::Set { local, value: Value::List(vec![], lty.clone()) });
-                    ops.push(Op::Compute { op: ComputeOp::ListAppend(lty), args: vec![Value::Local(local, collected.clone()), last], result: local });
+                    ops.push(Op::Compute {
+                        op: ComputeOp::ListAppend(lty),
+                        args: vec![Value::Local(local, collected.clone()), last],
+                        result: local,
+                    });
                 }
                 local.map(|l| Value::Local(l, collected))
             }
@@ -122,5 +157,4 @@ impl<'a> Checker<'a> {
         out.push(Op::For { list, elem, item, body: ops });
         result.unwrap_or(Value::Unit)
     }
-
 }

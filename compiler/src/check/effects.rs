@@ -44,13 +44,17 @@ pub(super) fn uncovered(caller: &EffectDecl, callee: &EffectDecl) -> Option<Stri
             let outer = text(param(caller, "host"))?;
             let inner = text(param(callee, "host"));
             let covered = inner.is_some_and(|i| {
-                i.eq_ignore_ascii_case(outer) || outer.strip_prefix("*.").is_some_and(|d| i.to_ascii_lowercase().ends_with(&format!(".{}", d.to_ascii_lowercase())))
+                i.eq_ignore_ascii_case(outer)
+                    || outer
+                        .strip_prefix("*.")
+                        .is_some_and(|d| i.to_ascii_lowercase().ends_with(&format!(".{}", d.to_ascii_lowercase())))
             });
             (!covered).then(|| format!("host `{}` is not `{outer}`", inner.unwrap_or("(any)")))
         }
         "database" => {
             let readonly = |e: &EffectDecl| matches!(param(e, "readonly"), Some(LitValue::Bool(true)));
-            (readonly(caller) && !readonly(callee)).then(|| "it may write, and this function's database access is read-only".to_string())
+            (readonly(caller) && !readonly(callee))
+                .then(|| "it may write, and this function's database access is read-only".to_string())
         }
         _ => None,
     }

@@ -20,9 +20,13 @@ impl<'a> Checker<'a> {
         let Type::Result(ok, err) = &returns else {
             if returns != Type::Error {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-001", format!("`{}` returns {returns}, which has no error to handle", call.target.value), call.handle[0].type_name.span)
-                        .with_label("no error to handle")
-                        .with_help("`handle` applies to calls that return a union of a value and an error"),
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("`{}` returns {returns}, which has no error to handle", call.target.value),
+                        call.handle[0].type_name.span,
+                    )
+                    .with_label("no error to handle")
+                    .with_help("`handle` applies to calls that return a union of a value and an error"),
                 );
             }
             out.push(Op::Call { function: index, args, result: None });
@@ -38,7 +42,11 @@ impl<'a> Checker<'a> {
         let value = self.bind(body, &name, ok.clone(), false);
         let mut on_ok = vec![];
         if let Some(local) = value {
-            on_ok.push(Op::Compute { op: ComputeOp::Payload(returns.clone(), 0, 0), args: vec![Value::Local(outcome, returns.clone())], result: local });
+            on_ok.push(Op::Compute {
+                op: ComputeOp::Payload(returns.clone(), 0, 0),
+                args: vec![Value::Local(outcome, returns.clone())],
+                result: local,
+            });
         }
         // The error, then one test per case; the first case that matches runs.
         let error = body.new_local(err.clone());
@@ -58,9 +66,15 @@ impl<'a> Checker<'a> {
                     Some(v) => Some(v as u32),
                     None => {
                         self.diags.push(
-                            Diagnostic::error("E-TYPE-001", format!("`{wanted}` is not the error `{}` returns", call.target.value), case.type_name.span)
-                                .with_label(format!("the error is {err}"))
-                                .with_help(format!("write `case type=\"{err}\"`, or one of its variants as `{err}::Variant`")),
+                            Diagnostic::error(
+                                "E-TYPE-001",
+                                format!("`{wanted}` is not the error `{}` returns", call.target.value),
+                                case.type_name.span,
+                            )
+                            .with_label(format!("the error is {err}"))
+                            .with_help(format!(
+                                "write `case type=\"{err}\"`, or one of its variants as `{err}::Variant`"
+                            )),
                         );
                         continue;
                     }
@@ -79,16 +93,25 @@ impl<'a> Checker<'a> {
             let binds_value = value.is_some_and(|l| sets(&ops, l));
             if !always_returns(&ops) && !binds_value && value.is_some() {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-001", format!("this case neither returns nor gives `{}` a value", name.value), case.type_name.span)
-                        .with_label("the call's value is missing after this case")
-                        .with_help(format!("end the case with a `return` step, or bind a fallback with `as=\"{}\"`", name.value)),
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("this case neither returns nor gives `{}` a value", name.value),
+                        case.type_name.span,
+                    )
+                    .with_label("the call's value is missing after this case")
+                    .with_help(format!(
+                        "end the case with a `return` step, or bind a fallback with `as=\"{}\"`",
+                        name.value
+                    )),
                 );
             }
             arms.push((test, ops, case.span));
         }
         // Every error must be handled.
         let covered = arms.iter().any(|(t, ..)| t.is_none())
-            || err_cases.as_ref().is_some_and(|cs| (0..cs.len() as u32).all(|v| arms.iter().any(|(t, ..)| *t == Some(v))));
+            || err_cases
+                .as_ref()
+                .is_some_and(|cs| (0..cs.len() as u32).all(|v| arms.iter().any(|(t, ..)| *t == Some(v))));
         if !covered && !arms.is_empty() {
             let missing: Vec<String> = err_cases
                 .iter()
@@ -98,9 +121,13 @@ impl<'a> Checker<'a> {
                 .map(|(_, (c, _))| format!("`{err}::{c}`"))
                 .collect();
             self.diags.push(
-                Diagnostic::error("E-TYPE-004", format!("this `handle` does not cover every {err}"), call.handle[0].type_name.span)
-                    .with_label(format!("not handled: {}", missing.join(", ")))
-                    .with_help(format!("add `case type=\"{err}\"` to handle the rest")),
+                Diagnostic::error(
+                    "E-TYPE-004",
+                    format!("this `handle` does not cover every {err}"),
+                    call.handle[0].type_name.span,
+                )
+                .with_label(format!("not handled: {}", missing.join(", ")))
+                .with_help(format!("add `case type=\"{err}\"` to handle the rest")),
             );
         }
         let mut on_err: Vec<Op> = vec![];
@@ -110,15 +137,30 @@ impl<'a> Checker<'a> {
                 Some(v) => {
                     let cond = body.new_local(Type::Bool);
                     vec![
-                        Op::Compute { op: ComputeOp::IsCase(err.clone(), v), args: vec![Value::Local(error, err.clone())], result: cond },
+                        Op::Compute {
+                            op: ComputeOp::IsCase(err.clone(), v),
+                            args: vec![Value::Local(error, err.clone())],
+                            result: cond,
+                        },
                         Op::If { cond: Value::Local(cond, Type::Bool), then: ops, otherwise: on_err },
                     ]
                 }
             };
         }
-        on_err.insert(0, Op::Compute { op: ComputeOp::Payload(returns.clone(), 1, 0), args: vec![Value::Local(outcome, returns.clone())], result: error });
+        on_err.insert(
+            0,
+            Op::Compute {
+                op: ComputeOp::Payload(returns.clone(), 1, 0),
+                args: vec![Value::Local(outcome, returns.clone())],
+                result: error,
+            },
+        );
         let is_ok = body.new_local(Type::Bool);
-        out.push(Op::Compute { op: ComputeOp::IsCase(returns.clone(), 0), args: vec![Value::Local(outcome, returns.clone())], result: is_ok });
+        out.push(Op::Compute {
+            op: ComputeOp::IsCase(returns.clone(), 0),
+            args: vec![Value::Local(outcome, returns.clone())],
+            result: is_ok,
+        });
         out.push(Op::If { cond: Value::Local(is_ok, Type::Bool), then: on_ok, otherwise: on_err });
         value.map_or(Value::Unit, |l| Value::Local(l, ok))
     }
@@ -134,7 +176,9 @@ fn sets(ops: &[Op], local: LocalId) -> bool {
     ops.iter().any(|op| match op {
         Op::Set { local: l, .. } | Op::Compute { result: l, .. } => *l == local,
         Op::Call { result: Some(l), .. } => *l == local,
-        Op::If { then, otherwise, .. } => (sets(then, local) || always_returns(then)) && (sets(otherwise, local) || always_returns(otherwise)),
+        Op::If { then, otherwise, .. } => {
+            (sets(then, local) || always_returns(then)) && (sets(otherwise, local) || always_returns(otherwise))
+        }
         _ => false,
     })
 }

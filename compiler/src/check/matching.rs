@@ -3,7 +3,14 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    pub(super) fn match_step(&mut self, s: &ast::Snippet, step: &ast::Step, m: &ast::MatchStep, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn match_step(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        m: &ast::MatchStep,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let subject = self.value(&Operand::Var(m.on.clone()), body, out);
         let ty = subject.ty();
         // Check every arm (in its own scope), remembering each pattern's test.
@@ -30,16 +37,20 @@ impl<'a> Checker<'a> {
                     let v = self.value(&Operand::Lit(lit.clone()), body, &mut ops);
                     if !v.ty().fits(&ty) {
                         self.diags.push(
-                            Diagnostic::error("E-TYPE-001", format!("this pattern is {}, but `{}` is {ty}", v.ty(), m.on.value), lit.span)
-                                .with_label(format!("a {} literal", v.ty()))
-                                .with_help(format!("match a {ty} with literals of type {ty}")),
+                            Diagnostic::error(
+                                "E-TYPE-001",
+                                format!("this pattern is {}, but `{}` is {ty}", v.ty(), m.on.value),
+                                lit.span,
+                            )
+                            .with_label(format!("a {} literal", v.ty()))
+                            .with_help(format!("match a {ty} with literals of type {ty}")),
                         );
                     }
                     Test::Equals(v)
                 }
-                ast::Pattern::Destructure { kind, type_name, names } => {
-                    self.destructure(&ty, cases.as_deref(), kind, type_name.as_ref(), names, &subject, body, &mut ops).map_or(Test::Always, Test::Case)
-                }
+                ast::Pattern::Destructure { kind, type_name, names } => self
+                    .destructure(&ty, cases.as_deref(), kind, type_name.as_ref(), names, &subject, body, &mut ops)
+                    .map_or(Test::Always, Test::Case),
             };
             let last = self.block(s, &case.steps, body, &mut ops);
             body.scopes.pop();
@@ -48,7 +59,9 @@ impl<'a> Checker<'a> {
         // Exhaustive: a wildcard or binding arm, or (for Bool) both literals.
         let has_default = arms.iter().any(|(t, ..)| matches!(t, Test::Always));
         let covers_bool = ty == Type::Bool
-            && [true, false].iter().all(|b| arms.iter().any(|(t, ..)| matches!(t, Test::Equals(Value::Bool(x)) if x == b)));
+            && [true, false]
+                .iter()
+                .all(|b| arms.iter().any(|(t, ..)| matches!(t, Test::Equals(Value::Bool(x)) if x == b)));
         let missing: Vec<String> = cases.as_ref().map_or(vec![], |cs| {
             (0..cs.len() as u32)
                 .filter(|i| !arms.iter().any(|(t, ..)| matches!(t, Test::Case(c) if c == i)))
@@ -60,9 +73,14 @@ impl<'a> Checker<'a> {
         });
         let covers_cases = cases.is_some() && missing.is_empty();
         if !has_default && !covers_bool && !covers_cases && ty != Type::Error {
-            let d = Diagnostic::error("E-TYPE-004", format!("this match on {ty} does not cover every value"), step.node.head_span());
+            let d = Diagnostic::error(
+                "E-TYPE-004",
+                format!("this match on {ty} does not cover every value"),
+                step.node.head_span(),
+            );
             self.diags.push(if missing.is_empty() {
-                d.with_label("no arm for some values").with_help("add `case wildcard` (or `case binding=\"x\"`) as the last arm")
+                d.with_label("no arm for some values")
+                    .with_help("add `case wildcard` (or `case binding=\"x\"`) as the last arm")
             } else {
                 let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
                 d.with_label(format!("no arm for {}", list.join(", ")))
@@ -72,13 +90,18 @@ impl<'a> Checker<'a> {
         // The step's value.
         let result = match &step.bind_as {
             Some(name) if name.value != "_" => {
-                let taken: Vec<&Value> = arms.iter().filter(|(_, ops, ..)| !always_returns(ops)).map(|(_, _, v, _)| v).collect();
+                let taken: Vec<&Value> =
+                    arms.iter().filter(|(_, ops, ..)| !always_returns(ops)).map(|(_, _, v, _)| v).collect();
                 let rty = taken.first().map_or(Type::Unit, |v| v.ty());
                 if taken.iter().any(|v| !v.ty().fits(&rty)) {
                     self.diags.push(
-                        Diagnostic::error("E-TYPE-001", "the arms of this `match` give values of different types", name.span)
-                            .with_label("bound here")
-                            .with_help("make every arm end with a value of the same type, or use `as=\"_\"`"),
+                        Diagnostic::error(
+                            "E-TYPE-001",
+                            "the arms of this `match` give values of different types",
+                            name.span,
+                        )
+                        .with_label("bound here")
+                        .with_help("make every arm end with a value of the same type, or use `as=\"_\"`"),
                     );
                 }
                 self.bind(body, name, rty.clone(), false).map(|l| (l, rty))
@@ -101,7 +124,11 @@ impl<'a> Checker<'a> {
                 Test::Case(case) => {
                     let cond = body.new_local(Type::Bool);
                     vec![
-                        Op::Compute { op: ComputeOp::IsCase(ty.clone(), case), args: vec![subject.clone()], result: cond },
+                        Op::Compute {
+                            op: ComputeOp::IsCase(ty.clone(), case),
+                            args: vec![subject.clone()],
+                            result: cond,
+                        },
                         Op::If { cond: Value::Local(cond, Type::Bool), then: ops, otherwise: rest },
                     ]
                 }
@@ -113,7 +140,11 @@ impl<'a> Checker<'a> {
                         Type::String => ComputeOp::StrCmp(Cmp::Eq),
                         _ => {
                             if ty != Type::Error {
-                                self.diags.push(unsupported(format!("matching a {ty} value is"), m.on.span, "match Int, Float, Bool or String values"));
+                                self.diags.push(unsupported(
+                                    format!("matching a {ty} value is"),
+                                    m.on.span,
+                                    "match Int, Float, Bool or String values",
+                                ));
                             }
                             ComputeOp::IntCmp(Cmp::Eq)
                         }
@@ -169,9 +200,13 @@ impl<'a> Checker<'a> {
             };
             if n.name.as_ref() != type_name.value && self.type_by_name(&type_name.value).as_ref() != Some(ty) {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-001", format!("this pattern is `{}`, but the value is {ty}", type_name.value), type_name.span)
-                        .with_label("another type")
-                        .with_help(format!("write `type=\"{}\"`", n.name)),
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("this pattern is `{}`, but the value is {ty}", type_name.value),
+                        type_name.span,
+                    )
+                    .with_label("another type")
+                    .with_help(format!("write `type=\"{}\"`", n.name)),
                 );
                 return None;
             }
@@ -195,7 +230,9 @@ impl<'a> Checker<'a> {
         let short = wanted.rsplit_once("::").map_or(wanted, |(_, v)| v);
         // A result may also be matched on its member types (LANGUAGE-DECISIONS 22).
         let by_member = match ty {
-            Type::Result(ok, err) => [ok, err].iter().position(|t| matches!(&***t, Type::Struct(n) | Type::Enum(n) if *n.name == *wanted)),
+            Type::Result(ok, err) => {
+                [ok, err].iter().position(|t| matches!(&***t, Type::Struct(n) | Type::Enum(n) if *n.name == *wanted))
+            }
             _ => None,
         };
         let qualified_ok = match (ty, wanted.rsplit_once("::")) {
@@ -203,9 +240,11 @@ impl<'a> Checker<'a> {
             (_, Some(_)) => false,
             _ => true,
         };
-        let Some(case) = by_member.or_else(|| cases.iter().position(|(c, _)| c == short).filter(|_| qualified_ok)) else {
+        let Some(case) = by_member.or_else(|| cases.iter().position(|(c, _)| c == short).filter(|_| qualified_ok))
+        else {
             let list: Vec<String> = cases.iter().map(|(c, _)| format!("`{c}`")).collect();
-            let mut d = Diagnostic::error("E-TYPE-001", format!("{ty} has no variant `{wanted}`"), type_name.span).with_label("not a variant of the matched value");
+            let mut d = Diagnostic::error("E-TYPE-001", format!("{ty} has no variant `{wanted}`"), type_name.span)
+                .with_label("not a variant of the matched value");
             d = match closest(short, cases.iter().map(|(c, _)| c.as_str())) {
                 Some(c) => d.with_help(format!("did you mean `{c}`? its variants are {}", list.join(", "))),
                 None => d.with_help(format!("its variants are {}", list.join(", "))),
@@ -216,14 +255,22 @@ impl<'a> Checker<'a> {
         let fields = &cases[case].1;
         if names.len() > fields.len() {
             self.diags.push(
-                Diagnostic::error("E-TYPE-001", format!("`{wanted}` carries {} value(s), but the pattern binds {}", fields.len(), names.len()), names[fields.len()].span)
-                    .with_label("nothing to bind here")
-                    .with_help("bind at most one name per field, in declaration order"),
+                Diagnostic::error(
+                    "E-TYPE-001",
+                    format!("`{wanted}` carries {} value(s), but the pattern binds {}", fields.len(), names.len()),
+                    names[fields.len()].span,
+                )
+                .with_label("nothing to bind here")
+                .with_help("bind at most one name per field, in declaration order"),
             );
         }
         for (i, (name, fty)) in names.iter().zip(fields).enumerate() {
             if let Some(local) = self.bind(body, name, fty.clone(), false) {
-                ops.push(Op::Compute { op: ComputeOp::Payload(ty.clone(), case as u32, i as u32), args: vec![subject.clone()], result: local });
+                ops.push(Op::Compute {
+                    op: ComputeOp::Payload(ty.clone(), case as u32, i as u32),
+                    args: vec![subject.clone()],
+                    result: local,
+                });
             }
         }
         Some(case as u32)

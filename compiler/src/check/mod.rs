@@ -160,10 +160,14 @@ impl<'a> Checker<'a> {
         for f in &self.fns {
             if let Some(first) = names.insert(&f.name.value, f.name.span) {
                 self.diags.push(
-                    Diagnostic::error("E-SYMBOL-002", format!("two functions are named `{}`", f.name.value), f.name.span)
-                        .with_label("named again here")
-                        .with_secondary(first, "first named here")
-                        .with_help("each function becomes a component export of that name; rename one"),
+                    Diagnostic::error(
+                        "E-SYMBOL-002",
+                        format!("two functions are named `{}`", f.name.value),
+                        f.name.span,
+                    )
+                    .with_label("named again here")
+                    .with_secondary(first, "first named here")
+                    .with_help("each function becomes a component export of that name; rename one"),
                 );
             }
         }
@@ -239,14 +243,21 @@ impl<'a> Checker<'a> {
         // internal to the component.
         let mut exported = true;
         if sig.name.value != "main"
-            && let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t)) {
-                exported = false;
-                self.diags.push(
-                    Diagnostic::warning("W-EXPORT-001", format!("`{}` is not exported: it uses the recursive type `{t}`", sig.name.value), sig.name.span)
-                        .with_label("internal to the component")
-                        .with_help("component types (WIT) cannot be recursive; export a function that takes and returns other types"),
-                );
-            }
+            && let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t))
+        {
+            exported = false;
+            self.diags.push(
+                Diagnostic::warning(
+                    "W-EXPORT-001",
+                    format!("`{}` is not exported: it uses the recursive type `{t}`", sig.name.value),
+                    sig.name.span,
+                )
+                .with_label("internal to the component")
+                .with_help(
+                    "component types (WIT) cannot be recursive; export a function that takes and returns other types",
+                ),
+            );
+        }
         self.by_id.insert(&s.id.value, self.fns.len());
         self.fns.push(FnInfo { snippet: s, name: sig.name.clone(), params, returns, exported });
     }
@@ -288,7 +299,8 @@ impl<'a> Checker<'a> {
             body.scopes[0].insert(name.value.clone(), Binding { local, ty, mutable: false, span: name.span });
             params.push((name.value, local));
         }
-        let (name, returns, name_span, exported) = (info.name.value.clone(), info.returns.clone(), info.name.span, info.exported);
+        let (name, returns, name_span, exported) =
+            (info.name.value.clone(), info.returns.clone(), info.name.span, info.exported);
         let mut ops = vec![];
         self.block(s, s.body.as_deref().unwrap_or_default(), &mut body, &mut ops);
         for (name, local) in &body.bound {
@@ -303,12 +315,25 @@ impl<'a> Checker<'a> {
         }
         if returns != Type::Unit && returns != Type::Error && !always_returns(&ops) {
             self.diags.push(
-                Diagnostic::error("E-TYPE-001", format!("`{name}` returns {returns} but can end without a `return` step"), name_span)
-                    .with_label(format!("declared to return {returns}"))
-                    .with_help("end every path through the body with a `return` step"),
+                Diagnostic::error(
+                    "E-TYPE-001",
+                    format!("`{name}` returns {returns} but can end without a `return` step"),
+                    name_span,
+                )
+                .with_label(format!("declared to return {returns}"))
+                .with_help("end every path through the body with a `return` step"),
             );
         }
-        let f = Function { name, snippet_id: s.id.value.clone(), params, returns, body: ops, locals: body.locals, span: s.span, exported };
+        let f = Function {
+            name,
+            snippet_id: s.id.value.clone(),
+            params,
+            returns,
+            body: ops,
+            locals: body.locals,
+            span: s.span,
+            exported,
+        };
         (f, body.refined)
     }
 
@@ -381,11 +406,7 @@ fn bind_missing(cx: &mut Checker, step: &ast::Step) {
 
 /// The candidate closest to `name` by edit distance, if close enough to be a likely typo.
 fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<&'x str> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c)
+    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, c)| *d <= 2.max(c.len() / 3)).min().map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -407,7 +428,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn collect_concurrent(steps: &[ast::Step], out: &mut Vec<(Span, String)>) {
     for st in steps {
         match &st.kind {
-            StepKind::Other { kind } if kind.value == "parallel" || kind.value == "race" => out.push((st.node.head_span(), kind.value.clone())),
+            StepKind::Other { kind } if kind.value == "parallel" || kind.value == "race" => {
+                out.push((st.node.head_span(), kind.value.clone()))
+            }
             StepKind::If(i) => {
                 collect_concurrent(&i.then, out);
                 collect_concurrent(i.otherwise.as_deref().unwrap_or_default(), out);

@@ -49,7 +49,10 @@ fn placeholders(sql: &str) -> Vec<(std::ops::Range<usize>, Placeholder)> {
                 out.push((i..end, Placeholder::Position(sql[i + 1..end].parse().unwrap_or(usize::MAX))));
                 i = end;
             }
-            b'@' if b.get(i + 1) == Some(&b'p') && b.get(i + 2).is_some_and(u8::is_ascii_digit) && word(i + 1) == digits(i + 2) => {
+            b'@' if b.get(i + 1) == Some(&b'p')
+                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
+                && word(i + 1) == digits(i + 2) =>
+            {
                 let end = digits(i + 2);
                 out.push((i..end, Placeholder::Position(sql[i + 2..end].parse().unwrap_or(usize::MAX))));
                 i = end;
@@ -73,7 +76,8 @@ fn placeholders(sql: &str) -> Vec<(std::ops::Range<usize>, Placeholder)> {
 impl<'a> Checker<'a> {
     pub(super) fn query_step(&mut self, step: &ast::Step) {
         let node = &step.node;
-        let attrs: Vec<&ast::Attr> = node.attrs().chain(node.children.iter().filter(|c| c.word.is_none()).flat_map(Node::attrs)).collect();
+        let attrs: Vec<&ast::Attr> =
+            node.attrs().chain(node.children.iter().filter(|c| c.word.is_none()).flat_map(Node::attrs)).collect();
         let text = |key: &str| {
             attrs.iter().find(|a| a.key.value == key).and_then(|a| match &a.value.value {
                 LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
@@ -123,13 +127,17 @@ impl<'a> Checker<'a> {
                     let shown = &body.value[range.clone()];
                     let declared: Vec<String> = params.iter().map(|p| format!("`{}`", p.value)).collect();
                     self.diags.push(
-                        Diagnostic::error("E-QUERY-020", format!("placeholder `{shown}` has no matching `param`"), span)
-                            .with_label("no param for this placeholder")
-                            .with_help(if declared.is_empty() {
-                                "declare it in a `params` block: `param name=\"...\" from=\"...\"`".to_string()
-                            } else {
-                                format!("declare it in `params` (declared: {})", declared.join(", "))
-                            }),
+                        Diagnostic::error(
+                            "E-QUERY-020",
+                            format!("placeholder `{shown}` has no matching `param`"),
+                            span,
+                        )
+                        .with_label("no param for this placeholder")
+                        .with_help(if declared.is_empty() {
+                            "declare it in a `params` block: `param name=\"...\" from=\"...\"`".to_string()
+                        } else {
+                            format!("declare it in `params` (declared: {})", declared.join(", "))
+                        }),
                     );
                 }
             }
@@ -137,9 +145,13 @@ impl<'a> Checker<'a> {
         for (p, used) in params.iter().zip(used) {
             if !used {
                 self.diags.push(
-                    Diagnostic::error("E-QUERY-021", format!("param `{}` is not used in the SQL body", p.value), p.span)
-                        .with_label("no placeholder for this param")
-                        .with_help(format!("write `:{}` where the value belongs, or remove the param", p.value)),
+                    Diagnostic::error(
+                        "E-QUERY-021",
+                        format!("param `{}` is not used in the SQL body", p.value),
+                        p.span,
+                    )
+                    .with_label("no placeholder for this param")
+                    .with_help(format!("write `:{}` where the value belongs, or remove the param", p.value)),
                 );
             }
         }

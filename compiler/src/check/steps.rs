@@ -42,9 +42,10 @@ impl<'a> Checker<'a> {
                 let Some(name) = bind_as(self) else { return Value::Unit };
                 // Rebinding a `mut` name: the value is adapted to the type it was first bound with.
                 if let Some(old) = body.lookup(&name.value).filter(|o| o.mutable).map(|o| o.ty.clone())
-                    && let Some(v) = self.coerce(value.clone(), &old, body, out) {
-                        value = v;
-                    }
+                    && let Some(v) = self.coerce(value.clone(), &old, body, out)
+                {
+                    value = v;
+                }
                 match self.bind(body, &name, value.ty(), b.mutable) {
                     Some(local) => {
                         out.push(Op::Set { local, value: value.clone() });
@@ -110,10 +111,18 @@ impl<'a> Checker<'a> {
             StepKind::Match(m) => self.match_step(s, step, m, body, out),
             StepKind::For(f) => self.for_step(s, step, f, body, out),
             // Structured concurrency is E_WASI_001 on this target (reported by `target_rules`).
-            StepKind::Other { kind } if self.target == crate::Target::Wasi && (kind.value == "parallel" || kind.value == "race") => Value::Unit,
+            StepKind::Other { kind }
+                if self.target == crate::Target::Wasi && (kind.value == "parallel" || kind.value == "race") =>
+            {
+                Value::Unit
+            }
             StepKind::Other { kind } if kind.value == "query" => {
                 self.query_step(step);
-                self.diags.push(unsupported("`query` steps are".into(), kind.span, "databases come with a later version"));
+                self.diags.push(unsupported(
+                    "`query` steps are".into(),
+                    kind.span,
+                    "databases come with a later version",
+                ));
                 Value::Unit
             }
             StepKind::Other { kind } => {

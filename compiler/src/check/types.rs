@@ -18,13 +18,22 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             };
-            if self.type_names.contains_key(decl.name.value.as_str()) || self.aliases.contains_key(decl.name.value.as_str()) {
-                let first_span = decls.iter().find(|(_, d)| d.name.value == decl.name.value).map_or(decl.name.span, |(_, d)| d.name.span);
+            if self.type_names.contains_key(decl.name.value.as_str())
+                || self.aliases.contains_key(decl.name.value.as_str())
+            {
+                let first_span = decls
+                    .iter()
+                    .find(|(_, d)| d.name.value == decl.name.value)
+                    .map_or(decl.name.span, |(_, d)| d.name.span);
                 self.diags.push(
-                    Diagnostic::error("E-SYMBOL-002", format!("two types are named `{}`", decl.name.value), decl.name.span)
-                        .with_label("named again here")
-                        .with_secondary(first_span, "first named here")
-                        .with_help("rename one of them"),
+                    Diagnostic::error(
+                        "E-SYMBOL-002",
+                        format!("two types are named `{}`", decl.name.value),
+                        decl.name.span,
+                    )
+                    .with_label("named again here")
+                    .with_secondary(first_span, "first named here")
+                    .with_help("rename one of them"),
                 );
                 continue;
             }
@@ -49,9 +58,13 @@ impl<'a> Checker<'a> {
                 ast::TypeDeclBody::Struct(fields) => {
                     if fields.is_empty() {
                         self.diags.push(
-                            Diagnostic::error("E-PARSE-002", format!("struct `{}` has no fields", decl.name.value), decl.name.span)
-                                .with_label("a struct needs at least one field")
-                                .with_help("add `field name=\"...\" type=\"...\"`, or use an enum variant without data"),
+                            Diagnostic::error(
+                                "E-PARSE-002",
+                                format!("struct `{}` has no fields", decl.name.value),
+                                decl.name.span,
+                            )
+                            .with_label("a struct needs at least one field")
+                            .with_help("add `field name=\"...\" type=\"...\"`, or use an enum variant without data"),
                         );
                     }
                     TypeDef::Struct { name: decl.name.value.clone(), fields: self.field_types(fields) }
@@ -60,23 +73,32 @@ impl<'a> Checker<'a> {
                 ast::TypeDeclBody::Enum(variants) => {
                     if variants.is_empty() {
                         self.diags.push(
-                            Diagnostic::error("E-PARSE-002", format!("enum `{}` has no variants", decl.name.value), decl.name.span)
-                                .with_label("an enum needs at least one variant")
-                                .with_help("add `variant name=\"...\"`"),
+                            Diagnostic::error(
+                                "E-PARSE-002",
+                                format!("enum `{}` has no variants", decl.name.value),
+                                decl.name.span,
+                            )
+                            .with_label("an enum needs at least one variant")
+                            .with_help("add `variant name=\"...\"`"),
                         );
                     }
                     let mut seen: HashMap<&str, Span> = HashMap::new();
                     for v in variants {
                         if let Some(first) = seen.insert(&v.name.value, v.name.span) {
                             self.diags.push(
-                                Diagnostic::error("E-SYMBOL-002", format!("variant `{}` is declared twice", v.name.value), v.name.span)
-                                    .with_label("declared again here")
-                                    .with_secondary(first, "first declared here")
-                                    .with_help("rename or remove one"),
+                                Diagnostic::error(
+                                    "E-SYMBOL-002",
+                                    format!("variant `{}` is declared twice", v.name.value),
+                                    v.name.span,
+                                )
+                                .with_label("declared again here")
+                                .with_secondary(first, "first declared here")
+                                .with_help("rename or remove one"),
                             );
                         }
                     }
-                    let variants = variants.iter().map(|v| (v.name.value.clone(), self.field_types(&v.fields))).collect();
+                    let variants =
+                        variants.iter().map(|v| (v.name.value.clone(), self.field_types(&v.fields))).collect();
                     TypeDef::Enum { name: decl.name.value.clone(), variants }
                 }
             };
@@ -85,9 +107,13 @@ impl<'a> Checker<'a> {
         for (id, decl) in &decls {
             if self.reaches(*id, *id, false, &mut vec![]) {
                 self.diags.push(
-                    Diagnostic::error("E-TYPE-005", format!("type `{}` contains itself", decl.name.value), decl.name.span)
-                        .with_label("recursive type")
-                        .with_help("component types (WIT) cannot be recursive; refer to the value by an id instead"),
+                    Diagnostic::error(
+                        "E-TYPE-005",
+                        format!("type `{}` contains itself", decl.name.value),
+                        decl.name.span,
+                    )
+                    .with_label("recursive type")
+                    .with_help("component types (WIT) cannot be recursive; refer to the value by an id instead"),
                 );
                 // Break the cycle so later phases terminate.
                 self.out.types.defs[*id as usize] = match &self.out.types.defs[*id as usize] {
@@ -104,10 +130,14 @@ impl<'a> Checker<'a> {
         for f in fields {
             if let Some(first) = seen.insert(&f.name.value, f.name.span) {
                 self.diags.push(
-                    Diagnostic::error("E-SYMBOL-002", format!("field `{}` is declared twice", f.name.value), f.name.span)
-                        .with_label("declared again here")
-                        .with_secondary(first, "first declared here")
-                        .with_help("rename or remove one"),
+                    Diagnostic::error(
+                        "E-SYMBOL-002",
+                        format!("field `{}` is declared twice", f.name.value),
+                        f.name.span,
+                    )
+                    .with_label("declared again here")
+                    .with_secondary(first, "first declared here")
+                    .with_help("rename or remove one"),
                 );
                 continue;
             }
@@ -126,9 +156,13 @@ impl<'a> Checker<'a> {
         path.push(from);
         let tys: Vec<Type> = match &self.out.types.defs[from as usize] {
             TypeDef::Struct { fields, .. } => fields.iter().map(|(_, t)| t.clone()).collect(),
-            TypeDef::Enum { variants, .. } => variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect(),
+            TypeDef::Enum { variants, .. } => {
+                variants.iter().flat_map(|(_, fs)| fs.iter().map(|(_, t)| t.clone())).collect()
+            }
         };
-        tys.iter().any(|t| self.mentions(t, via_lists).iter().any(|&id| id == target || self.reaches(id, target, via_lists, path)))
+        tys.iter().any(|t| {
+            self.mentions(t, via_lists).iter().any(|&id| id == target || self.reaches(id, target, via_lists, path))
+        })
     }
 
     /// The declared types `t` refers to directly (and through lists when `via_lists`).
@@ -158,7 +192,9 @@ impl<'a> Checker<'a> {
             let def = self.out.types.defs[id as usize].clone();
             let inner: Vec<Type> = match def {
                 TypeDef::Struct { fields, .. } => fields.into_iter().map(|(_, t)| t).collect(),
-                TypeDef::Enum { variants, .. } => variants.into_iter().flat_map(|(_, fs)| fs.into_iter().map(|(_, t)| t)).collect(),
+                TypeDef::Enum { variants, .. } => {
+                    variants.into_iter().flat_map(|(_, fs)| fs.into_iter().map(|(_, t)| t)).collect()
+                }
             };
             for t in &inner {
                 todo.extend(self.mentions(t, true));
@@ -182,10 +218,13 @@ impl<'a> Checker<'a> {
         self.parse_type(t.text.trim()).unwrap_or_else(|| {
             let mut names: Vec<&str> = ["Int", "Float", "Bool", "String", "Unit"].to_vec();
             names.extend(self.out.types.defs.iter().map(TypeDef::name));
-            let mut d = Diagnostic::error("E-TYPE-002", format!("unknown type `{}`", t.text), t.span).with_label("not a known type");
+            let mut d = Diagnostic::error("E-TYPE-002", format!("unknown type `{}`", t.text), t.span)
+                .with_label("not a known type");
             d = match closest(t.text.trim(), names.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(t.span, format!("\"{s}\"")),
-                None => d.with_help("use Int, Float, Bool, String, Unit, a declared struct or enum, `T?`, `T[]` or `List<T>`"),
+                None => d.with_help(
+                    "use Int, Float, Bool, String, Unit, a declared struct or enum, `T?`, `T[]` or `List<T>`",
+                ),
             };
             self.diags.push(d);
             Type::Error
@@ -233,7 +272,9 @@ impl<'a> Checker<'a> {
                 self.diags.push(
                     Diagnostic::error("E-TYPE-003", format!("both members of this union are {ok}"), members[1].span)
                         .with_label("the same type again")
-                        .with_help("a union's members must be told apart at run time: use a value type and an error type"),
+                        .with_help(
+                            "a union's members must be told apart at run time: use a value type and an error type",
+                        ),
                 );
                 Type::Error
             }

@@ -13,8 +13,9 @@ impl<'a> Checker<'a> {
                     Value::Local(local, ty)
                 }
                 None => {
-                    let mut d = Diagnostic::error("E-SYMBOL-001", format!("undefined name `{}`", name.value), name.span)
-                        .with_label("not bound by any earlier step");
+                    let mut d =
+                        Diagnostic::error("E-SYMBOL-001", format!("undefined name `{}`", name.value), name.span)
+                            .with_label("not bound by any earlier step");
                     let suggestion = closest(&name.value, body.visible_names().into_iter()).map(str::to_string);
                     // The suggested name was meant to be used here: do not also call it unused.
                     if let Some(local) = suggestion.as_deref().and_then(|s| body.lookup(s)).map(|b| b.local) {
@@ -34,14 +35,19 @@ impl<'a> Checker<'a> {
                 LitValue::Float(f) => Value::Float(*f),
                 LitValue::Bool(b) => Value::Bool(*b),
                 LitValue::Array(items) => {
-                    let values: Vec<Value> = items.iter().map(|i| self.value(&Operand::Lit(i.clone()), body, out)).collect();
+                    let values: Vec<Value> =
+                        items.iter().map(|i| self.value(&Operand::Lit(i.clone()), body, out)).collect();
                     let mut elem = Type::Error;
                     for (v, item) in values.iter().zip(items) {
                         if !v.ty().fits(&elem) {
                             self.diags.push(
-                                Diagnostic::error("E-TYPE-001", format!("this list mixes {elem} and {}", v.ty()), item.span)
-                                    .with_label(format!("this element is {}", v.ty()))
-                                    .with_help("every element of a list has the same type"),
+                                Diagnostic::error(
+                                    "E-TYPE-001",
+                                    format!("this list mixes {elem} and {}", v.ty()),
+                                    item.span,
+                                )
+                                .with_label(format!("this element is {}", v.ty()))
+                                .with_help("every element of a list has the same type"),
                             );
                             return Value::Poison;
                         }
@@ -52,15 +58,21 @@ impl<'a> Checker<'a> {
                 LitValue::Struct(fields) => {
                     // Where nothing gives an expected type, `{ "k": v }` is a Map<String, T> whose
                     // values share one type (LANGUAGE-DECISIONS 17).
-                    let values: Vec<(String, Value, Span)> =
-                        fields.iter().map(|(k, l)| (k.clone(), self.value(&Operand::Lit(l.clone()), body, out), l.span)).collect();
+                    let values: Vec<(String, Value, Span)> = fields
+                        .iter()
+                        .map(|(k, l)| (k.clone(), self.value(&Operand::Lit(l.clone()), body, out), l.span))
+                        .collect();
                     let mut vt = Type::Error;
                     for (_, v, span) in &values {
                         if !v.ty().fits(&vt) {
                             self.diags.push(
-                                Diagnostic::error("E-TYPE-001", format!("this map mixes {vt} and {} values", v.ty()), *span)
-                                    .with_label(format!("this value is {}", v.ty()))
-                                    .with_help("every value of a map has the same type"),
+                                Diagnostic::error(
+                                    "E-TYPE-001",
+                                    format!("this map mixes {vt} and {} values", v.ty()),
+                                    *span,
+                                )
+                                .with_label(format!("this value is {}", v.ty()))
+                                .with_help("every value of a map has the same type"),
                             );
                             return Value::Poison;
                         }
@@ -70,7 +82,11 @@ impl<'a> Checker<'a> {
                     let mut map = Value::EmptyMap(Type::String, vt.clone());
                     for (k, v, _) in values {
                         let local = body.new_local(ty.clone());
-                        out.push(Op::Compute { op: ComputeOp::MapInsert(Type::String, vt.clone()), args: vec![map, Value::Str(k), v], result: local });
+                        out.push(Op::Compute {
+                            op: ComputeOp::MapInsert(Type::String, vt.clone()),
+                            args: vec![map, Value::Str(k), v],
+                            result: local,
+                        });
                         map = Value::Local(local, ty.clone());
                     }
                     map
@@ -83,7 +99,11 @@ impl<'a> Checker<'a> {
                     Value::Local(local, ty)
                 }
                 _ => {
-                    self.diags.push(unsupported("this literal form is".into(), lit.span, "use a string, number, boolean, `none` or list literal"));
+                    self.diags.push(unsupported(
+                        "this literal form is".into(),
+                        lit.span,
+                        "use a string, number, boolean, `none` or list literal",
+                    ));
                     Value::Poison
                 }
             },
@@ -96,7 +116,10 @@ impl<'a> Checker<'a> {
                 let mut offset = 0u32;
                 for part in field.value.split('.') {
                     let span = if plain {
-                        Span { start: field.span.start + 1 + offset, end: field.span.start + 1 + offset + part.len() as u32 }
+                        Span {
+                            start: field.span.start + 1 + offset,
+                            end: field.span.start + 1 + offset + part.len() as u32,
+                        }
                     } else {
                         field.span
                     };
@@ -129,7 +152,10 @@ impl<'a> Checker<'a> {
             let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
             d = match closest(name, names.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(span, s),
-                None => d.with_help(format!("its fields are {}", names.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))),
+                None => d.with_help(format!(
+                    "its fields are {}",
+                    names.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                )),
             };
             self.diags.push(d);
             return Value::Poison;
@@ -146,11 +172,13 @@ impl<'a> Checker<'a> {
         let ty = v.ty();
         // A `none` whose type was not known yet is made again at the expected optional type.
         if let (Type::Optional(inner), Type::Optional(want)) = (&ty, expected)
-            && **inner == Type::Error && **want != Type::Error {
-                let local = body.new_local(expected.clone());
-                out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), 0), args: vec![], result: local });
-                return Some(Value::Local(local, expected.clone()));
-            }
+            && **inner == Type::Error
+            && **want != Type::Error
+        {
+            let local = body.new_local(expected.clone());
+            out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), 0), args: vec![], result: local });
+            return Some(Value::Local(local, expected.clone()));
+        }
         match ty.coercion(expected)? {
             Coercion::Same => {
                 // A `bind mut` value of a partly known type (`{}`, `[]`) used where the type is
@@ -164,16 +192,29 @@ impl<'a> Checker<'a> {
                 Some(v)
             }
             Coercion::Case(case) => {
-                let payload = self.coerce(v, &self.out.types.cases(expected)?[case as usize].1[0].clone(), body, out)?;
+                let payload =
+                    self.coerce(v, &self.out.types.cases(expected)?[case as usize].1[0].clone(), body, out)?;
                 let local = body.new_local(expected.clone());
-                out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), case), args: vec![payload], result: local });
+                out.push(Op::Compute {
+                    op: ComputeOp::Variant(expected.clone(), case),
+                    args: vec![payload],
+                    result: local,
+                });
                 Some(Value::Local(local, expected.clone()))
             }
         }
     }
 
     /// `coerce`, reporting E-TYPE-001 with `what` (e.g. "argument `x` of `f`") when it fails.
-    pub(super) fn expect(&mut self, v: Value, expected: &Type, what: &str, span: Span, body: &mut Body, out: &mut Vec<Op>) -> Value {
+    pub(super) fn expect(
+        &mut self,
+        v: Value,
+        expected: &Type,
+        what: &str,
+        span: Span,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let found = v.ty();
         match self.coerce(v, expected, body, out) {
             Some(v) => v,
@@ -202,15 +243,21 @@ impl<'a> Checker<'a> {
                     let mut candidates = vec![];
                     for def in &self.out.types.defs {
                         if let crate::types::TypeDef::Enum { name: n, variants } = def
-                            && enum_part.is_none_or(|e| e == n) {
-                                candidates.extend(variants.iter().map(|(v, _)| format!("{n}::{v}")));
-                            }
+                            && enum_part.is_none_or(|e| e == n)
+                        {
+                            candidates.extend(variants.iter().map(|(v, _)| format!("{n}::{v}")));
+                        }
                     }
-                    let best = closest(short, candidates.iter().map(|c| c.rsplit_once("::").map_or(c.as_str(), |(_, v)| v)))
-                        .and_then(|v| candidates.iter().find(|c| c.ends_with(&format!("::{v}"))).cloned());
+                    let best =
+                        closest(short, candidates.iter().map(|c| c.rsplit_once("::").map_or(c.as_str(), |(_, v)| v)))
+                            .and_then(|v| candidates.iter().find(|c| c.ends_with(&format!("::{v}"))).cloned());
                     self.diags.push(match best {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(c.type_name.span, format!("\"{s}\"")),
-                        None => d.with_help("write `type=\"Enum::Variant\"` naming a declared enum and one of its variants"),
+                        Some(s) => {
+                            d.with_help(format!("did you mean `{s}`?")).with_edit(c.type_name.span, format!("\"{s}\""))
+                        }
+                        None => {
+                            d.with_help("write `type=\"Enum::Variant\"` naming a declared enum and one of its variants")
+                        }
                     });
                     return Value::Poison;
                 }
@@ -228,24 +275,31 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        let fields: Vec<(String, Type)> = match &ty {
-            Type::Struct(n) => self.out.types.struct_fields(n).to_vec(),
-            Type::Enum(n) => match self.out.types.get(n) {
-                crate::types::TypeDef::Enum { variants, .. } => variants[case as usize].1.clone(),
-                _ => vec![],
-            },
-            // `Some`/`Ok`/`Err` take one value, written `field name="value"`.
-            other => self.out.types.cases(other).map_or(vec![], |cs| cs[case as usize].1.iter().map(|t| ("value".to_string(), t.clone())).collect()),
-        };
+        let fields: Vec<(String, Type)> =
+            match &ty {
+                Type::Struct(n) => self.out.types.struct_fields(n).to_vec(),
+                Type::Enum(n) => match self.out.types.get(n) {
+                    crate::types::TypeDef::Enum { variants, .. } => variants[case as usize].1.clone(),
+                    _ => vec![],
+                },
+                // `Some`/`Ok`/`Err` take one value, written `field name="value"`.
+                other => self.out.types.cases(other).map_or(vec![], |cs| {
+                    cs[case as usize].1.iter().map(|t| ("value".to_string(), t.clone())).collect()
+                }),
+            };
         let mut args = vec![];
         for (fname, fty) in &fields {
             let given: Vec<&ast::FieldInit> = c.fields.iter().filter(|f| f.name.value == *fname).collect();
             match given.as_slice() {
                 [] => {
                     self.diags.push(
-                        Diagnostic::error("E-TYPE-001", format!("missing field `{fname}` for `{name}`"), c.type_name.span)
-                            .with_label(format!("`{fname}` is not given"))
-                            .with_help(format!("add `field name=\"{fname}\" from=\"...\"` (or `lit=...`)")),
+                        Diagnostic::error(
+                            "E-TYPE-001",
+                            format!("missing field `{fname}` for `{name}`"),
+                            c.type_name.span,
+                        )
+                        .with_label(format!("`{fname}` is not given"))
+                        .with_help(format!("add `field name=\"{fname}\" from=\"...\"` (or `lit=...`)")),
                     );
                     args.push(Value::Poison);
                 }
@@ -266,12 +320,16 @@ impl<'a> Checker<'a> {
         for f in &c.fields {
             if !fields.iter().any(|(n, _)| *n == f.name.value) {
                 let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-                let mut d = Diagnostic::error("E-SYMBOL-001", format!("`{name}` has no field `{}`", f.name.value), f.name.span)
-                    .with_label("no such field");
+                let mut d =
+                    Diagnostic::error("E-SYMBOL-001", format!("`{name}` has no field `{}`", f.name.value), f.name.span)
+                        .with_label("no such field");
                 d = match closest(&f.name.value, names.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(f.name.span, format!("\"{s}\"")),
                     None if names.is_empty() => d.with_help("this variant carries no data"),
-                    None => d.with_help(format!("its fields are {}", names.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "))),
+                    None => d.with_help(format!(
+                        "its fields are {}",
+                        names.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 self.diags.push(d);
             }
@@ -290,9 +348,10 @@ impl<'a> Checker<'a> {
     pub(super) fn variant_by_name(&self, name: &str, context: &Type) -> Option<(Type, u32)> {
         if let Some(cases) = self.out.types.cases(context)
             && !matches!(context, Type::Enum(_))
-                && let Some(i) = cases.iter().position(|(c, _)| c == name) {
-                    return Some((context.clone(), i as u32));
-                }
+            && let Some(i) = cases.iter().position(|(c, _)| c == name)
+        {
+            return Some((context.clone(), i as u32));
+        }
         let (enum_name, variant) = match name.rsplit_once("::") {
             Some((e, v)) => (Some(e), v),
             None => (None, name),
@@ -307,7 +366,8 @@ impl<'a> Checker<'a> {
                     if found.is_some() {
                         return None; // ambiguous bare name
                     }
-                    found = Some((Type::Enum(crate::types::Named { id: id as u32, name: n.as_str().into() }), i as u32));
+                    found =
+                        Some((Type::Enum(crate::types::Named { id: id as u32, name: n.as_str().into() }), i as u32));
                 }
             }
         }

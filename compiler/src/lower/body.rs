@@ -2,8 +2,8 @@
 
 use super::compute::emit_compute;
 use super::helpers::add_to;
-use super::*;
 use super::memory::load_rep;
+use super::*;
 
 /// Maps each IR local to its first wasm local index; scratch locals follow.
 pub(super) struct Frame {
@@ -54,7 +54,13 @@ pub(super) fn store(frame: &Frame, local: u32, code: &mut Vec<I<'static>>) {
     }
 }
 
-pub(super) fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Frame, ops: &[Op], code: &mut Vec<I<'static>>) -> Result<(), String> {
+pub(super) fn emit_ops(
+    b: &mut Builder,
+    program: &CheckedProgram,
+    frame: &mut Frame,
+    ops: &[Op],
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
     for op in ops {
         match op {
             Op::Intrinsic { intrinsic: Intrinsic::Write { stream, newline }, args } => {
@@ -69,7 +75,8 @@ pub(super) fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Fr
                 }
             }
             Op::Intrinsic { intrinsic: Intrinsic::Delay, args } => {
-                let subscribe = b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;
+                let subscribe =
+                    b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;
                 let block = b.import(&WasiFn { interface: "wasi:io/poll", function: "[method]pollable.block" })?;
                 let drop = b.import(&WasiFn { interface: "wasi:io/poll", function: "[resource-drop]pollable" })?;
                 let (ms, pollable) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32));
@@ -133,7 +140,8 @@ pub(super) fn emit_ops(b: &mut Builder, program: &CheckedProgram, frame: &mut Fr
                 code.push(I::Return);
             }
             Op::For { list, elem, item, body } => {
-                let (ptr, len, i) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                let (ptr, len, i) =
+                    (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
                 let (size, _) = b.abi().size_align(elem);
                 push_value(b, frame, list, code);
                 code.extend([

@@ -9,7 +9,13 @@ use super::text::TextOp;
 use super::*;
 
 /// Emits `op` on the values of `args`, already on the stack.
-pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args: &[Value], code: &mut Vec<I<'static>>) -> Result<(), String> {
+pub(super) fn emit_compute(
+    b: &mut Builder,
+    frame: &mut Frame,
+    op: ComputeOp,
+    args: &[Value],
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
     use ComputeOp::*;
     let cmp_i64 = |c: Cmp| match c {
         Cmp::Eq => I::I64Eq,
@@ -33,7 +39,11 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
                 (false, i64::MIN) => [I::I64Const(0), I::I64GeS],
                 (true, c) | (false, c) => {
                     let add = if op == IntAdd { c } else { -c };
-                    if add >= 0 { [I::I64Const(i64::MAX - add), I::I64GtS] } else { [I::I64Const(i64::MIN - add), I::I64LtS] }
+                    if add >= 0 {
+                        [I::I64Const(i64::MAX - add), I::I64GtS]
+                    } else {
+                        [I::I64Const(i64::MIN - add), I::I64LtS]
+                    }
                 }
             };
             code.extend(test);
@@ -52,7 +62,15 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
             } else {
                 code.extend([I::LocalGet(x), I::LocalGet(y), I::I64Xor, I::LocalGet(x), I::LocalGet(r), I::I64Xor]);
             }
-            code.extend([I::I64And, I::I64Const(0), I::I64LtS, I::If(BlockType::Empty), I::Call(trap), I::End, I::LocalGet(r)]);
+            code.extend([
+                I::I64And,
+                I::I64Const(0),
+                I::I64LtS,
+                I::If(BlockType::Empty),
+                I::Call(trap),
+                I::End,
+                I::LocalGet(r),
+            ]);
         }
         IntMul => {
             // Both factors within 32 bits cannot overflow; otherwise the checked helper decides.
@@ -175,12 +193,26 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
             code.extend([I::LocalSet(hi), I::LocalSet(lo), I::LocalGet(lo), I::F64Max, I::LocalGet(hi), I::F64Min]);
         }
         IntPow => code.push(I::Call(b.helper(Helper::IntPow)?)),
-        StrContains => code.extend([I::I32Const(0), I::Call(b.helper(Helper::Text(TextOp::Find))?), I::I32Const(0), I::I32GeS]),
+        StrContains => {
+            code.extend([I::I32Const(0), I::Call(b.helper(Helper::Text(TextOp::Find))?), I::I32Const(0), I::I32GeS])
+        }
         StrStartsWith | StrEndsWith => {
             let str_eq = b.helper(Helper::StrEq)?;
-            let (sp, sl, pp, pl) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (sp, sl, pp, pl) = (
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+            );
             code.extend([I::LocalSet(pl), I::LocalSet(pp), I::LocalSet(sl), I::LocalSet(sp)]);
-            code.extend([I::LocalGet(pl), I::LocalGet(sl), I::I32GtU, I::If(BlockType::Result(ValType::I32)), I::I32Const(0), I::Else]);
+            code.extend([
+                I::LocalGet(pl),
+                I::LocalGet(sl),
+                I::I32GtU,
+                I::If(BlockType::Result(ValType::I32)),
+                I::I32Const(0),
+                I::Else,
+            ]);
             code.push(I::LocalGet(sp));
             if op == StrEndsWith {
                 code.extend([I::LocalGet(sl), I::LocalGet(pl), I::I32Sub, I::I32Add]);
@@ -218,7 +250,10 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         StrLower => code.push(I::Call(b.helper(Helper::Text(TextOp::Lower))?)),
         StrTrimStart => code.push(I::Call(b.helper(Helper::Text(TextOp::TrimStart))?)),
         StrTrimEnd => code.push(I::Call(b.helper(Helper::Text(TextOp::TrimEnd))?)),
-        StrTrim => code.extend([I::Call(b.helper(Helper::Text(TextOp::TrimStart))?), I::Call(b.helper(Helper::Text(TextOp::TrimEnd))?)]),
+        StrTrim => code.extend([
+            I::Call(b.helper(Helper::Text(TextOp::TrimStart))?),
+            I::Call(b.helper(Helper::Text(TextOp::TrimEnd))?),
+        ]),
         StrReverse => code.push(I::Call(b.helper(Helper::Text(TextOp::Reverse))?)),
         StrRepeat => code.push(I::Call(b.helper(Helper::Text(TextOp::Repeat))?)),
         StrReplace => code.push(I::Call(b.helper(Helper::Text(TextOp::Replace))?)),
@@ -232,14 +267,27 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
         }
         StrCharAt | StrSlice => {
             let offset = b.helper(Helper::Text(TextOp::CharOffset))?;
-            let (p, l, start, end) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (p, l, start, end) = (
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+            );
             let (i, j) = (frame.scratch(ValType::I64), frame.scratch(ValType::I64));
             if op == StrSlice {
                 code.extend([I::LocalSet(j), I::LocalSet(i)]);
             } else {
                 code.extend([I::LocalSet(i)]);
             }
-            code.extend([I::LocalSet(l), I::LocalSet(p), I::LocalGet(p), I::LocalGet(l), I::LocalGet(i), I::Call(offset), I::LocalSet(start)]);
+            code.extend([
+                I::LocalSet(l),
+                I::LocalSet(p),
+                I::LocalGet(p),
+                I::LocalGet(l),
+                I::LocalGet(i),
+                I::Call(offset),
+                I::LocalSet(start),
+            ]);
             if op == StrCharAt {
                 // A character index: 0 <= i and a character starts there.
                 let trap = b.helper(Helper::Trap(Fault::IndexOutOfRange))?;
@@ -343,7 +391,13 @@ pub(super) fn emit_compute(b: &mut Builder, frame: &mut Frame, op: ComputeOp, ar
 }
 
 /// Allocates `size` bytes from the arena into a fresh local (returned).
-pub(super) fn allocate(b: &mut Builder, frame: &mut Frame, size: u32, align: u32, code: &mut Vec<I<'static>>) -> Result<u32, String> {
+pub(super) fn allocate(
+    b: &mut Builder,
+    frame: &mut Frame,
+    size: u32,
+    align: u32,
+    code: &mut Vec<I<'static>>,
+) -> Result<u32, String> {
     let alloc = b.helper(Helper::Alloc)?;
     let p = frame.scratch(ValType::I32);
     code.extend([I::I32Const(size.max(1) as i32), I::I32Const(align as i32), I::Call(alloc), I::LocalSet(p)]);

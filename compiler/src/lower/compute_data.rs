@@ -8,11 +8,21 @@ use super::memory::{load_rep, load_tag, pop_values, store_rep, store_tag};
 use super::*;
 
 /// Emits a list, map or compound-value operation on the values of `args`, already on the stack.
-pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args: &[Value], code: &mut Vec<I<'static>>) -> Result<(), String> {
+pub(super) fn emit_data(
+    b: &mut Builder,
+    frame: &mut Frame,
+    op: ComputeOp,
+    args: &[Value],
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
     use ComputeOp::*;
     let arity = args.len();
     match op {
-        MapGet(ref k, ref v) | MapHas(ref k, ref v) | MapInsert(ref k, ref v) | MapRemove(ref k, ref v) | MapMerge(ref k, ref v) => {
+        MapGet(ref k, ref v)
+        | MapHas(ref k, ref v)
+        | MapInsert(ref k, ref v)
+        | MapRemove(ref k, ref v)
+        | MapMerge(ref k, ref v) => {
             let Some(e) = entry(b, k, v) else {
                 return Err(format!("map key type {k} does not compare by value"));
             };
@@ -24,7 +34,8 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
                     let find = b.helper(Helper::Map(MapOp::Find(e)))?;
                     let trap = b.helper(Helper::Trap(Fault::MissingKey))?;
                     let key = pop_values(b, frame, std::slice::from_ref(k), code).remove(0);
-                    let (p, n, at) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                    let (p, n, at) =
+                        (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
                     code.extend([I::LocalSet(n), I::LocalTee(p), I::LocalGet(n)]);
                     code.extend(key.iter().map(|l| I::LocalGet(*l)));
                     code.extend([
@@ -75,7 +86,8 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
         }
         ListGet(elem) => {
             let trap = b.helper(Helper::Trap(Fault::IndexOutOfRange))?;
-            let (idx, len, ptr) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (idx, len, ptr) =
+                (frame.scratch(ValType::I64), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
             let (size, _) = b.abi().size_align(&elem);
             code.extend([
                 I::LocalSet(idx),
@@ -102,9 +114,24 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
             let trap = b.helper(Helper::Trap(Fault::EmptyList))?;
             let (size, _) = b.abi().size_align(elem);
             let (p, n) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
-            code.extend([I::LocalSet(n), I::LocalTee(p), I::LocalGet(n), I::I32Eqz, I::If(BlockType::Empty), I::Call(trap), I::End]);
+            code.extend([
+                I::LocalSet(n),
+                I::LocalTee(p),
+                I::LocalGet(n),
+                I::I32Eqz,
+                I::If(BlockType::Empty),
+                I::Call(trap),
+                I::End,
+            ]);
             if matches!(op, ListLast(_)) {
-                code.extend([I::LocalGet(n), I::I32Const(1), I::I32Sub, I::I32Const(size as i32), I::I32Mul, I::I32Add]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::I32Const(size as i32),
+                    I::I32Mul,
+                    I::I32Add,
+                ]);
             }
             load_rep(b, frame, elem, 0, code);
         }
@@ -126,7 +153,15 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
             // x = max(x, lo); x = min(x, hi) on i64 locals
             let clamp = |code: &mut Vec<I<'static>>, x: u32, lo: I<'static>, hi: u32| {
                 code.extend([I::LocalGet(x), lo.clone(), I::LocalGet(x), lo, I::I64GtS, I::Select, I::LocalSet(x)]);
-                code.extend([I::LocalGet(x), I::LocalGet(hi), I::LocalGet(x), I::LocalGet(hi), I::I64LtS, I::Select, I::LocalSet(x)]);
+                code.extend([
+                    I::LocalGet(x),
+                    I::LocalGet(hi),
+                    I::LocalGet(x),
+                    I::LocalGet(hi),
+                    I::I64LtS,
+                    I::Select,
+                    I::LocalSet(x),
+                ]);
             };
             clamp(code, start, I::I64Const(0), n);
             clamp(code, end, I::LocalGet(start), n);
@@ -150,7 +185,8 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
             for l in x.iter().rev() {
                 code.push(I::LocalSet(*l));
             }
-            let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (len, ptr, new) =
+                (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
             code.extend([
                 I::LocalSet(len),
                 I::LocalSet(ptr),
@@ -206,7 +242,8 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
             for l in x.iter().rev() {
                 code.push(I::LocalSet(*l));
             }
-            let (len, ptr, new) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (len, ptr, new) =
+                (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
             let (heap, _) = b.heap_globals();
             code.extend([
                 I::LocalSet(len),
@@ -257,7 +294,12 @@ pub(super) fn emit_data(b: &mut Builder, frame: &mut Frame, op: ComputeOp, args:
         }
         ListConcat(elem) => {
             let (size, align) = b.abi().size_align(&elem);
-            let (p1, l1, p2, l2) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (p1, l1, p2, l2) = (
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+            );
             code.extend([
                 I::LocalSet(l2),
                 I::LocalSet(p2),

@@ -2,7 +2,7 @@
 //! lists and maps): one helper per type, comparing field by field, element by element, and for
 //! variants the tag and then that case's payload. Padding bytes are never compared.
 
-use super::helpers::{add_to, HelperSig};
+use super::helpers::{HelperSig, add_to};
 use super::*;
 
 impl Builder<'_> {
@@ -39,10 +39,32 @@ impl Builder<'_> {
                     _ => (self.abi().size_align(&elem_ty).0, None),
                 };
                 let (pa, na, pb, nb, i, ea, eb) = (0, 1, 2, 3, 4, 5, 6);
-                code.extend([I::LocalGet(na), I::LocalGet(nb), I::I32Ne, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(na), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::LocalGet(na),
+                    I::LocalGet(nb),
+                    I::I32Ne,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(na),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 for (base, at) in [(pa, ea), (pb, eb)] {
-                    code.extend([I::LocalGet(base), I::LocalGet(i), I::I32Const(size as i32), I::I32Mul, I::I32Add, I::LocalSet(at)]);
+                    code.extend([
+                        I::LocalGet(base),
+                        I::LocalGet(i),
+                        I::I32Const(size as i32),
+                        I::I32Mul,
+                        I::I32Add,
+                        I::LocalSet(at),
+                    ]);
                 }
                 // (for a map, `eb` is replaced below by the entry holding the same key)
                 let parts: Vec<(Type, u32)> = match entry {
@@ -59,10 +81,28 @@ impl Builder<'_> {
                             super::lists::ElemKind::Int => code.push(I::I64Load(mem(0, 3))),
                             super::lists::ElemKind::Float => code.push(I::F64Load(mem(0, 3))),
                             super::lists::ElemKind::Bool => code.push(I::I32Load8U(mem(0, 0))),
-                            super::lists::ElemKind::Str => code.extend([I::I32Load(mem(0, 2)), I::LocalGet(ea), I::I32Load(mem(4, 2))]),
+                            super::lists::ElemKind::Str => {
+                                code.extend([I::I32Load(mem(0, 2)), I::LocalGet(ea), I::I32Load(mem(4, 2))])
+                            }
                         }
-                        code.extend([I::Call(find), I::LocalTee(eb), I::I32Const(0), I::I32LtS, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
-                        code.extend([I::LocalGet(pb), I::LocalGet(eb), I::I32Const(size as i32), I::I32Mul, I::I32Add, I::LocalSet(eb)]);
+                        code.extend([
+                            I::Call(find),
+                            I::LocalTee(eb),
+                            I::I32Const(0),
+                            I::I32LtS,
+                            I::If(BlockType::Empty),
+                            I::I32Const(0),
+                            I::Return,
+                            I::End,
+                        ]);
+                        code.extend([
+                            I::LocalGet(pb),
+                            I::LocalGet(eb),
+                            I::I32Const(size as i32),
+                            I::I32Mul,
+                            I::I32Add,
+                            I::LocalSet(eb),
+                        ]);
                         vec![(v, voff)]
                     }
                     None => vec![(elem_ty, 0)],

@@ -35,7 +35,8 @@ pub(super) fn emit_export(
 ) -> Result<(), String> {
     let f = &program.functions[index];
     let resolve = b.resolve;
-    let core_name = resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::Normal });
+    let core_name = resolve
+        .wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::Normal });
     let sig = resolve.wasm_signature(AbiVariant::GuestExport, wit_fn);
     let params: Vec<ValType> = sig.params.iter().copied().map(val_type).collect();
     let results: Vec<ValType> = sig.results.iter().copied().map(val_type).collect();
@@ -78,7 +79,8 @@ pub(super) fn emit_export(
         // the canonical ABI says, which is how compound values already live in memory.
         if matches!(f.returns, Type::String | Type::List(_) | Type::Map(..)) {
             let alloc = b.helper(Helper::Alloc)?;
-            let (len, ptr, area) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            let (len, ptr, area) =
+                (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
             code.extend([
                 I::LocalSet(len),
                 I::LocalSet(ptr),
@@ -109,7 +111,10 @@ pub(super) fn emit_export(
         // After the host has read the results, the arena is reset: a long-lived instance serving
         // many calls does not grow.
         let (heap, base) = b.heap_globals();
-        let post = resolve.wasm_export_name(MANGLING, WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::PostReturn });
+        let post = resolve.wasm_export_name(
+            MANGLING,
+            WasmExport::Func { interface: key, func: wit_fn, kind: WasmExportKind::PostReturn },
+        );
         let post_idx = b.reserve(format!("post-return {}", export.name));
         let mut pf = Function::new([]);
         for ins in [I::GlobalGet(base), I::GlobalSet(heap), I::End] {

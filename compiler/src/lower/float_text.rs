@@ -9,7 +9,7 @@
 //! smallest subnormal, parsing up to about 2,460 for 400 significant digits) in static scratch
 //! memory, not in the arena, so converting many floats in one run uses no memory.
 
-use super::helpers::{add_to, HelperSig};
+use super::helpers::{HelperSig, add_to};
 use super::*;
 
 const LIMBS: i32 = 80;
@@ -249,7 +249,13 @@ impl Builder<'_> {
             }
             FloatText::AddSmall => {
                 let (dst, carry, i) = (0, 1, 2);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(carry), I::I64Eqz, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(carry),
+                    I::I64Eqz,
+                    I::BrIf(1),
+                ]);
                 code.extend(limb_addr(dst, i));
                 code.extend(limb(dst, i));
                 code.extend([
@@ -269,8 +275,21 @@ impl Builder<'_> {
             FloatText::BitLen => {
                 // the highest nonzero limb: 32 * index + its bit length
                 let (x, i) = (0, 1);
-                code.extend([I::I32Const(LIMBS), I::LocalSet(i), I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
-                code.extend([I::LocalGet(i), I::I32Eqz, I::BrIf(1), I::LocalGet(i), I::I32Const(1), I::I32Sub, I::LocalSet(i)]);
+                code.extend([
+                    I::I32Const(LIMBS),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                ]);
+                code.extend([
+                    I::LocalGet(i),
+                    I::I32Eqz,
+                    I::BrIf(1),
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Sub,
+                    I::LocalSet(i),
+                ]);
                 code.extend(limb_addr(x, i));
                 code.extend([
                     I::I32Load(mem(0, 2)),
@@ -290,7 +309,16 @@ impl Builder<'_> {
                 // (limb2:limb1:limb0) >> s at limb w = shift / 32, s = shift % 32; limbs past the
                 // number's end are 0.
                 let (x, shift, w) = (0, 1, 2);
-                code.extend([I::LocalGet(x), I::LocalGet(shift), I::I32Const(5), I::I32ShrU, I::I32Const(4), I::I32Mul, I::I32Add, I::LocalSet(w)]);
+                code.extend([
+                    I::LocalGet(x),
+                    I::LocalGet(shift),
+                    I::I32Const(5),
+                    I::I32ShrU,
+                    I::I32Const(4),
+                    I::I32Mul,
+                    I::I32Add,
+                    I::LocalSet(w),
+                ]);
                 let part = |code: &mut Vec<I<'static>>, k: i32| {
                     code.extend([
                         I::LocalGet(shift),
@@ -327,7 +355,16 @@ impl Builder<'_> {
             FloatText::LowNonzero => {
                 // any whole limb below shift / 32, or the low shift % 32 bits of the next
                 let (x, shift, i) = (0, 1, 2);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(shift), I::I32Const(5), I::I32ShrU, I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(shift),
+                    I::I32Const(5),
+                    I::I32ShrU,
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(limb_addr(x, i));
                 code.extend([I::I32Load(mem(0, 2)), I::If(BlockType::Empty), I::I32Const(1), I::Return, I::End]);
                 code.extend(add_to(i, I::I32Const(1)));
@@ -375,14 +412,18 @@ impl Builder<'_> {
         let pow10 = self.helper(Helper::Float(FloatText::MulPow10))?;
         let alloc = self.helper(Helper::Alloc)?;
         let (global, offset) = self.scratch(5 * BN + 64);
-        let texts: Vec<(u32, i32)> = ["NaN", "inf", "-inf", "0.0", "-0.0"].iter().map(|t| (self.data.intern(t), t.len() as i32)).collect();
+        let texts: Vec<(u32, i32)> =
+            ["NaN", "inf", "-inf", "0.0", "-0.0"].iter().map(|t| (self.data.intern(t), t.len() as i32)).collect();
         // Locals: v is the parameter.
         let v = 0;
         let [bits, f] = [1, 2];
-        let [be, e, even, k, n, d, tc1, tc2, neg, r, s, mp, mm, t, dig, out, pos, x, i, len, lo] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+        let [be, e, even, k, n, d, tc1, tc2, neg, r, s, mp, mm, t, dig, out, pos, x, i, len, lo] =
+            [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
         let mut locals = vec![I64, I64];
         locals.extend([I32; 21]);
-        let ret_text = |code: &mut Vec<I<'static>>, (at, l): (u32, i32)| code.extend([I::I32Const(at as i32), I::I32Const(l), I::Return]);
+        let ret_text = |code: &mut Vec<I<'static>>, (at, l): (u32, i32)| {
+            code.extend([I::I32Const(at as i32), I::I32Const(l), I::Return])
+        };
         // Scratch addresses.
         code.extend([I::GlobalGet(global), I::I32Const(offset as i32), I::I32Add, I::LocalTee(r)]);
         for (local, nth) in [(s, 1), (mp, 2), (mm, 3), (t, 4), (dig, 5)] {
@@ -392,12 +433,36 @@ impl Builder<'_> {
         // Specials.
         code.extend([I::LocalGet(v), I::LocalGet(v), I::F64Ne, I::If(BlockType::Empty)]);
         ret_text(code, texts[0]);
-        code.extend([I::End, I::LocalGet(v), I::I64ReinterpretF64, I::I64Const(63), I::I64ShrU, I::I32WrapI64, I::LocalSet(neg)]);
-        code.extend([I::LocalGet(v), I::F64Abs, I::F64Const(f64::INFINITY.into()), I::F64Eq, I::If(BlockType::Empty), I::LocalGet(neg), I::If(BlockType::Empty)]);
+        code.extend([
+            I::End,
+            I::LocalGet(v),
+            I::I64ReinterpretF64,
+            I::I64Const(63),
+            I::I64ShrU,
+            I::I32WrapI64,
+            I::LocalSet(neg),
+        ]);
+        code.extend([
+            I::LocalGet(v),
+            I::F64Abs,
+            I::F64Const(f64::INFINITY.into()),
+            I::F64Eq,
+            I::If(BlockType::Empty),
+            I::LocalGet(neg),
+            I::If(BlockType::Empty),
+        ]);
         ret_text(code, texts[2]);
         code.push(I::End);
         ret_text(code, texts[1]);
-        code.extend([I::End, I::LocalGet(v), I::F64Const(0.0.into()), I::F64Eq, I::If(BlockType::Empty), I::LocalGet(neg), I::If(BlockType::Empty)]);
+        code.extend([
+            I::End,
+            I::LocalGet(v),
+            I::F64Const(0.0.into()),
+            I::F64Eq,
+            I::If(BlockType::Empty),
+            I::LocalGet(neg),
+            I::If(BlockType::Empty),
+        ]);
         ret_text(code, texts[4]);
         code.push(I::End);
         ret_text(code, texts[3]);
@@ -436,8 +501,18 @@ impl Builder<'_> {
             I::LocalSet(even),
         ]);
         // r, s, m+, m- (Burger & Dybvig, table 1). `lo` marks the unequal gaps at a power of two.
-        code.extend([I::LocalGet(f), I::I64Const(1 << 52), I::I64Eq, I::LocalGet(be), I::I32Const(1), I::I32GtU, I::I32And, I::LocalSet(lo)]);
-        let set_to = |code: &mut Vec<I<'static>>, dst: u32, val: I<'static>| code.extend([I::LocalGet(dst), val, I::Call(set)]);
+        code.extend([
+            I::LocalGet(f),
+            I::I64Const(1 << 52),
+            I::I64Eq,
+            I::LocalGet(be),
+            I::I32Const(1),
+            I::I32GtU,
+            I::I32And,
+            I::LocalSet(lo),
+        ]);
+        let set_to =
+            |code: &mut Vec<I<'static>>, dst: u32, val: I<'static>| code.extend([I::LocalGet(dst), val, I::Call(set)]);
         let shift = |code: &mut Vec<I<'static>>, dst: u32, by: Vec<I<'static>>| {
             code.push(I::LocalGet(dst));
             code.extend(by);
@@ -525,9 +600,25 @@ impl Builder<'_> {
         code.extend(add_to(d, I::I32Const(1)));
         code.extend([I::Br(0), I::End, I::End]);
         // tc1: low_ok ? r <= m- : r < m-
-        code.extend([I::LocalGet(r), I::LocalGet(mm), I::Call(cmp), I::LocalGet(even), I::I32Const(1), I::I32Sub, I::I32LeS, I::LocalSet(tc1)]);
+        code.extend([
+            I::LocalGet(r),
+            I::LocalGet(mm),
+            I::Call(cmp),
+            I::LocalGet(even),
+            I::I32Const(1),
+            I::I32Sub,
+            I::I32LeS,
+            I::LocalSet(tc1),
+        ]);
         reaches_s(code);
-        code.extend([I::LocalSet(tc2), I::LocalGet(tc1), I::LocalGet(tc2), I::I32Or, I::I32Eqz, I::If(BlockType::Empty)]);
+        code.extend([
+            I::LocalSet(tc2),
+            I::LocalGet(tc1),
+            I::LocalGet(tc2),
+            I::I32Or,
+            I::I32Eqz,
+            I::If(BlockType::Empty),
+        ]);
         // neither: emit d, scale, continue
         code.extend([I::LocalGet(dig), I::LocalGet(n), I::I32Add, I::LocalGet(d), I::I32Store8(mem(0, 0))]);
         code.extend(add_to(n, I::I32Const(1)));
@@ -561,7 +652,14 @@ impl Builder<'_> {
         // Format 0.D x 10^k into the scratch output area, then copy out exactly.
         // The digits occupy the first 32 bytes after the big integers; the text the next 32.
         let out_area = offset + 5 * BN + 32;
-        code.extend([I::GlobalGet(global), I::I32Const(out_area as i32), I::I32Add, I::LocalSet(out), I::I32Const(0), I::LocalSet(pos)]);
+        code.extend([
+            I::GlobalGet(global),
+            I::I32Const(out_area as i32),
+            I::I32Add,
+            I::LocalSet(out),
+            I::I32Const(0),
+            I::LocalSet(pos),
+        ]);
         let put = |code: &mut Vec<I<'static>>, byte: Vec<I<'static>>| {
             code.extend([I::LocalGet(out), I::LocalGet(pos), I::I32Add]);
             code.extend(byte);
@@ -569,9 +667,14 @@ impl Builder<'_> {
             code.extend(add_to(pos, I::I32Const(1)));
         };
         // digit i of D as ASCII
-        let digit = |i_local: u32| vec![I::LocalGet(dig), I::LocalGet(i_local), I::I32Add, I::I32Load8U(mem(0, 0)), I::I32Const(48), I::I32Add];
+        let digit = |i_local: u32| {
+            vec![I::LocalGet(dig), I::LocalGet(i_local), I::I32Add, I::I32Load8U(mem(0, 0)), I::I32Const(48), I::I32Add]
+        };
         // for i in from..to { body }
-        let range = |code: &mut Vec<I<'static>>, from: Vec<I<'static>>, to: Vec<I<'static>>, body: &dyn Fn(&mut Vec<I<'static>>)| {
+        let range = |code: &mut Vec<I<'static>>,
+                     from: Vec<I<'static>>,
+                     to: Vec<I<'static>>,
+                     body: &dyn Fn(&mut Vec<I<'static>>)| {
             code.extend(from);
             code.extend([I::LocalSet(i), I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i)]);
             code.extend(to);
@@ -611,7 +714,10 @@ impl Builder<'_> {
         put(code, vec![I::LocalGet(x), I::I32Const(100), I::I32DivU, I::I32Const(48), I::I32Add]);
         code.push(I::End);
         code.extend([I::LocalGet(x), I::I32Const(10), I::I32GeU, I::If(BlockType::Empty)]);
-        put(code, vec![I::LocalGet(x), I::I32Const(100), I::I32RemU, I::I32Const(10), I::I32DivU, I::I32Const(48), I::I32Add]);
+        put(
+            code,
+            vec![I::LocalGet(x), I::I32Const(100), I::I32RemU, I::I32Const(10), I::I32DivU, I::I32Const(48), I::I32Add],
+        );
         code.push(I::End);
         put(code, vec![I::LocalGet(x), I::I32Const(10), I::I32RemU, I::I32Const(48), I::I32Add]);
         code.push(I::Else);

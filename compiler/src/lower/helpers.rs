@@ -298,7 +298,14 @@ impl Builder<'_> {
             }
             Helper::IntNeg | Helper::IntAbs => {
                 let trap = self.helper(Helper::Trap(Fault::IntegerOverflow))?;
-                code.extend([I::LocalGet(0), I::I64Const(i64::MIN), I::I64Eq, I::If(BlockType::Empty), I::Call(trap), I::End]);
+                code.extend([
+                    I::LocalGet(0),
+                    I::I64Const(i64::MIN),
+                    I::I64Eq,
+                    I::If(BlockType::Empty),
+                    I::Call(trap),
+                    I::End,
+                ]);
                 if h == Helper::IntNeg {
                     code.extend([I::I64Const(0), I::LocalGet(0), I::I64Sub]);
                 } else {
@@ -436,10 +443,24 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (lp, n, sp, sl, i, total, pos, e) = (0, 1, 2, 3, 4, 5, 6, 7);
                 let elem_at = |code: &mut Vec<I<'static>>| {
-                    code.extend([I::LocalGet(lp), I::LocalGet(i), I::I32Const(8), I::I32Mul, I::I32Add, I::LocalSet(e)]);
+                    code.extend([
+                        I::LocalGet(lp),
+                        I::LocalGet(i),
+                        I::I32Const(8),
+                        I::I32Mul,
+                        I::I32Add,
+                        I::LocalSet(e),
+                    ]);
                 };
                 // total = sum of lengths + separator * (n - 1)
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 elem_at(&mut code);
                 code.extend([I::LocalGet(total), I::LocalGet(e), I::I32Load(mem(4, 2)), I::I32Add, I::LocalSet(total)]);
                 code.extend(add_to(i, I::I32Const(1)));

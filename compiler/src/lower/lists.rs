@@ -1,7 +1,7 @@
 //! List helpers that compare elements (LANGUAGE-DECISIONS 16): search, sort and dedup, one body per
 //! element kind. Lists are (pointer, count) with elements laid out as the canonical ABI says.
 
-use super::helpers::{add_to, HelperSig};
+use super::helpers::{HelperSig, add_to};
 use super::*;
 
 /// The element kinds that compare by value.
@@ -101,7 +101,14 @@ impl Builder<'_> {
                 let (p, n) = (0, 1);
                 let x: Vec<u32> = (2..2 + rep.len() as u32).collect();
                 let i = 2 + rep.len() as u32;
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 Self::load_kind(kind, p, i, code);
                 code.extend(x.iter().map(|l| I::LocalGet(*l)));
                 self.equal_kind(kind, code)?;
@@ -118,8 +125,22 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (p, n, dst, kept, i) = (0, 1, 2, 3, 4);
                 let size = kind.size();
-                code.extend([I::LocalGet(n), I::I32Const(size), I::I32Mul, I::I32Const(size), I::Call(alloc), I::LocalSet(dst)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Const(size),
+                    I::Call(alloc),
+                    I::LocalSet(dst),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend([I::LocalGet(dst), I::LocalGet(kept)]);
                 Self::load_kind(kind, p, i, code);
                 code.extend([I::Call(index_of), I::I32Const(0), I::I32LtS, I::If(BlockType::Empty)]);
@@ -150,8 +171,22 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (p, n, dst, i) = (0, 1, 2, 3);
                 let size = size as i32;
-                code.extend([I::LocalGet(n), I::I32Const(size), I::I32Mul, I::I32Const(8), I::Call(alloc), I::LocalSet(dst)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Const(8),
+                    I::Call(alloc),
+                    I::LocalSet(dst),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 // dst[n - 1 - i] = p[i]
                 code.extend([
                     I::LocalGet(dst),
@@ -179,14 +214,42 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (p, n, total, i, dst, pos) = (0, 1, 2, 3, 4, 5);
                 let size = size as i32;
-                let inner = |field: u64| [I::LocalGet(p), I::LocalGet(i), I::I32Const(8), I::I32Mul, I::I32Add, I::I32Load(mem(field, 2))];
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1), I::LocalGet(total)]);
+                let inner = |field: u64| {
+                    [I::LocalGet(p), I::LocalGet(i), I::I32Const(8), I::I32Mul, I::I32Add, I::I32Load(mem(field, 2))]
+                };
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(total),
+                ]);
                 code.extend(inner(4));
                 code.extend([I::I32Add, I::LocalSet(total)]);
                 code.extend(add_to(i, I::I32Const(1)));
                 code.extend([I::Br(0), I::End, I::End]);
-                code.extend([I::LocalGet(total), I::I32Const(size), I::I32Mul, I::I32Const(align as i32), I::Call(alloc), I::LocalTee(dst), I::LocalSet(pos), I::I32Const(0), I::LocalSet(i)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1), I::LocalGet(pos)]);
+                code.extend([
+                    I::LocalGet(total),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Const(align as i32),
+                    I::Call(alloc),
+                    I::LocalTee(dst),
+                    I::LocalSet(pos),
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(pos),
+                ]);
                 code.extend(inner(0));
                 code.extend(inner(4));
                 code.extend([I::I32Const(size), I::I32Mul, I::MemoryCopy { src_mem: 0, dst_mem: 0 }, I::LocalGet(pos)]);
@@ -205,11 +268,20 @@ impl Builder<'_> {
         use ValType::{I32, I64};
         const RUN: i32 = 16;
         let alloc = self.helper(Helper::Alloc)?;
-        let (p, n, src, dst, width, lo, mid, hi, pa, ea, pb, eb, pd, i, j) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+        let (p, n, src, dst, width, lo, mid, hi, pa, ea, pb, eb, pd, i, j) =
+            (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
         let (va, vb, x) = (15, 16, 17);
         let at = |base: u32, idx: u32| [I::LocalGet(base), I::LocalGet(idx), I::I32Const(3), I::I32Shl, I::I32Add];
         let min_n = |code: &mut Vec<I<'static>>, target: u32| {
-            code.extend([I::LocalGet(target), I::LocalGet(n), I::LocalGet(target), I::LocalGet(n), I::I32LtU, I::Select, I::LocalSet(target)]);
+            code.extend([
+                I::LocalGet(target),
+                I::LocalGet(n),
+                I::LocalGet(target),
+                I::LocalGet(n),
+                I::I32LtU,
+                I::Select,
+                I::LocalSet(target),
+            ]);
         };
         let bytes = [I::LocalGet(n), I::I32Const(3), I::I32Shl];
         code.extend(bytes.clone());
@@ -219,28 +291,81 @@ impl Builder<'_> {
         code.extend(bytes);
         code.extend([I::I32Const(8), I::I32Add, I::I32Const(8), I::Call(alloc), I::LocalSet(dst)]);
         // insertion sort of each run
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(lo), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(lo),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend([I::LocalGet(lo), I::I32Const(RUN), I::I32Add, I::LocalSet(hi)]);
         min_n(code, hi);
         code.extend([I::LocalGet(lo), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(hi), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(i),
+            I::LocalGet(hi),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend(at(src, i));
         code.extend([I::I64Load(mem(0, 3)), I::LocalSet(x), I::LocalGet(i), I::LocalSet(j)]);
         // while j > lo and src[j - 1] > x: shift right
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(j), I::LocalGet(lo), I::I32LeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(j),
+            I::LocalGet(lo),
+            I::I32LeU,
+            I::BrIf(1),
+        ]);
         code.extend(at(src, j));
-        code.extend([I::I32Const(8), I::I32Sub, I::I64Load(mem(0, 3)), I::LocalTee(va), I::LocalGet(x), I::I64LeS, I::BrIf(1)]);
+        code.extend([
+            I::I32Const(8),
+            I::I32Sub,
+            I::I64Load(mem(0, 3)),
+            I::LocalTee(va),
+            I::LocalGet(x),
+            I::I64LeS,
+            I::BrIf(1),
+        ]);
         code.extend(at(src, j));
-        code.extend([I::LocalGet(va), I::I64Store(mem(0, 3)), I::LocalGet(j), I::I32Const(1), I::I32Sub, I::LocalSet(j), I::Br(0), I::End, I::End]);
+        code.extend([
+            I::LocalGet(va),
+            I::I64Store(mem(0, 3)),
+            I::LocalGet(j),
+            I::I32Const(1),
+            I::I32Sub,
+            I::LocalSet(j),
+            I::Br(0),
+            I::End,
+            I::End,
+        ]);
         code.extend(at(src, j));
         code.extend([I::LocalGet(x), I::I64Store(mem(0, 3))]);
         code.extend(add_to(i, I::I32Const(1)));
         code.extend([I::Br(0), I::End, I::End, I::LocalGet(hi), I::LocalSet(lo), I::Br(0), I::End, I::End]);
         // merges of runs of `width`
         code.extend([I::I32Const(RUN), I::LocalSet(width)]);
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(width), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(width),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend([I::I32Const(0), I::LocalSet(lo)]);
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(lo), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(lo),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend([I::LocalGet(lo), I::LocalGet(width), I::I32Add, I::LocalSet(mid)]);
         min_n(code, mid);
         code.extend([I::LocalGet(mid), I::LocalGet(width), I::I32Add, I::LocalSet(hi)]);
@@ -282,7 +407,16 @@ impl Builder<'_> {
         ]);
         code.extend(add_to(pd, I::I32Const(8)));
         code.extend([I::LocalGet(pb), I::LocalGet(i), I::I32Const(3), I::I32Shl, I::I32Add, I::LocalSet(pb)]);
-        code.extend([I::LocalGet(pa), I::LocalGet(i), I::I32Const(1), I::I32Xor, I::I32Const(3), I::I32Shl, I::I32Add, I::LocalSet(pa)]);
+        code.extend([
+            I::LocalGet(pa),
+            I::LocalGet(i),
+            I::I32Const(1),
+            I::I32Xor,
+            I::I32Const(3),
+            I::I32Shl,
+            I::I32Add,
+            I::LocalSet(pa),
+        ]);
         code.extend([I::Br(0), I::End, I::End]);
         // the rest of whichever run is left
         code.extend([
@@ -331,30 +465,79 @@ impl Builder<'_> {
         code.extend([I::I32Const(8), I::Call(alloc), I::LocalSet(dst), I::I32Const(1), I::LocalSet(width)]);
         let min_n = |code: &mut Vec<I<'static>>, target: u32| {
             // target = min(target, n)
-            code.extend([I::LocalGet(target), I::LocalGet(n), I::LocalGet(target), I::LocalGet(n), I::I32LtU, I::Select, I::LocalSet(target)]);
+            code.extend([
+                I::LocalGet(target),
+                I::LocalGet(n),
+                I::LocalGet(target),
+                I::LocalGet(n),
+                I::I32LtU,
+                I::Select,
+                I::LocalSet(target),
+            ]);
         };
         // while width < n
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(width), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(width),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend([I::I32Const(0), I::LocalSet(lo)]);
         // for each pair of runs
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(lo), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(lo),
+            I::LocalGet(n),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         code.extend([I::LocalGet(lo), I::LocalGet(width), I::I32Add, I::LocalSet(mid)]);
         min_n(code, mid);
         code.extend([I::LocalGet(mid), I::LocalGet(width), I::I32Add, I::LocalSet(hi)]);
         min_n(code, hi);
         code.extend([I::LocalGet(lo), I::LocalTee(a), I::LocalSet(k), I::LocalGet(mid), I::LocalSet(b)]);
         // merge: while k < hi
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(k), I::LocalGet(hi), I::I32GeU, I::BrIf(1)]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(k),
+            I::LocalGet(hi),
+            I::I32GeU,
+            I::BrIf(1),
+        ]);
         // take from the left run when the right one is used up, or when not (right < left)
-        code.extend([I::LocalGet(b), I::LocalGet(hi), I::I32GeU, I::If(BlockType::Result(I32)), I::I32Const(1), I::Else]);
+        code.extend([
+            I::LocalGet(b),
+            I::LocalGet(hi),
+            I::I32GeU,
+            I::If(BlockType::Result(I32)),
+            I::I32Const(1),
+            I::Else,
+        ]);
         code.extend([I::LocalGet(a), I::LocalGet(mid), I::I32LtU, I::If(BlockType::Result(I32))]);
         self.less(kind, src, b, a, code)?;
         code.extend([I::I32Eqz, I::Else, I::I32Const(0), I::End, I::End, I::LocalSet(t)]);
         // dst[k] = src[t ? a : b]
         code.extend([I::LocalGet(dst), I::LocalGet(k), I::I32Const(size), I::I32Mul, I::I32Add]);
-        code.extend([I::LocalGet(src), I::LocalGet(a), I::LocalGet(b), I::LocalGet(t), I::Select, I::I32Const(size), I::I32Mul, I::I32Add]);
+        code.extend([
+            I::LocalGet(src),
+            I::LocalGet(a),
+            I::LocalGet(b),
+            I::LocalGet(t),
+            I::Select,
+            I::I32Const(size),
+            I::I32Mul,
+            I::I32Add,
+        ]);
         // Elements are 8 bytes (or one for Bool): a load and a store beat a `memory.copy` call.
-        code.extend(if size == 8 { [I::I64Load(mem(0, 3)), I::I64Store(mem(0, 3))] } else { [I::I32Load8U(mem(0, 0)), I::I32Store8(mem(0, 0))] });
+        code.extend(if size == 8 {
+            [I::I64Load(mem(0, 3)), I::I64Store(mem(0, 3))]
+        } else {
+            [I::I32Load8U(mem(0, 0)), I::I32Store8(mem(0, 0))]
+        });
         code.extend([I::LocalGet(t), I::If(BlockType::Empty)]);
         code.extend(add_to(a, I::I32Const(1)));
         code.push(I::Else);

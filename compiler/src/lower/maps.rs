@@ -3,7 +3,7 @@
 //! the value at `voff`. Keys compare by value (Int, Float, Bool, String); values are passed to
 //! helpers by address, so one helper serves every value type of a given size.
 
-use super::helpers::{add_to, HelperSig};
+use super::helpers::{HelperSig, add_to};
 use super::lists::ElemKind;
 use super::*;
 
@@ -54,7 +54,9 @@ fn load_key(kind: ElemKind, tmp: u32, code: &mut Vec<I<'static>>) {
         ElemKind::Int => code.push(I::I64Load(mem(0, 3))),
         ElemKind::Float => code.push(I::F64Load(mem(0, 3))),
         ElemKind::Bool => code.push(I::I32Load8U(mem(0, 0))),
-        ElemKind::Str => code.extend([I::LocalTee(tmp), I::I32Load(mem(0, 2)), I::LocalGet(tmp), I::I32Load(mem(4, 2))]),
+        ElemKind::Str => {
+            code.extend([I::LocalTee(tmp), I::I32Load(mem(0, 2)), I::LocalGet(tmp), I::I32Load(mem(4, 2))])
+        }
     }
 }
 
@@ -93,7 +95,14 @@ impl Builder<'_> {
                 let krep = key_rep(e.key);
                 let key: Vec<u32> = (2..2 + krep.len() as u32).collect();
                 let (i, tmp) = (2 + krep.len() as u32, 3 + krep.len() as u32);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(entry_at(p, i, e.stride));
                 load_key(e.key, tmp, code);
                 code.extend(key.iter().map(|l| I::LocalGet(*l)));
@@ -240,7 +249,15 @@ impl Builder<'_> {
                     I::MemoryCopy { src_mem: 0, dst_mem: 0 },
                 ]);
                 code.extend(entry_at(new, at, e.stride));
-                code.extend([I::LocalGet(p), I::LocalGet(at), I::I32Const(1), I::I32Add, I::I32Const(stride), I::I32Mul, I::I32Add]);
+                code.extend([
+                    I::LocalGet(p),
+                    I::LocalGet(at),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::I32Const(stride),
+                    I::I32Mul,
+                    I::I32Add,
+                ]);
                 code.extend([
                     I::LocalGet(n),
                     I::LocalGet(at),
@@ -262,11 +279,25 @@ impl Builder<'_> {
             MapOp::Merge(e) => {
                 let insert = self.helper(Helper::Map(MapOp::Insert(e)))?;
                 let (p1, n1, p2, n2, i, entry, tmp) = (0, 1, 2, 3, 4, 5, 6);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n2), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n2),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(entry_at(p2, i, e.stride));
                 code.extend([I::LocalSet(entry), I::LocalGet(p1), I::LocalGet(n1), I::LocalGet(entry)]);
                 load_key(e.key, tmp, code);
-                code.extend([I::LocalGet(entry), I::I32Const(e.voff as i32), I::I32Add, I::Call(insert), I::LocalSet(n1), I::LocalSet(p1)]);
+                code.extend([
+                    I::LocalGet(entry),
+                    I::I32Const(e.voff as i32),
+                    I::I32Add,
+                    I::Call(insert),
+                    I::LocalSet(n1),
+                    I::LocalSet(p1),
+                ]);
                 code.extend(add_to(i, I::I32Const(1)));
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(p1), I::LocalGet(n1)]);
                 (vec![I32; 4], vec![I32, I32], vec![I32; 3])
@@ -274,11 +305,30 @@ impl Builder<'_> {
             MapOp::Project { stride, offset, size, align } => {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (p, n, new, i) = (0, 1, 2, 3);
-                code.extend([I::LocalGet(n), I::I32Const(size as i32), I::I32Mul, I::I32Const(align as i32), I::Call(alloc), I::LocalSet(new)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(n), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::I32Const(size as i32),
+                    I::I32Mul,
+                    I::I32Const(align as i32),
+                    I::Call(alloc),
+                    I::LocalSet(new),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(n),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend([I::LocalGet(new), I::LocalGet(i), I::I32Const(size as i32), I::I32Mul, I::I32Add]);
                 code.extend(entry_at(p, i, stride));
-                code.extend([I::I32Const(offset as i32), I::I32Add, I::I32Const(size as i32), I::MemoryCopy { src_mem: 0, dst_mem: 0 }]);
+                code.extend([
+                    I::I32Const(offset as i32),
+                    I::I32Add,
+                    I::I32Const(size as i32),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                ]);
                 code.extend(add_to(i, I::I32Const(1)));
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(new), I::LocalGet(n)]);
                 (vec![I32, I32], vec![I32, I32], vec![I32, I32])

@@ -77,7 +77,8 @@ pub(super) fn load_tag(tag_size: u32, code: &mut Vec<I<'static>>) {
 /// Pops a value of each type in `tys` (pushed in order) into fresh scratch locals; returns the
 /// locals of each value.
 pub(super) fn pop_values(b: &Builder, frame: &mut Frame, tys: &[Type], code: &mut Vec<I<'static>>) -> Vec<Vec<u32>> {
-    let locals: Vec<Vec<u32>> = tys.iter().map(|t| b.abi().rep(t).into_iter().map(|v| frame.scratch(v)).collect()).collect();
+    let locals: Vec<Vec<u32>> =
+        tys.iter().map(|t| b.abi().rep(t).into_iter().map(|v| frame.scratch(v)).collect()).collect();
     for l in locals.iter().flatten().rev() {
         code.push(I::LocalSet(*l));
     }

@@ -10,10 +10,10 @@
 //! results, string literals from 32, then the arena. The arena is a bump allocator (`cabi_realloc`
 //! uses it too) reset after every export call by its `cabi_post_*` function.
 
+use crate::abi::Abi;
 use crate::ir::{CheckedProgram, Cmp, ComputeOp, Function as IrFunction, Op, Value};
 use crate::plan::{WorldPlan, versioned};
 use crate::stdlib::{Intrinsic, OutStream, WasiFn};
-use crate::abi::Abi;
 use crate::types::{Type, TypeDefs};
 use std::collections::HashMap;
 
@@ -37,8 +37,8 @@ use exports::{emit_export, export_funcs};
 use helpers::{Fault, Helper};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalSection, GlobalType, ImportSection, Instruction as I, MemArg, MemArgTarget, MemorySection, MemoryType, Module,
-    NameMap, NameSection, TypeSection, ValType,
+    GlobalSection, GlobalType, ImportSection, Instruction as I, MemArg, MemArgTarget, MemorySection, MemoryType,
+    Module, NameMap, NameSection, TypeSection, ValType,
 };
 use wit_parser::{
     Function as WitFunction, LiftLowerAbi, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport, WorldId,
@@ -173,11 +173,17 @@ impl<'r> Builder<'r> {
     }
 }
 
-fn find_interface<'r>(resolve: &'r Resolve, world: WorldId, name: &str) -> Option<(&'r WorldKey, wit_parser::InterfaceId)> {
-    resolve.worlds[world].imports.iter().chain(resolve.worlds[world].exports.iter()).find_map(|(key, item)| match item {
-        WorldItem::Interface { id, .. } if resolve.id_of(*id).as_deref() == Some(name) => Some((key, *id)),
-        _ => None,
-    })
+fn find_interface<'r>(
+    resolve: &'r Resolve,
+    world: WorldId,
+    name: &str,
+) -> Option<(&'r WorldKey, wit_parser::InterfaceId)> {
+    resolve.worlds[world].imports.iter().chain(resolve.worlds[world].exports.iter()).find_map(
+        |(key, item)| match item {
+            WorldItem::Interface { id, .. } if resolve.id_of(*id).as_deref() == Some(name) => Some((key, *id)),
+            _ => None,
+        },
+    )
 }
 
 fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, String> {
@@ -187,7 +193,11 @@ fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, S
         let ty = *resolve.interfaces[id].types.get(resource).ok_or(format!("{name} has no resource {resource}"))?;
         let (module, name) = resolve.wasm_import_name(
             MANGLING,
-            WasmImport::ResourceIntrinsic { interface: Some(key), resource: ty, intrinsic: wit_parser::ResourceIntrinsic::ImportedDrop },
+            WasmImport::ResourceIntrinsic {
+                interface: Some(key),
+                resource: ty,
+                intrinsic: wit_parser::ResourceIntrinsic::ImportedDrop,
+            },
         );
         return Ok(Import { module, name, params: vec![ValType::I32], results: vec![] });
     }
@@ -203,7 +213,12 @@ fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, S
     })
 }
 
-pub fn lower<'r>(program: &'r CheckedProgram, plan: &WorldPlan, resolve: &'r Resolve, world: WorldId) -> Result<Vec<u8>, String> {
+pub fn lower<'r>(
+    program: &'r CheckedProgram,
+    plan: &WorldPlan,
+    resolve: &'r Resolve,
+    world: WorldId,
+) -> Result<Vec<u8>, String> {
     let mut b = Builder {
         resolve,
         defs: &program.types,
@@ -240,11 +255,13 @@ pub fn lower<'r>(program: &'r CheckedProgram, plan: &WorldPlan, resolve: &'r Res
         b.define(b.user[i], params, results, body);
     }
     // Export lookups by name, built once (a linear search per export is quadratic in large programs).
-    let by_snippet: HashMap<&str, usize> = program.functions.iter().enumerate().map(|(i, f)| (f.snippet_id.as_str(), i)).collect();
+    let by_snippet: HashMap<&str, usize> =
+        program.functions.iter().enumerate().map(|(i, f)| (f.snippet_id.as_str(), i)).collect();
     let world_exports = export_funcs(resolve, world);
     for export in &plan.exports {
         let index = *by_snippet.get(export.snippet.as_str()).ok_or("export without function")?;
-        let (key, wit_fn) = *world_exports.get(export.name.as_str()).ok_or(format!("world lacks export {}", export.name))?;
+        let (key, wit_fn) =
+            *world_exports.get(export.name.as_str()).ok_or(format!("world lacks export {}", export.name))?;
         emit_export(&mut b, program, index, export, key, wit_fn)?;
     }
     b.exports.export("memory", ExportKind::Memory, 0);

@@ -3,7 +3,7 @@
 //! character is a Unicode scalar value, found by skipping continuation bytes (`10xxxxxx`).
 //! Results that are part of their input (slices, trims) are views into it: strings never change.
 
-use super::helpers::{add_to, load_byte, HelperSig};
+use super::helpers::{HelperSig, add_to, load_byte};
 use super::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,7 +123,15 @@ impl Builder<'_> {
             }
             TextOp::CharOffset => {
                 let (p, l, n, i, count) = (0, 1, 2, 3, 4);
-                code.extend([I::LocalGet(n), I::I64Const(0), I::I64LeS, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
+                code.extend([
+                    I::LocalGet(n),
+                    I::I64Const(0),
+                    I::I64LeS,
+                    I::If(BlockType::Empty),
+                    I::I32Const(0),
+                    I::Return,
+                    I::End,
+                ]);
                 code.extend([
                     I::Block(BlockType::Empty),
                     I::Loop(BlockType::Empty),
@@ -158,7 +166,14 @@ impl Builder<'_> {
                 let (p, l, dst, i, b) = (0, 1, 2, 3, 4);
                 let (from, to) = if op == TextOp::Upper { (b'a', -32) } else { (b'A', 32) };
                 code.extend([I::LocalGet(l), I::I32Const(1), I::Call(alloc), I::LocalSet(dst)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend([I::LocalGet(dst), I::LocalGet(i), I::I32Add]);
                 code.extend(load_byte(p, i));
                 code.extend([
@@ -181,19 +196,52 @@ impl Builder<'_> {
             }
             TextOp::TrimStart => {
                 let (p, l, i, b) = (0, 1, 2, 3);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(is_space(p, i, b));
                 code.extend([I::I32Eqz, I::BrIf(1)]);
                 code.extend(add_to(i, I::I32Const(1)));
-                code.extend([I::Br(0), I::End, I::End, I::LocalGet(p), I::LocalGet(i), I::I32Add, I::LocalGet(l), I::LocalGet(i), I::I32Sub]);
+                code.extend([
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(p),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::LocalGet(l),
+                    I::LocalGet(i),
+                    I::I32Sub,
+                ]);
                 (vec![I32, I32], vec![I32, I32], vec![I32, I32])
             }
             TextOp::TrimEnd => {
                 let (p, l, i, b) = (0, 1, 2, 3);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(l), I::I32Eqz, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(l),
+                    I::I32Eqz,
+                    I::BrIf(1),
+                ]);
                 code.extend([I::LocalGet(l), I::I32Const(1), I::I32Sub, I::LocalSet(i)]);
                 code.extend(is_space(p, i, b));
-                code.extend([I::I32Eqz, I::BrIf(1), I::LocalGet(i), I::LocalSet(l), I::Br(0), I::End, I::End, I::LocalGet(p), I::LocalGet(l)]);
+                code.extend([
+                    I::I32Eqz,
+                    I::BrIf(1),
+                    I::LocalGet(i),
+                    I::LocalSet(l),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::LocalGet(p),
+                    I::LocalGet(l),
+                ]);
                 (vec![I32, I32], vec![I32, I32], vec![I32, I32])
             }
             TextOp::Repeat => {
@@ -256,9 +304,25 @@ impl Builder<'_> {
                 let find = self.helper(Helper::Text(TextOp::Find))?;
                 let alloc = self.helper(Helper::Alloc)?;
                 let (sp, sl, fp, fl, wp, wl, at, count, dst, pos, from) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-                code.extend([I::LocalGet(fl), I::I32Eqz, I::If(BlockType::Empty), I::LocalGet(sp), I::LocalGet(sl), I::Return, I::End]);
+                code.extend([
+                    I::LocalGet(fl),
+                    I::I32Eqz,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(sp),
+                    I::LocalGet(sl),
+                    I::Return,
+                    I::End,
+                ]);
                 let find_from = |code: &mut Vec<I<'static>>| {
-                    code.extend([I::LocalGet(sp), I::LocalGet(sl), I::LocalGet(fp), I::LocalGet(fl), I::LocalGet(from), I::Call(find), I::LocalTee(at)]);
+                    code.extend([
+                        I::LocalGet(sp),
+                        I::LocalGet(sl),
+                        I::LocalGet(fp),
+                        I::LocalGet(fl),
+                        I::LocalGet(from),
+                        I::Call(find),
+                        I::LocalTee(at),
+                    ]);
                 };
                 // Count the occurrences.
                 code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
@@ -287,9 +351,24 @@ impl Builder<'_> {
                 find_from(code);
                 code.extend([I::I32Const(0), I::I32LtS, I::BrIf(1)]);
                 // the text before the match, then the replacement
-                code.extend([I::LocalGet(pos), I::LocalGet(sp), I::LocalGet(from), I::I32Add, I::LocalGet(at), I::LocalGet(from), I::I32Sub]);
+                code.extend([
+                    I::LocalGet(pos),
+                    I::LocalGet(sp),
+                    I::LocalGet(from),
+                    I::I32Add,
+                    I::LocalGet(at),
+                    I::LocalGet(from),
+                    I::I32Sub,
+                ]);
                 code.push(I::MemoryCopy { src_mem: 0, dst_mem: 0 });
-                code.extend([I::LocalGet(pos), I::LocalGet(at), I::LocalGet(from), I::I32Sub, I::I32Add, I::LocalSet(pos)]);
+                code.extend([
+                    I::LocalGet(pos),
+                    I::LocalGet(at),
+                    I::LocalGet(from),
+                    I::I32Sub,
+                    I::I32Add,
+                    I::LocalSet(pos),
+                ]);
                 code.extend(copy(I::LocalGet(pos), I::LocalGet(wp), I::LocalGet(wl)));
                 code.extend(add_to(pos, I::LocalGet(wl)));
                 code.extend([I::LocalGet(at), I::LocalGet(fl), I::I32Add, I::LocalSet(from), I::Br(0), I::End, I::End]);
@@ -320,12 +399,33 @@ impl Builder<'_> {
                 let (sp, sl, dp, dl, at, count, list, from, slot, i) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
                 // An empty separator: one string per character.
                 code.extend([I::LocalGet(dl), I::I32Eqz, I::If(BlockType::Empty)]);
-                code.extend([I::LocalGet(sl), I::I32Const(8), I::I32Mul, I::I32Const(4), I::Call(alloc), I::LocalSet(list)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(sl), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::LocalGet(sl),
+                    I::I32Const(8),
+                    I::I32Mul,
+                    I::I32Const(4),
+                    I::Call(alloc),
+                    I::LocalSet(list),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(sl),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 // each character starts at i and runs to the next start
                 code.extend([I::LocalGet(i), I::LocalSet(from)]);
                 code.extend(add_to(i, I::I32Const(1)));
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(sl), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(sl),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(starts_char(sp, i));
                 code.extend([I::BrIf(1)]);
                 code.extend(add_to(i, I::I32Const(1)));
@@ -351,7 +451,15 @@ impl Builder<'_> {
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(list), I::LocalGet(count), I::Return, I::End]);
                 // Count the separators, allocate count + 1 slots, fill them with views.
                 let find_from = |code: &mut Vec<I<'static>>| {
-                    code.extend([I::LocalGet(sp), I::LocalGet(sl), I::LocalGet(dp), I::LocalGet(dl), I::LocalGet(from), I::Call(find), I::LocalTee(at)]);
+                    code.extend([
+                        I::LocalGet(sp),
+                        I::LocalGet(sl),
+                        I::LocalGet(dp),
+                        I::LocalGet(dl),
+                        I::LocalGet(from),
+                        I::Call(find),
+                        I::LocalTee(at),
+                    ]);
                 };
                 code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
                 find_from(code);
@@ -414,10 +522,24 @@ impl Builder<'_> {
                 let alloc = self.helper(Helper::Alloc)?;
                 let (p, l, dst, i, start) = (0, 1, 2, 3, 4);
                 code.extend([I::LocalGet(l), I::I32Const(1), I::Call(alloc), I::LocalSet(dst)]);
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend([I::LocalGet(i), I::LocalSet(start)]);
                 code.extend(add_to(i, I::I32Const(1)));
-                code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::BrIf(1)]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
                 code.extend(starts_char(p, i));
                 code.push(I::BrIf(1));
                 code.extend(add_to(i, I::I32Const(1)));
@@ -451,9 +573,27 @@ impl Builder<'_> {
                 // sign
                 code.extend([I::LocalGet(l), I::If(BlockType::Empty)]);
                 code.extend(load_byte(p, i));
-                code.extend([I::LocalTee(b), I::I32Const(b'-' as i32), I::I32Eq, I::LocalTee(neg), I::LocalGet(b), I::I32Const(b'+' as i32), I::I32Eq, I::I32Or, I::LocalSet(i), I::End]);
+                code.extend([
+                    I::LocalTee(b),
+                    I::I32Const(b'-' as i32),
+                    I::I32Eq,
+                    I::LocalTee(neg),
+                    I::LocalGet(b),
+                    I::I32Const(b'+' as i32),
+                    I::I32Eq,
+                    I::I32Or,
+                    I::LocalSet(i),
+                    I::End,
+                ]);
                 // at least one digit
-                code.extend([I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::If(BlockType::Empty), I::Call(invalid), I::End]);
+                code.extend([
+                    I::LocalGet(i),
+                    I::LocalGet(l),
+                    I::I32GeU,
+                    I::If(BlockType::Empty),
+                    I::Call(invalid),
+                    I::End,
+                ]);
                 code.extend([I::Loop(BlockType::Empty)]);
                 code.extend(load_byte(p, i));
                 code.extend([

@@ -61,7 +61,9 @@ pub fn example_calls() -> Vec<ExampleCalls> {
                 .lines()
                 .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
                 .map(|l| {
-                    let (call, result) = l.split_once(" => ").unwrap_or_else(|| panic!("{}: `{l}` is not `call => result`", path.display()));
+                    let (call, result) = l
+                        .split_once(" => ")
+                        .unwrap_or_else(|| panic!("{}: `{l}` is not `call => result`", path.display()));
                     (call.trim().to_string(), result.trim().to_string())
                 })
                 .collect();
