@@ -6,6 +6,9 @@ source "$(dirname "$0")/lib/env.sh"
 cd "$COVENANT_ROOT"
 bash scripts/setup.sh
 
+log "formatting (rustfmt.toml)"
+cargo fmt --all --check
+
 log "Rust tests (compiler, host, wasmtime CLI)"
 # Tests that need an outside tool are #[ignore]d for a bare `cargo test`; here they run, and fail
 # if their tool is missing. The upstream-corpus test needs a checkout of Cyronius/covenant
