@@ -1070,3 +1070,33 @@ fn parse_float_rounds_correctly() {
         );
     }
 }
+
+/// Int lists sort by radix (one pass per byte position that varies); other element types merge.
+/// Both against Rust's sort, on numbers of every size and sign.
+#[test]
+fn sorting_large_lists_matches_the_reference() {
+    let mut h = Harness::new(&program(&[("sort_ints", "list_sort", &["List<Int>"], "List<Int>")]));
+    let mut seed = 0x1234_5678_9ABC_DEF1u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for shape in 0..4 {
+        let values: Vec<i64> = (0..5000)
+            .map(|_| {
+                let r = next() as i64;
+                match shape {
+                    0 => r,                // every byte varies
+                    1 => r % 1000,         // small, both signs
+                    2 => (r & 0xFF) << 40, // one middle byte varies
+                    _ => 7,                // all equal
+                }
+            })
+            .collect();
+        let mut sorted = values.clone();
+        sorted.sort();
+        assert_eq!(h.call("op-sort-ints", &[ints(&values)]), Ok(ints(&sorted)), "shape {shape}");
+    }
+}

@@ -165,7 +165,7 @@ impl Builder<'_> {
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(dst), I::LocalGet(kept)]);
                 (vec![I32, I32], vec![I32, I32], vec![I32; 3])
             }
-            ListOp::Sort(ElemKind::Int) => self.sort_ints_body(code)?,
+            ListOp::Sort(ElemKind::Int) => self.radix_sort_ints_body(code)?,
             ListOp::Sort(kind) => self.sort_body(kind, code)?,
             ListOp::Reverse(size) => {
                 let alloc = self.helper(Helper::Alloc)?;
@@ -262,191 +262,131 @@ impl Builder<'_> {
         })
     }
 
-    /// Int lists, the common case, sorted faster: insertion sort on runs of 16, then bottom-up merges
-    /// that walk pointers and keep the two current values in locals.
-    fn sort_ints_body(&mut self, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
+    /// Int lists, the common case: an LSD radix sort on bytes (stable, linear), with the sign bit
+    /// flipped so negative numbers order first, skipping the byte positions where every number has
+    /// the same byte (the high bytes of small numbers).
+    fn radix_sort_ints_body(&mut self, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::{I32, I64};
-        const RUN: i32 = 16;
         let alloc = self.helper(Helper::Alloc)?;
-        let (p, n, src, dst, width, lo, mid, hi, pa, ea, pb, eb, pd, i, j) =
-            (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
-        let (va, vb, x) = (15, 16, 17);
-        let at = |base: u32, idx: u32| [I::LocalGet(base), I::LocalGet(idx), I::I32Const(3), I::I32Shl, I::I32Add];
-        let min_n = |code: &mut Vec<I<'static>>, target: u32| {
-            code.extend([
-                I::LocalGet(target),
-                I::LocalGet(n),
-                I::LocalGet(target),
-                I::LocalGet(n),
-                I::I32LtU,
-                I::Select,
-                I::LocalSet(target),
-            ]);
+        let (p, n, src, dst, cnt, pass, i, d, sum, t) = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        let (x, shift) = (10, 11);
+        let elem = |base: u32| [I::LocalGet(base), I::LocalGet(i), I::I32Const(3), I::I32Shl, I::I32Add];
+        let bucket = |idx: Vec<I<'static>>| {
+            let mut c = vec![I::LocalGet(cnt)];
+            c.extend(idx);
+            c.extend([I::I32Const(2), I::I32Shl, I::I32Add]);
+            c
         };
+        // digit of x at the current shift, sign bit flipped
+        let digit = [
+            I::LocalGet(x),
+            I::I64Const(i64::MIN),
+            I::I64Xor,
+            I::LocalGet(shift),
+            I::I64ShrU,
+            I::I32WrapI64,
+            I::I32Const(255),
+            I::I32And,
+            I::LocalSet(d),
+        ];
         let bytes = [I::LocalGet(n), I::I32Const(3), I::I32Shl];
         code.extend(bytes.clone());
-        code.extend([I::I32Const(8), I::I32Add, I::I32Const(8), I::Call(alloc), I::LocalTee(src), I::LocalGet(p)]);
+        code.extend([I::I32Const(8), I::Call(alloc), I::LocalTee(src), I::LocalGet(p)]);
         code.extend(bytes.clone());
         code.push(I::MemoryCopy { src_mem: 0, dst_mem: 0 });
-        code.extend(bytes);
-        code.extend([I::I32Const(8), I::I32Add, I::I32Const(8), I::Call(alloc), I::LocalSet(dst)]);
-        // insertion sort of each run
         code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(lo),
             I::LocalGet(n),
-            I::I32GeU,
-            I::BrIf(1),
+            I::I32Const(2),
+            I::I32LtU,
+            I::If(BlockType::Empty),
+            I::LocalGet(src),
+            I::LocalGet(n),
+            I::Return,
+            I::End,
         ]);
-        code.extend([I::LocalGet(lo), I::I32Const(RUN), I::I32Add, I::LocalSet(hi)]);
-        min_n(code, hi);
-        code.extend([I::LocalGet(lo), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
-        code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(i),
-            I::LocalGet(hi),
-            I::I32GeU,
-            I::BrIf(1),
-        ]);
-        code.extend(at(src, i));
-        code.extend([I::I64Load(mem(0, 3)), I::LocalSet(x), I::LocalGet(i), I::LocalSet(j)]);
-        // while j > lo and src[j - 1] > x: shift right
-        code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(j),
-            I::LocalGet(lo),
-            I::I32LeU,
-            I::BrIf(1),
-        ]);
-        code.extend(at(src, j));
+        code.extend(bytes);
         code.extend([
             I::I32Const(8),
-            I::I32Sub,
-            I::I64Load(mem(0, 3)),
-            I::LocalTee(va),
-            I::LocalGet(x),
-            I::I64LeS,
+            I::Call(alloc),
+            I::LocalSet(dst),
+            I::I32Const(1024),
+            I::I32Const(4),
+            I::Call(alloc),
+            I::LocalSet(cnt),
+        ]);
+        code.extend([
+            I::Block(BlockType::Empty),
+            I::Loop(BlockType::Empty),
+            I::LocalGet(pass),
+            I::I32Const(8),
+            I::I32GeU,
             I::BrIf(1),
         ]);
-        code.extend(at(src, j));
         code.extend([
-            I::LocalGet(va),
-            I::I64Store(mem(0, 3)),
-            I::LocalGet(j),
-            I::I32Const(1),
-            I::I32Sub,
-            I::LocalSet(j),
-            I::Br(0),
-            I::End,
-            I::End,
+            I::LocalGet(pass),
+            I::I32Const(3),
+            I::I32Shl,
+            I::I64ExtendI32U,
+            I::LocalSet(shift),
+            I::LocalGet(cnt),
+            I::I32Const(0),
+            I::I32Const(1024),
+            I::MemoryFill(0),
         ]);
-        code.extend(at(src, j));
-        code.extend([I::LocalGet(x), I::I64Store(mem(0, 3))]);
+        // count the digits
+        code.extend([I::I32Const(0), I::LocalSet(i), I::Loop(BlockType::Empty)]);
+        code.extend(elem(src));
+        code.extend([I::I64Load(mem(0, 3)), I::LocalSet(x)]);
+        code.extend(digit.clone());
+        code.extend(bucket(vec![I::LocalGet(d)]));
+        code.extend(bucket(vec![I::LocalGet(d)]));
+        code.extend([I::I32Load(mem(0, 2)), I::I32Const(1), I::I32Add, I::I32Store(mem(0, 2))]);
         code.extend(add_to(i, I::I32Const(1)));
-        code.extend([I::Br(0), I::End, I::End, I::LocalGet(hi), I::LocalSet(lo), I::Br(0), I::End, I::End]);
-        // merges of runs of `width`
-        code.extend([I::I32Const(RUN), I::LocalSet(width)]);
+        code.extend([I::LocalGet(i), I::LocalGet(n), I::I32LtU, I::BrIf(0), I::End]);
+        // every number has the last digit seen: nothing to do at this position
+        code.extend(bucket(vec![I::LocalGet(d)]));
+        code.extend([I::I32Load(mem(0, 2)), I::LocalGet(n), I::I32Ne, I::If(BlockType::Empty)]);
+        // bucket starts
+        code.extend([I::I32Const(0), I::LocalSet(sum), I::I32Const(0), I::LocalSet(i), I::Loop(BlockType::Empty)]);
+        code.extend(bucket(vec![I::LocalGet(i)]));
+        code.extend([I::I32Load(mem(0, 2)), I::LocalSet(t)]);
+        code.extend(bucket(vec![I::LocalGet(i)]));
         code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(width),
-            I::LocalGet(n),
-            I::I32GeU,
-            I::BrIf(1),
+            I::LocalGet(sum),
+            I::I32Store(mem(0, 2)),
+            I::LocalGet(sum),
+            I::LocalGet(t),
+            I::I32Add,
+            I::LocalSet(sum),
         ]);
-        code.extend([I::I32Const(0), I::LocalSet(lo)]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend([I::LocalGet(i), I::I32Const(256), I::I32LtU, I::BrIf(0), I::End]);
+        // scatter, in order (stable)
+        code.extend([I::I32Const(0), I::LocalSet(i), I::Loop(BlockType::Empty)]);
+        code.extend(elem(src));
+        code.extend([I::I64Load(mem(0, 3)), I::LocalSet(x)]);
+        code.extend(digit.clone());
+        code.extend(bucket(vec![I::LocalGet(d)]));
         code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(lo),
-            I::LocalGet(n),
-            I::I32GeU,
-            I::BrIf(1),
-        ]);
-        code.extend([I::LocalGet(lo), I::LocalGet(width), I::I32Add, I::LocalSet(mid)]);
-        min_n(code, mid);
-        code.extend([I::LocalGet(mid), I::LocalGet(width), I::I32Add, I::LocalSet(hi)]);
-        min_n(code, hi);
-        for (local, base, idx) in [(pa, src, lo), (ea, src, mid), (pb, src, mid), (eb, src, hi), (pd, dst, lo)] {
-            code.extend(at(base, idx));
-            code.push(I::LocalSet(local));
-        }
-        // Branch-free merge: both current values are loaded, the smaller stored, its pointer
-        // advanced (random data would mispredict a branch half the time). Taking from the right
-        // only when strictly smaller keeps the sort stable. Each buffer has 8 spare bytes, so
-        // loading one past a run's end stays inside it.
-        code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(pa),
-            I::LocalGet(ea),
-            I::I32GeU,
-            I::LocalGet(pb),
-            I::LocalGet(eb),
-            I::I32GeU,
-            I::I32Or,
-            I::BrIf(1),
-            I::LocalGet(pa),
-            I::I64Load(mem(0, 3)),
-            I::LocalSet(va),
-            I::LocalGet(pb),
-            I::I64Load(mem(0, 3)),
-            I::LocalTee(vb),
-            I::LocalGet(va),
-            I::I64LtS,
-            I::LocalSet(i),
-            I::LocalGet(pd),
-            I::LocalGet(vb),
-            I::LocalGet(va),
-            I::LocalGet(i),
-            I::Select,
-            I::I64Store(mem(0, 3)),
-        ]);
-        code.extend(add_to(pd, I::I32Const(8)));
-        code.extend([I::LocalGet(pb), I::LocalGet(i), I::I32Const(3), I::I32Shl, I::I32Add, I::LocalSet(pb)]);
-        code.extend([
-            I::LocalGet(pa),
-            I::LocalGet(i),
-            I::I32Const(1),
-            I::I32Xor,
+            I::I32Load(mem(0, 2)),
+            I::LocalSet(t),
+            I::LocalGet(dst),
+            I::LocalGet(t),
             I::I32Const(3),
             I::I32Shl,
             I::I32Add,
-            I::LocalSet(pa),
+            I::LocalGet(x),
+            I::I64Store(mem(0, 3)),
         ]);
-        code.extend([I::Br(0), I::End, I::End]);
-        // the rest of whichever run is left
-        code.extend([
-            I::LocalGet(pd),
-            I::LocalGet(pa),
-            I::LocalGet(ea),
-            I::LocalGet(pa),
-            I::I32Sub,
-            I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-            I::LocalGet(pd),
-            I::LocalGet(ea),
-            I::LocalGet(pa),
-            I::I32Sub,
-            I::I32Add,
-            I::LocalGet(pb),
-            I::LocalGet(eb),
-            I::LocalGet(pb),
-            I::I32Sub,
-            I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-            I::LocalGet(hi),
-            I::LocalSet(lo),
-            I::Br(0),
-            I::End,
-            I::End,
-        ]);
-        code.extend([I::LocalGet(src), I::LocalGet(dst), I::LocalSet(src), I::LocalSet(dst)]);
-        code.extend([I::LocalGet(width), I::I32Const(1), I::I32Shl, I::LocalSet(width), I::Br(0), I::End, I::End]);
-        code.extend([I::LocalGet(src), I::LocalGet(n)]);
-        let mut locals = vec![I32; 13];
-        locals.extend([I64; 3]);
+        code.extend(bucket(vec![I::LocalGet(d)]));
+        code.extend([I::LocalGet(t), I::I32Const(1), I::I32Add, I::I32Store(mem(0, 2))]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend([I::LocalGet(i), I::LocalGet(n), I::I32LtU, I::BrIf(0), I::End]);
+        code.extend([I::LocalGet(src), I::LocalGet(dst), I::LocalSet(src), I::LocalSet(dst), I::End]);
+        code.extend(add_to(pass, I::I32Const(1)));
+        code.extend([I::Br(0), I::End, I::End, I::LocalGet(src), I::LocalGet(n)]);
+        let mut locals = vec![I32; 8];
+        locals.extend([I64; 2]);
         Ok((vec![I32, I32], vec![I32, I32], locals))
     }
 
