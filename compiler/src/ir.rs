@@ -220,6 +220,20 @@ pub enum ComputeOp {
     /// Structural equality (`not_equals` when the flag is set) of structs, enums, optionals,
     /// unions, lists and maps.
     ValueEq(Type, bool),
+    /// Set operations, with the element type: sets are lists of distinct values in insertion
+    /// order. `Identity` leaves its input as it is (`set_to_list`).
+    SetHas(Type),
+    SetAdd(Type),
+    SetRemove(Type),
+    SetUnion(Type),
+    SetIntersect(Type),
+    SetDiff(Type),
+    SetSymmetricDiff(Type),
+    SetIsSubset(Type),
+    SetIsSuperset(Type),
+    /// Equal as sets (the same values in any order); `not_equals` when the flag is set.
+    SetEq(Type, bool),
+    Identity,
     /// Map operations (LANGUAGE-DECISIONS 15, 17), with the key and value types. `map_get` traps
     /// when the key is missing (check with `map_has`).
     MapGet(Type, Type),

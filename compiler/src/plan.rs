@@ -143,7 +143,7 @@ fn wit_type(t: &Type) -> String {
         Type::Float => "f64".into(),
         Type::Bool => "bool".into(),
         Type::String => "string".into(),
-        Type::List(e) => format!("list<{}>", wit_type(e)),
+        Type::List(e) | Type::Set(e) => format!("list<{}>", wit_type(e)),
         Type::Map(k, v) => format!("list<tuple<{}, {}>>", wit_type(k), wit_type(v)),
         Type::Struct(n) | Type::Enum(n) => escaped(&type_name(&n.name)),
         Type::Optional(t) => format!("option<{}>", wit_type(t)),
@@ -177,7 +177,7 @@ pub fn type_name(name: &str) -> String {
 /// Appends the declared types `t` mentions to `order`, each after the types it uses.
 fn type_order(defs: &TypeDefs, t: &Type, order: &mut Vec<u32>) {
     match t {
-        Type::List(e) | Type::Optional(e) => type_order(defs, e, order),
+        Type::List(e) | Type::Set(e) | Type::Optional(e) => type_order(defs, e, order),
         Type::Result(a, b) | Type::Map(a, b) => {
             type_order(defs, a, order);
             type_order(defs, b, order);

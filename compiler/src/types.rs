@@ -32,6 +32,8 @@ pub enum Type {
     /// `Map<K, V>`: entries in insertion order (LANGUAGE-DECISIONS 17), laid out as a list of
     /// (key, value) records; a WIT `list<tuple<K, V>>`.
     Map(Box<Type>, Box<Type>),
+    /// `Set<T>`: distinct values in insertion order, laid out as a list; a WIT `list<T>`.
+    Set(Box<Type>),
     /// `T?`: a WIT option.
     Optional(Box<Type>),
     /// A union of a value type and an error type (`returns union type="T" type="E" end`): a WIT
@@ -128,7 +130,9 @@ impl Type {
     pub fn fits(&self, expected: &Type) -> bool {
         match (self, expected) {
             (Type::Error, _) | (_, Type::Error) => true,
-            (Type::List(a), Type::List(b)) | (Type::Optional(a), Type::Optional(b)) => a.fits(b),
+            (Type::List(a), Type::List(b)) | (Type::Optional(a), Type::Optional(b)) | (Type::Set(a), Type::Set(b)) => {
+                a.fits(b)
+            }
             (Type::Result(a, e), Type::Result(b, f)) | (Type::Map(a, e), Type::Map(b, f)) => a.fits(b) && e.fits(f),
             (a, b) => a == b,
         }
@@ -142,6 +146,8 @@ impl Type {
         }
         match expected {
             Type::Optional(t) if self.fits(t) => Some(Coercion::Case(1)),
+            // A list where a set is expected: its repeated values are dropped.
+            Type::Set(t) if matches!(self, Type::List(e) if e.fits(t)) => Some(Coercion::ToSet),
             Type::Result(ok, _) if self.fits(ok) => Some(Coercion::Case(0)),
             Type::Result(_, err) if self.fits(err) => Some(Coercion::Case(1)),
             _ => None,
@@ -154,6 +160,7 @@ impl Type {
             (Type::Error, t) | (t, Type::Error) => t.clone(),
             (Type::List(a), Type::List(b)) => Type::list(a.join(b)),
             (Type::Optional(a), Type::Optional(b)) => Type::Optional(Box::new(a.join(b))),
+            (Type::Set(a), Type::Set(b)) => Type::Set(Box::new(a.join(b))),
             (Type::Map(k, v), Type::Map(j, w)) => Type::Map(Box::new(k.join(j)), Box::new(v.join(w))),
             (a, _) => a.clone(),
         }
@@ -166,6 +173,8 @@ pub enum Coercion {
     Same,
     /// Wrapped as the payload of this case (`Some`, `Ok` or `Err`).
     Case(u32),
+    /// A list made a set (repeated values dropped).
+    ToSet,
 }
 
 impl fmt::Display for Type {
@@ -181,6 +190,7 @@ impl fmt::Display for Type {
             Type::Struct(n) | Type::Enum(n) => f.write_str(&n.name),
             Type::Optional(t) => write!(f, "{t}?"),
             Type::Map(k, v) => write!(f, "Map<{k}, {v}>"),
+            Type::Set(t) => write!(f, "Set<{t}>"),
             Type::Result(t, e) => write!(f, "{t} | {e}"),
             Type::Error => f.write_str("{unknown}"),
         }

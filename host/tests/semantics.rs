@@ -1100,3 +1100,71 @@ fn sorting_large_lists_matches_the_reference() {
         assert_eq!(h.call("op-sort-ints", &[ints(&values)]), Ok(ints(&sorted)), "shape {shape}");
     }
 }
+
+/// Sets hold distinct values in insertion order; a list given where a set is expected drops its
+/// repeats; equality ignores order.
+#[test]
+fn set_operators_match_an_ordered_reference() {
+    let ops: &[(&str, &str, &[&str], &str)] = &[
+        ("st_has", "set_has", &["Set<String>", "String"], "Bool"),
+        ("st_add", "set_add", &["Set<String>", "String"], "Set<String>"),
+        ("st_remove", "set_remove", &["Set<String>", "String"], "Set<String>"),
+        ("st_union", "set_union", &["Set<String>", "Set<String>"], "Set<String>"),
+        ("st_intersect", "set_intersect", &["Set<String>", "Set<String>"], "Set<String>"),
+        ("st_diff", "set_diff", &["Set<String>", "Set<String>"], "Set<String>"),
+        ("st_sym", "set_symmetric_diff", &["Set<String>", "Set<String>"], "Set<String>"),
+        ("st_subset", "set_is_subset", &["Set<String>", "Set<String>"], "Bool"),
+        ("st_superset", "set_is_superset", &["Set<String>", "Set<String>"], "Bool"),
+        ("st_eq", "equals", &["Set<String>", "Set<String>"], "Bool"),
+        ("st_len", "set_len", &["Set<String>"], "Int"),
+        ("st_list", "set_to_list", &["Set<String>"], "List<String>"),
+        ("st_from_ints", "set_to_list", &["List<Int>"], "List<Int>"),
+    ];
+    let mut h = Harness::new(&program(ops));
+    let sets: Vec<Vec<&str>> = vec![vec![], vec!["a"], vec!["b", "a"], vec!["a", "b", "c"], vec!["é", "a"]];
+    let has = |s: &[&str], x: &str| s.contains(&x);
+    for a in &sets {
+        assert_eq!(h.call("op-st-len", &[strs(a)]), Ok(Val::S64(a.len() as i64)));
+        assert_eq!(h.call("op-st-list", &[strs(a)]), Ok(strs(a)));
+        for x in ["a", "b", "z", "é"] {
+            assert_eq!(h.call("op-st-has", &[strs(a), Val::String(x.into())]), Ok(Val::Bool(has(a, x))));
+            let mut added = a.clone();
+            if !has(a, x) {
+                added.push(x);
+            }
+            assert_eq!(h.call("op-st-add", &[strs(a), Val::String(x.into())]), Ok(strs(&added)), "add({a:?}, {x})");
+            let removed: Vec<&str> = a.iter().copied().filter(|y| *y != x).collect();
+            assert_eq!(
+                h.call("op-st-remove", &[strs(a), Val::String(x.into())]),
+                Ok(strs(&removed)),
+                "remove({a:?}, {x})"
+            );
+        }
+        for b in &sets {
+            fn only<'s>(x: &[&'s str], y: &[&str]) -> Vec<&'s str> {
+                x.iter().copied().filter(|v| !y.contains(v)).collect()
+            }
+            let union: Vec<&str> = a.iter().copied().chain(only(b, a)).collect();
+            let inter: Vec<&str> = a.iter().copied().filter(|v| b.contains(v)).collect();
+            let sym: Vec<&str> = only(a, b).into_iter().chain(only(b, a)).collect();
+            assert_eq!(h.call("op-st-union", &[strs(a), strs(b)]), Ok(strs(&union)), "union({a:?}, {b:?})");
+            assert_eq!(h.call("op-st-intersect", &[strs(a), strs(b)]), Ok(strs(&inter)));
+            assert_eq!(h.call("op-st-diff", &[strs(a), strs(b)]), Ok(strs(&only(a, b))));
+            assert_eq!(h.call("op-st-sym", &[strs(a), strs(b)]), Ok(strs(&sym)));
+            let subset = a.iter().all(|v| b.contains(v));
+            let superset = b.iter().all(|v| a.contains(v));
+            assert_eq!(h.call("op-st-subset", &[strs(a), strs(b)]), Ok(Val::Bool(subset)));
+            assert_eq!(h.call("op-st-superset", &[strs(a), strs(b)]), Ok(Val::Bool(superset)));
+            assert_eq!(
+                h.call("op-st-eq", &[strs(a), strs(b)]),
+                Ok(Val::Bool(subset && superset)),
+                "equals({a:?}, {b:?})"
+            );
+        }
+    }
+    // A set passed in with repeats keeps the first of each.
+    assert_eq!(h.call("op-st-len", &[strs(&["a", "b", "a"])]), Ok(Val::S64(2)));
+    assert_eq!(h.call("op-st-list", &[strs(&["b", "a", "b"])]), Ok(strs(&["b", "a"])));
+    // set_to_list of a list: the list becomes a set first (repeats dropped, first occurrences kept).
+    assert_eq!(h.call("op-st-from-ints", &[ints(&[3, 1, 3, 2, 1])]), Ok(ints(&[3, 1, 2])));
+}

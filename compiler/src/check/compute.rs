@@ -10,7 +10,17 @@ impl<'a> Checker<'a> {
         body: &mut Body,
         out: &mut Vec<Op>,
     ) -> Value {
-        let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
+        let mut args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
+        // A set operation accepts a list where it takes a set (`set_add` on `[]` starts one).
+        if c.op.value.starts_with("set_") {
+            for a in args.iter_mut() {
+                if let Type::List(e) = a.ty() {
+                    if let Some(v) = self.coerce(a.clone(), &Type::Set(e), body, out) {
+                        *a = v;
+                    }
+                }
+            }
+        }
         let types: Vec<Type> = args.iter().map(Value::ty).collect();
         let Some((op, result_ty)) = self.resolve_op(&c.op, &types) else {
             // Bind the name anyway (poisoned), so its later uses are not reported again.
@@ -98,6 +108,9 @@ impl<'a> Checker<'a> {
                     (x, y) if numeric(x) && numeric(y) => Some((FloatCmp(c), Bool)),
                     (Bool, Bool) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((BoolCmp(c), Bool)),
                     (String, String) => Some((StrCmp(c), Bool)),
+                    (Set(x), Set(y)) if matches!(c, Cmp::Eq | Cmp::Ne) && x.fits(y) && comparable(&x.join(y)) => {
+                        Some((SetEq(x.join(y), c == Cmp::Ne), Bool))
+                    }
                     (x, y) if matches!(c, Cmp::Eq | Cmp::Ne) && x.fits(y) && y.fits(x) && structured(x) => {
                         Some((ValueEq(x.join(y), c == Cmp::Ne), Bool))
                     }
@@ -179,8 +192,33 @@ impl<'a> Checker<'a> {
             ("pad_start" | "pad_end", [String, Int, String]) => {
                 Some((StrPad { at_start: op.value == "pad_start", fill: true }, String))
             }
-            ("is_empty" | "map_is_empty", [String | List(_) | Map(..)]) => Some((IsEmpty, Bool)),
+            ("is_empty" | "map_is_empty", [String | List(_) | Set(_) | Map(..)]) => Some((IsEmpty, Bool)),
             ("map_len", [Map(..)]) => Some((ListLen, Int)),
+            ("set_len", [Set(_)]) => Some((ListLen, Int)),
+            ("set_is_empty", [Set(_)]) => Some((IsEmpty, Bool)),
+            ("set_to_list", [Set(t)]) => Some((Identity, List(t.clone()))),
+            ("set_has", [Set(t), x]) if x.fits(t) && comparable(t) => Some((SetHas(t.join(x)), Bool)),
+            ("set_add" | "set_remove", [Set(t), x]) if x.fits(t) && comparable(&t.join(x)) => {
+                let e = t.join(x);
+                let op = if op.value == "set_add" { SetAdd(e.clone()) } else { SetRemove(e.clone()) };
+                Some((op, Set(Box::new(e))))
+            }
+            ("set_union" | "set_intersect" | "set_diff" | "set_symmetric_diff", [Set(a), Set(b)])
+                if a.fits(b) && comparable(&a.join(b)) =>
+            {
+                let e = a.join(b);
+                let op = match op.value.as_str() {
+                    "set_union" => SetUnion(e.clone()),
+                    "set_intersect" => SetIntersect(e.clone()),
+                    "set_diff" => SetDiff(e.clone()),
+                    _ => SetSymmetricDiff(e.clone()),
+                };
+                Some((op, Set(Box::new(e))))
+            }
+            ("set_is_subset" | "set_is_superset", [Set(a), Set(b)]) if a.fits(b) && comparable(&a.join(b)) => {
+                let e = a.join(b);
+                Some((if op.value == "set_is_subset" { SetIsSubset(e) } else { SetIsSuperset(e) }, Bool))
+            }
             ("map_get", [Map(k, v), x]) if x.fits(k) && comparable(k) => {
                 Some((MapGet((**k).clone(), (**v).clone()), (**v).clone()))
             }
@@ -349,6 +387,18 @@ const KNOWN_OPS: &[&str] = &[
     "map_remove",
     "map_merge",
     "map_keys",
+    "set_len",
+    "set_is_empty",
+    "set_to_list",
+    "set_has",
+    "set_add",
+    "set_remove",
+    "set_union",
+    "set_intersect",
+    "set_diff",
+    "set_symmetric_diff",
+    "set_is_subset",
+    "set_is_superset",
     "map_values",
     "equals",
     "not_equals",

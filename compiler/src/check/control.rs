@@ -100,7 +100,7 @@ impl<'a> Checker<'a> {
                 );
                 Type::Error
             }
-            Type::List(t) => *t,
+            Type::List(t) | Type::Set(t) => *t,
             Type::Error => Type::Error,
             Type::Map(..) => {
                 self.diags.push(unsupported(

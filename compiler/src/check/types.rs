@@ -169,7 +169,7 @@ impl<'a> Checker<'a> {
     fn mentions(&self, t: &Type, via_lists: bool) -> Vec<u32> {
         match t {
             Type::Struct(n) | Type::Enum(n) => vec![n.id],
-            Type::List(t) if via_lists => self.mentions(t, via_lists),
+            Type::List(t) | Type::Set(t) if via_lists => self.mentions(t, via_lists),
             Type::Optional(t) => self.mentions(t, via_lists),
             Type::Result(a, b) => [self.mentions(a, via_lists), self.mentions(b, via_lists)].concat(),
             Type::Map(k, v) if via_lists => [self.mentions(k, via_lists), self.mentions(v, via_lists)].concat(),
@@ -245,6 +245,9 @@ impl<'a> Checker<'a> {
         }
         if let Some(inner) = text.strip_prefix("List<").and_then(|t| t.strip_suffix('>')) {
             return self.parse_type(inner.trim()).map(Type::list);
+        }
+        if let Some(inner) = text.strip_prefix("Set<").and_then(|t| t.strip_suffix('>')) {
+            return self.parse_type(inner.trim()).map(|t| Type::Set(Box::new(t)));
         }
         if let Some(inner) = text.strip_prefix("Map<").and_then(|t| t.strip_suffix('>')) {
             let (k, v) = split_pair(inner)?;

@@ -191,6 +191,12 @@ impl<'a> Checker<'a> {
                 }
                 Some(v)
             }
+            Coercion::ToSet => {
+                let Type::List(elem) = &ty else { return None };
+                let local = body.new_local(expected.clone());
+                out.push(Op::Compute { op: ComputeOp::ListDedup((**elem).clone()), args: vec![v], result: local });
+                Some(Value::Local(local, expected.clone()))
+            }
             Coercion::Case(case) => {
                 let payload =
                     self.coerce(v, &self.out.types.cases(expected)?[case as usize].1[0].clone(), body, out)?;

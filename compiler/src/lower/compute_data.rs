@@ -377,6 +377,102 @@ pub(super) fn emit_data(
             let (t, offset) = b.abi().variant(&ty).cases[case as usize][field as usize].clone();
             load_rep(b, frame, &t, offset, code);
         }
+        Identity => {}
+        SetHas(ref t) | SetAdd(ref t) | SetRemove(ref t) => {
+            let kind = ElemKind::of(t).ok_or("set elements compare by value")?;
+            match &op {
+                SetHas(_) => {
+                    code.extend([I::Call(b.helper(Helper::List(ListOp::IndexOf(kind)))?), I::I32Const(0), I::I32GeS])
+                }
+                SetAdd(_) => code.push(I::Call(b.helper(Helper::List(ListOp::Add(kind)))?)),
+                _ => code.push(I::Call(b.helper(Helper::List(ListOp::Remove(kind)))?)),
+            }
+        }
+        SetUnion(ref t)
+        | SetIntersect(ref t)
+        | SetDiff(ref t)
+        | SetSymmetricDiff(ref t)
+        | SetIsSubset(ref t)
+        | SetIsSuperset(ref t)
+        | SetEq(ref t, _) => {
+            let kind = ElemKind::of(t).ok_or("set elements compare by value")?;
+            let keep = b.helper(Helper::List(ListOp::Filter(kind, true)))?;
+            let drop = b.helper(Helper::List(ListOp::Filter(kind, false)))?;
+            let concat = b.helper(Helper::Concat)?;
+            let size = kind.size() as i32;
+            let (pa, na, pb, nb) = (
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+                frame.scratch(ValType::I32),
+            );
+            let (pc, nc) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([I::LocalSet(nb), I::LocalSet(pb), I::LocalSet(na), I::LocalSet(pa)]);
+            // (pc, nc) = the elements of one set that are not in the other
+            let without = |code: &mut Vec<I<'static>>, x: (u32, u32), y: (u32, u32)| {
+                code.extend([
+                    I::LocalGet(x.0),
+                    I::LocalGet(x.1),
+                    I::LocalGet(y.0),
+                    I::LocalGet(y.1),
+                    I::Call(drop),
+                    I::LocalSet(nc),
+                    I::LocalSet(pc),
+                ]);
+            };
+            // concatenation of (p1, n1) and (p2, n2) elements
+            let join = |code: &mut Vec<I<'static>>, x: (u32, u32), y: (u32, u32)| {
+                code.extend([
+                    I::LocalGet(x.0),
+                    I::LocalGet(x.1),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::LocalGet(y.0),
+                    I::LocalGet(y.1),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Const(size),
+                    I::Call(concat),
+                    I::I32Const(size),
+                    I::I32DivU,
+                ]);
+            };
+            match &op {
+                SetUnion(_) => {
+                    without(code, (pb, nb), (pa, na));
+                    join(code, (pa, na), (pc, nc));
+                }
+                SetIntersect(_) => {
+                    code.extend([I::LocalGet(pa), I::LocalGet(na), I::LocalGet(pb), I::LocalGet(nb), I::Call(keep)])
+                }
+                SetDiff(_) => {
+                    code.extend([I::LocalGet(pa), I::LocalGet(na), I::LocalGet(pb), I::LocalGet(nb), I::Call(drop)])
+                }
+                SetSymmetricDiff(_) => {
+                    let (pd, nd) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                    without(code, (pa, na), (pb, nb));
+                    code.extend([I::LocalGet(pc), I::LocalSet(pd), I::LocalGet(nc), I::LocalSet(nd)]);
+                    without(code, (pb, nb), (pa, na));
+                    join(code, (pd, nd), (pc, nc));
+                }
+                SetIsSubset(_) => {
+                    without(code, (pa, na), (pb, nb));
+                    code.extend([I::LocalGet(nc), I::I32Eqz]);
+                }
+                SetIsSuperset(_) => {
+                    without(code, (pb, nb), (pa, na));
+                    code.extend([I::LocalGet(nc), I::I32Eqz]);
+                }
+                SetEq(_, negate) => {
+                    without(code, (pa, na), (pb, nb));
+                    code.extend([I::LocalGet(nc), I::I32Eqz, I::LocalGet(na), I::LocalGet(nb), I::I32Eq, I::I32And]);
+                    if *negate {
+                        code.push(I::I32Eqz);
+                    }
+                }
+                _ => {}
+            }
+        }
         other => return Err(format!("{other:?} is not a data operation")),
     }
     Ok(())

@@ -67,6 +67,12 @@ pub(super) fn emit_export(
                 code.push(I::LocalGet(p));
             } else {
                 code.extend(srcs.iter().map(|(l, _)| I::LocalGet(*l)));
+                // A set from the caller is a list that may repeat values: keep the first of each.
+                if let Type::Set(elem) = t {
+                    if let Some(kind) = super::lists::ElemKind::of(elem) {
+                        code.push(I::Call(b.helper(Helper::List(super::lists::ListOp::Dedup(kind)))?));
+                    }
+                }
             }
         }
     }
@@ -77,7 +83,7 @@ pub(super) fn emit_export(
     } else if sig.retptr {
         // More than one flat result: the caller reads them from the returned address, laid out as
         // the canonical ABI says, which is how compound values already live in memory.
-        if matches!(f.returns, Type::String | Type::List(_) | Type::Map(..)) {
+        if matches!(f.returns, Type::String | Type::List(_) | Type::Set(_) | Type::Map(..)) {
             let alloc = b.helper(Helper::Alloc)?;
             let (len, ptr, area) =
                 (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
@@ -164,7 +170,7 @@ fn store_flat(b: &Builder, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset
             get_as(srcs[0], ValType::I32, code);
             code.push(I::I32Store8(mem(o, 0)));
         }
-        Type::String | Type::List(_) | Type::Map(..) => {
+        Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => {
             for (i, src) in srcs.iter().take(2).enumerate() {
                 code.push(I::LocalGet(addr));
                 get_as(*src, ValType::I32, code);

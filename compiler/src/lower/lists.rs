@@ -24,7 +24,7 @@ impl ElemKind {
         })
     }
 
-    fn size(self) -> i32 {
+    pub(super) fn size(self) -> i32 {
         if self == ElemKind::Bool { 1 } else { 8 }
     }
 
@@ -47,6 +47,13 @@ pub(super) enum ListOp {
     Sort(ElemKind),
     /// (p, n) -> a copy without repeated elements, keeping each first occurrence.
     Dedup(ElemKind),
+    /// (pa, na, pb, nb) -> the elements of the first list that are (`true`) or are not (`false`)
+    /// in the second, in order.
+    Filter(ElemKind, bool),
+    /// (p, n, x) -> the list without the first element equal to x.
+    Remove(ElemKind),
+    /// (p, n, x) -> the list with x appended, unless an element equals it.
+    Add(ElemKind),
     /// (p, n) -> a reversed copy, for elements of this size.
     Reverse(u32),
     /// (p, n) of lists -> one list of their elements, for elements of this size and alignment.
@@ -60,6 +67,9 @@ impl ListOp {
             ListOp::Sort(_) => "list_sort",
             ListOp::Dedup(_) => "list_dedup",
             ListOp::Reverse(_) => "list_reverse",
+            ListOp::Filter(..) => "set_filter",
+            ListOp::Remove(_) => "set_remove",
+            ListOp::Add(_) => "set_add",
             ListOp::Flatten(..) => "list_flatten",
         }
     }
@@ -164,6 +174,170 @@ impl Builder<'_> {
                 code.extend(add_to(i, I::I32Const(1)));
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(dst), I::LocalGet(kept)]);
                 (vec![I32, I32], vec![I32, I32], vec![I32; 3])
+            }
+            ListOp::Filter(kind, keep) => {
+                let index_of = self.helper(Helper::List(ListOp::IndexOf(kind)))?;
+                let alloc = self.helper(Helper::Alloc)?;
+                let (pa, na, pb, nb, dst, kept, i) = (0, 1, 2, 3, 4, 5, 6);
+                let size = kind.size();
+                code.extend([
+                    I::LocalGet(na),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Const(size),
+                    I::Call(alloc),
+                    I::LocalSet(dst),
+                ]);
+                code.extend([
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(na),
+                    I::I32GeU,
+                    I::BrIf(1),
+                ]);
+                code.extend([I::LocalGet(pb), I::LocalGet(nb)]);
+                Self::load_kind(kind, pa, i, code);
+                code.extend([
+                    I::Call(index_of),
+                    I::I32Const(0),
+                    I::I32GeS,
+                    I::I32Const(i32::from(keep)),
+                    I::I32Eq,
+                    I::If(BlockType::Empty),
+                ]);
+                code.extend([
+                    I::LocalGet(dst),
+                    I::LocalGet(kept),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Add,
+                    I::LocalGet(pa),
+                    I::LocalGet(i),
+                    I::I32Const(size),
+                    I::I32Mul,
+                    I::I32Add,
+                    I::I32Const(size),
+                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                ]);
+                code.extend(add_to(kept, I::I32Const(1)));
+                code.push(I::End);
+                code.extend(add_to(i, I::I32Const(1)));
+                code.extend([I::Br(0), I::End, I::End, I::LocalGet(dst), I::LocalGet(kept)]);
+                (vec![I32; 4], vec![I32, I32], vec![I32; 3])
+            }
+            ListOp::Remove(kind) | ListOp::Add(kind) => {
+                let index_of = self.helper(Helper::List(ListOp::IndexOf(kind)))?;
+                let alloc = self.helper(Helper::Alloc)?;
+                let rep = kind.rep();
+                let (p, n) = (0, 1);
+                let x: Vec<u32> = (2..2 + rep.len() as u32).collect();
+                let (at, dst) = (2 + rep.len() as u32, 3 + rep.len() as u32);
+                let size = kind.size();
+                code.extend([I::LocalGet(p), I::LocalGet(n)]);
+                code.extend(x.iter().map(|l| I::LocalGet(*l)));
+                code.extend([I::Call(index_of), I::LocalSet(at)]);
+                if op == ListOp::Add(kind) {
+                    // present: unchanged; absent: a copy with x at the end
+                    code.extend([
+                        I::LocalGet(at),
+                        I::I32Const(0),
+                        I::I32GeS,
+                        I::If(BlockType::Empty),
+                        I::LocalGet(p),
+                        I::LocalGet(n),
+                        I::Return,
+                        I::End,
+                    ]);
+                    code.extend([
+                        I::LocalGet(n),
+                        I::I32Const(1),
+                        I::I32Add,
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::I32Const(size),
+                        I::Call(alloc),
+                        I::LocalTee(dst),
+                        I::LocalGet(p),
+                        I::LocalGet(n),
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                        I::LocalGet(dst),
+                        I::LocalGet(n),
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::I32Add,
+                    ]);
+                    match kind {
+                        ElemKind::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(0, 3))]),
+                        ElemKind::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(0, 3))]),
+                        ElemKind::Bool => code.extend([I::LocalGet(x[0]), I::I32Store8(mem(0, 0))]),
+                        ElemKind::Str => code.extend([
+                            I::LocalTee(at),
+                            I::LocalGet(x[0]),
+                            I::I32Store(mem(0, 2)),
+                            I::LocalGet(at),
+                            I::LocalGet(x[1]),
+                            I::I32Store(mem(4, 2)),
+                        ]),
+                    }
+                    code.extend([I::LocalGet(dst), I::LocalGet(n), I::I32Const(1), I::I32Add]);
+                } else {
+                    // absent: unchanged; present: the elements before and after it
+                    code.extend([
+                        I::LocalGet(at),
+                        I::I32Const(0),
+                        I::I32LtS,
+                        I::If(BlockType::Empty),
+                        I::LocalGet(p),
+                        I::LocalGet(n),
+                        I::Return,
+                        I::End,
+                    ]);
+                    code.extend([
+                        I::LocalGet(n),
+                        I::I32Const(1),
+                        I::I32Sub,
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::I32Const(size),
+                        I::Call(alloc),
+                        I::LocalTee(dst),
+                        I::LocalGet(p),
+                        I::LocalGet(at),
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                        I::LocalGet(dst),
+                        I::LocalGet(at),
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::I32Add,
+                        I::LocalGet(p),
+                        I::LocalGet(at),
+                        I::I32Const(1),
+                        I::I32Add,
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::I32Add,
+                        I::LocalGet(n),
+                        I::LocalGet(at),
+                        I::I32Sub,
+                        I::I32Const(1),
+                        I::I32Sub,
+                        I::I32Const(size),
+                        I::I32Mul,
+                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+                        I::LocalGet(dst),
+                        I::LocalGet(n),
+                        I::I32Const(1),
+                        I::I32Sub,
+                    ]);
+                }
+                let mut params = vec![I32, I32];
+                params.extend(rep);
+                (params, vec![I32, I32], vec![I32, I32])
             }
             ListOp::Sort(ElemKind::Int) => self.radix_sort_ints_body(code)?,
             ListOp::Sort(kind) => self.sort_body(kind, code)?,
