@@ -14,10 +14,10 @@ impl<'a> Checker<'a> {
         // A set operation accepts a list where it takes a set (`set_add` on `[]` starts one).
         if c.op.value.starts_with("set_") {
             for a in args.iter_mut() {
-                if let Type::List(e) = a.ty() {
-                    if let Some(v) = self.coerce(a.clone(), &Type::Set(e), body, out) {
-                        *a = v;
-                    }
+                if let Type::List(e) = a.ty()
+                    && let Some(v) = self.coerce(a.clone(), &Type::Set(e), body, out)
+                {
+                    *a = v;
                 }
             }
         }
@@ -38,7 +38,6 @@ impl<'a> Checker<'a> {
             );
         }
         // Mixed Int/Float arithmetic promotes the Int (LANGUAGE-DECISIONS 12).
-        let mut args = args;
         use ComputeOp::*;
         let promotes = matches!(
             op,

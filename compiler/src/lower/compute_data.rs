@@ -399,7 +399,7 @@ pub(super) fn emit_data(
             let keep = b.helper(Helper::List(ListOp::Filter(kind, true)))?;
             let drop = b.helper(Helper::List(ListOp::Filter(kind, false)))?;
             let concat = b.helper(Helper::Concat)?;
-            let size = kind.size() as i32;
+            let size = kind.size();
             let (pa, na, pb, nb) = (
                 frame.scratch(ValType::I32),
                 frame.scratch(ValType::I32),

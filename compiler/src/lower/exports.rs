@@ -68,10 +68,10 @@ pub(super) fn emit_export(
             } else {
                 code.extend(srcs.iter().map(|(l, _)| I::LocalGet(*l)));
                 // A set from the caller is a list that may repeat values: keep the first of each.
-                if let Type::Set(elem) = t {
-                    if let Some(kind) = super::lists::ElemKind::of(elem) {
-                        code.push(I::Call(b.helper(Helper::List(super::lists::ListOp::Dedup(kind)))?));
-                    }
+                if let Type::Set(elem) = t
+                    && let Some(kind) = super::lists::ElemKind::of(elem)
+                {
+                    code.push(I::Call(b.helper(Helper::List(super::lists::ListOp::Dedup(kind)))?));
                 }
             }
         }
