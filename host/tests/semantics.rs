@@ -1168,3 +1168,75 @@ fn set_operators_match_an_ordered_reference() {
     // set_to_list of a list: the list becomes a set first (repeats dropped, first occurrences kept).
     assert_eq!(h.call("op-st-from-ints", &[ints(&[3, 1, 3, 2, 1])]), Ok(ints(&[3, 1, 2])));
 }
+
+/// `for` over a map and `map_entries` give the entries in insertion order, as structs with `key`
+/// and `value`.
+#[test]
+fn maps_iterate_their_entries_in_order() {
+    let source = r#"
+snippet id="t.describe" kind="fn"
+signature
+  fn name="describe"
+    param name="m" type="Map<String, Int>"
+    returns type="String"
+  end
+end
+body
+  step id="s1" kind="for"
+    var="entry"
+    in="m"
+    step id="s1a" kind="compute"
+      op=to_string
+      input field="value" of="entry"
+      as="digits"
+    end
+    step id="s1b" kind="compute"
+      op=concat
+      input field="key" of="entry"
+      input var="digits"
+      as="pair"
+    end
+    as="pairs"
+  end
+  step id="s2" kind="compute"
+    op=join
+    input var="pairs"
+    input lit=","
+    as="text"
+  end
+  step id="s3" kind="return"
+    from="text"
+    as="_"
+  end
+end
+end
+
+snippet id="t.entries" kind="fn"
+signature
+  fn name="entries"
+    param name="m" type="Map<String, Int>"
+    returns type="List<MapEntry<String, Int>>"
+  end
+end
+body
+  step id="s1" kind="compute"
+    op=map_entries
+    input var="m"
+    as="e"
+  end
+  step id="s2" kind="return"
+    from="e"
+    as="_"
+  end
+end
+end
+"#;
+    let c = common::compile_ok("entries", source);
+    assert!(c.wit.as_deref().unwrap().contains("record string-int-entry { key: string, value: s64 }"), "{:?}", c.wit);
+    let mut h = Harness::new(source);
+    let m = map_val(&[("b", 2), ("a", 1), ("é", -3)]);
+    assert_eq!(h.call("describe", std::slice::from_ref(&m)), Ok(Val::String("b2,a1,é-3".into())));
+    let entry =
+        |k: &str, v: i64| Val::Record(vec![("key".into(), Val::String(k.into())), ("value".into(), Val::S64(v))]);
+    assert_eq!(h.call("entries", &[m]), Ok(Val::List(vec![entry("b", 2), entry("a", 1), entry("é", -3)])));
+}

@@ -235,6 +235,7 @@ impl<'a> Checker<'a> {
                 let (k, v) = (k.join(j), v.join(w));
                 Some((MapMerge(k.clone(), v.clone()), Map(Box::new(k), Box::new(v))))
             }
+            ("map_entries", [Map(k, v)]) => Some((Identity, List(Box::new(self.map_entry_type(k, v))))),
             ("map_keys", [Map(k, v)]) => Some((MapKeys((**k).clone(), (**v).clone()), List(k.clone()))),
             ("map_values", [Map(k, v)]) => Some((MapValues((**k).clone(), (**v).clone()), List(v.clone()))),
             ("neg", [Int]) => Some((IntNeg, Int)),
@@ -386,6 +387,7 @@ const KNOWN_OPS: &[&str] = &[
     "map_remove",
     "map_merge",
     "map_keys",
+    "map_entries",
     "set_len",
     "set_is_empty",
     "set_to_list",

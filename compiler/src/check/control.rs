@@ -102,14 +102,8 @@ impl<'a> Checker<'a> {
             }
             Type::List(t) | Type::Set(t) => *t,
             Type::Error => Type::Error,
-            Type::Map(..) => {
-                self.diags.push(unsupported(
-                    "iterating a map with `for` is".into(),
-                    f.over.span,
-                    "iterate over `map_keys` (in insertion order) and read each value with `map_get`",
-                ));
-                Type::Error
-            }
+            // A map iterates its entries in insertion order, each a struct with `key` and `value`.
+            Type::Map(k, v) => self.map_entry_type(&k, &v),
             other => {
                 self.diags.push(
                     Diagnostic::error(

@@ -203,6 +203,25 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// The struct a map's entries are (`key`, `value`), declared on first use: its layout is the
+    /// map's entry layout, so `map_entries` and `for` over a map read the map as it is.
+    pub(super) fn map_entry_type(&mut self, k: &Type, v: &Type) -> Type {
+        let part = |t: &Type| t.to_string().chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+        let name = format!("{}{}Entry", part(k), part(v));
+        let fields = vec![("key".to_string(), k.clone()), ("value".to_string(), v.clone())];
+        let existing = self
+            .out
+            .types
+            .defs
+            .iter()
+            .position(|d| matches!(d, TypeDef::Struct { name: n, fields: f } if *n == name && *f == fields));
+        let id = existing.unwrap_or_else(|| {
+            self.out.types.defs.push(TypeDef::Struct { name: name.clone(), fields });
+            self.out.types.defs.len() - 1
+        });
+        Type::Struct(Named { id: id as u32, name: name.into() })
+    }
+
     pub(super) fn type_by_name(&self, name: &str) -> Option<Type> {
         let id = *self.type_names.get(name)?;
         let def = &self.out.types.defs[id as usize];
@@ -231,7 +250,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn parse_type(&self, text: &str) -> Option<Type> {
+    fn parse_type(&mut self, text: &str) -> Option<Type> {
         // `T | E` written inline: a value type and an error type, as a `returns union` gives.
         if let Some((ok, err)) = text.split_once('|') {
             let (ok, err) = (self.parse_type(ok.trim())?, self.parse_type(err.trim())?);
@@ -248,6 +267,12 @@ impl<'a> Checker<'a> {
         }
         if let Some(inner) = text.strip_prefix("Set<").and_then(|t| t.strip_suffix('>')) {
             return self.parse_type(inner.trim()).map(|t| Type::Set(Box::new(t)));
+        }
+        // `MapEntry<K, V>`: what `map_entries` and `for` over a map give.
+        if let Some(inner) = text.strip_prefix("MapEntry<").and_then(|t| t.strip_suffix('>')) {
+            let (k, v) = split_pair(inner)?;
+            let (k, v) = (self.parse_type(k)?, self.parse_type(v)?);
+            return Some(self.map_entry_type(&k, &v));
         }
         if let Some(inner) = text.strip_prefix("Map<").and_then(|t| t.strip_suffix('>')) {
             let (k, v) = split_pair(inner)?;
