@@ -236,7 +236,6 @@ pub(super) fn emit_data(
             code.push(I::Call(b.helper(Helper::List(ListOp::Flatten(size, align)))?));
         }
         ListAppend(elem) => {
-            let alloc = b.helper(Helper::Alloc)?;
             let (size, align) = b.abi().size_align(&elem);
             let x: Vec<u32> = b.abi().rep(&elem).iter().map(|t| frame.scratch(*t)).collect();
             for l in x.iter().rev() {
@@ -244,51 +243,9 @@ pub(super) fn emit_data(
             }
             let (len, ptr, new) =
                 (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
-            let (heap, _) = b.heap_globals();
-            code.extend([
-                I::LocalSet(len),
-                I::LocalSet(ptr),
-                // The list ends where the arena's free space begins (the latest allocation, as in
-                // a loop that accumulates): grow it in place, amortised O(1). Otherwise copy it.
-                I::LocalGet(ptr),
-                I::LocalGet(len),
-                I::I32Const(size as i32),
-                I::I32Mul,
-                I::I32Add,
-                I::GlobalGet(heap),
-                I::I32Eq,
-                I::LocalGet(len),
-                I::I32Const(0),
-                I::I32Ne,
-                I::I32And,
-                I::If(BlockType::Empty),
-                I::I32Const(size as i32),
-                I::I32Const(align as i32),
-                I::Call(alloc),
-                I::Drop,
-                I::LocalGet(ptr),
-                I::LocalSet(new),
-                I::Else,
-                I::LocalGet(len),
-                I::I32Const(1),
-                I::I32Add,
-                I::I32Const(size as i32),
-                I::I32Mul,
-                I::I32Const(align as i32),
-                I::Call(alloc),
-                I::LocalTee(new),
-                I::LocalGet(ptr),
-                I::LocalGet(len),
-                I::I32Const(size as i32),
-                I::I32Mul,
-                I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                I::End,
-                I::LocalGet(new),
-                I::LocalGet(len),
-                I::I32Const(size as i32),
-                I::I32Mul,
-                I::I32Add,
-            ]);
+            code.extend([I::LocalSet(len), I::LocalSet(ptr)]);
+            b.emit_grow_by_one(ptr, len, new, size, align, code)?;
+            code.extend([I::LocalGet(new), I::LocalGet(len), I::I32Const(size as i32), I::I32Mul, I::I32Add]);
             store_rep(b, frame, &elem, 0, &x, code);
             code.extend([I::LocalGet(new), I::LocalGet(len), I::I32Const(1), I::I32Add]);
         }

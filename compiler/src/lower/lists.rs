@@ -228,7 +228,6 @@ impl Builder<'_> {
             }
             ListOp::Remove(kind) | ListOp::Add(kind) => {
                 let index_of = self.helper(Helper::List(ListOp::IndexOf(kind)))?;
-                let alloc = self.helper(Helper::Alloc)?;
                 let rep = kind.rep();
                 let (p, n) = (0, 1);
                 let x: Vec<u32> = (2..2 + rep.len() as u32).collect();
@@ -249,26 +248,8 @@ impl Builder<'_> {
                         I::Return,
                         I::End,
                     ]);
-                    code.extend([
-                        I::LocalGet(n),
-                        I::I32Const(1),
-                        I::I32Add,
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::I32Const(size),
-                        I::Call(alloc),
-                        I::LocalTee(dst),
-                        I::LocalGet(p),
-                        I::LocalGet(n),
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                        I::LocalGet(dst),
-                        I::LocalGet(n),
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::I32Add,
-                    ]);
+                    self.emit_grow_by_one(p, n, dst, size as u32, size as u32, code)?;
+                    code.extend([I::LocalGet(dst), I::LocalGet(n), I::I32Const(size), I::I32Mul, I::I32Add]);
                     match kind {
                         ElemKind::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(0, 3))]),
                         ElemKind::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(0, 3))]),
@@ -295,45 +276,7 @@ impl Builder<'_> {
                         I::Return,
                         I::End,
                     ]);
-                    code.extend([
-                        I::LocalGet(n),
-                        I::I32Const(1),
-                        I::I32Sub,
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::I32Const(size),
-                        I::Call(alloc),
-                        I::LocalTee(dst),
-                        I::LocalGet(p),
-                        I::LocalGet(at),
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                        I::LocalGet(dst),
-                        I::LocalGet(at),
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::I32Add,
-                        I::LocalGet(p),
-                        I::LocalGet(at),
-                        I::I32Const(1),
-                        I::I32Add,
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::I32Add,
-                        I::LocalGet(n),
-                        I::LocalGet(at),
-                        I::I32Sub,
-                        I::I32Const(1),
-                        I::I32Sub,
-                        I::I32Const(size),
-                        I::I32Mul,
-                        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                        I::LocalGet(dst),
-                        I::LocalGet(n),
-                        I::I32Const(1),
-                        I::I32Sub,
-                    ]);
+                    self.emit_without(p, n, at, dst, size as u32, size as u32, code)?;
                 }
                 let mut params = vec![I32, I32];
                 params.extend(rep);

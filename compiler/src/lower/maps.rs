@@ -122,7 +122,6 @@ impl Builder<'_> {
             MapOp::Insert(e) => {
                 let find = self.helper(Helper::Map(MapOp::Find(e)))?;
                 let alloc = self.helper(Helper::Alloc)?;
-                let (heap, _) = self.heap_globals();
                 let krep = key_rep(e.key);
                 let (p, n) = (0, 1);
                 let key: Vec<u32> = (2..2 + krep.len() as u32).collect();
@@ -158,42 +157,8 @@ impl Builder<'_> {
                     I::Return,
                     I::End,
                 ]);
-                // a new key: appended, in place when the map is the latest allocation
-                code.extend([
-                    I::LocalGet(p),
-                    I::LocalGet(n),
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::I32Add,
-                    I::GlobalGet(heap),
-                    I::I32Eq,
-                    I::LocalGet(n),
-                    I::I32Const(0),
-                    I::I32Ne,
-                    I::I32And,
-                    I::If(BlockType::Empty),
-                    I::I32Const(stride),
-                    I::I32Const(e.align as i32),
-                    I::Call(alloc),
-                    I::Drop,
-                    I::LocalGet(p),
-                    I::LocalSet(new),
-                    I::Else,
-                    I::LocalGet(n),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::I32Const(e.align as i32),
-                    I::Call(alloc),
-                    I::LocalTee(new),
-                    I::LocalGet(p),
-                    I::LocalGet(n),
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                    I::End,
-                ]);
+                // a new key: appended (in place when the map is the latest allocation)
+                self.emit_grow_by_one(p, n, new, e.stride, e.align, code)?;
                 code.extend(entry_at(new, n, e.stride));
                 store_key(e.key, &key, tmp, code);
                 code.extend(entry_at(new, n, e.stride));
@@ -215,12 +180,10 @@ impl Builder<'_> {
             }
             MapOp::Remove(e) => {
                 let find = self.helper(Helper::Map(MapOp::Find(e)))?;
-                let alloc = self.helper(Helper::Alloc)?;
                 let krep = key_rep(e.key);
                 let (p, n) = (0, 1);
                 let key: Vec<u32> = (2..2 + krep.len() as u32).collect();
                 let (at, new) = (2 + krep.len() as u32, 3 + krep.len() as u32);
-                let stride = e.stride as i32;
                 code.extend([I::LocalGet(p), I::LocalGet(n)]);
                 code.extend(key.iter().map(|l| I::LocalGet(*l)));
                 code.extend([
@@ -233,45 +196,8 @@ impl Builder<'_> {
                     I::LocalGet(n),
                     I::Return,
                     I::End,
-                    // entries before and after the removed one
-                    I::LocalGet(n),
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::I32Const(e.align as i32),
-                    I::Call(alloc),
-                    I::LocalTee(new),
-                    I::LocalGet(p),
-                    I::LocalGet(at),
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
                 ]);
-                code.extend(entry_at(new, at, e.stride));
-                code.extend([
-                    I::LocalGet(p),
-                    I::LocalGet(at),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::I32Add,
-                ]);
-                code.extend([
-                    I::LocalGet(n),
-                    I::LocalGet(at),
-                    I::I32Sub,
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::I32Const(stride),
-                    I::I32Mul,
-                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                    I::LocalGet(new),
-                    I::LocalGet(n),
-                    I::I32Const(1),
-                    I::I32Sub,
-                ]);
+                self.emit_without(p, n, at, new, e.stride, e.align, code)?;
                 let mut params = vec![I32, I32];
                 params.extend(krep);
                 (params, vec![I32, I32], vec![I32, I32])

@@ -84,3 +84,99 @@ pub(super) fn pop_values(b: &Builder, frame: &mut Frame, tys: &[Type], code: &mu
     }
     locals
 }
+
+/// Array surgery shared by lists, sets and maps (all i32 locals: addresses and element counts).
+impl Builder<'_> {
+    /// Leaves (new, n - 1): a fresh copy of the `n` elements at `p` without element `at`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn emit_without(
+        &mut self,
+        p: u32,
+        n: u32,
+        at: u32,
+        new: u32,
+        stride: u32,
+        align: u32,
+        code: &mut Vec<I<'static>>,
+    ) -> Result<(), String> {
+        let alloc = self.helper(Helper::Alloc)?;
+        let bytes = |count: Vec<I<'static>>| {
+            let mut c = count;
+            c.extend([I::I32Const(stride as i32), I::I32Mul]);
+            c
+        };
+        code.extend(bytes(vec![I::LocalGet(n), I::I32Const(1), I::I32Sub]));
+        code.extend([I::I32Const(align as i32), I::Call(alloc), I::LocalTee(new), I::LocalGet(p)]);
+        code.extend(bytes(vec![I::LocalGet(at)]));
+        code.push(I::MemoryCopy { src_mem: 0, dst_mem: 0 });
+        // the elements after `at` move down by one
+        code.push(I::LocalGet(new));
+        code.extend(bytes(vec![I::LocalGet(at)]));
+        code.extend([I::I32Add, I::LocalGet(p)]);
+        code.extend(bytes(vec![I::LocalGet(at), I::I32Const(1), I::I32Add]));
+        code.push(I::I32Add);
+        code.extend(bytes(vec![I::LocalGet(n), I::LocalGet(at), I::I32Sub, I::I32Const(1), I::I32Sub]));
+        code.extend([
+            I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+            I::LocalGet(new),
+            I::LocalGet(n),
+            I::I32Const(1),
+            I::I32Sub,
+        ]);
+        Ok(())
+    }
+
+    /// Sets `new` to an array with room for one more element after the `n` at `p`. When the array
+    /// ends where the arena's free space begins (the latest allocation, as in a loop that
+    /// accumulates), it grows in place, amortised O(1): no value can see the bytes past its end.
+    /// Otherwise it is copied. The new element goes at `new + n * stride`.
+    pub(super) fn emit_grow_by_one(
+        &mut self,
+        p: u32,
+        n: u32,
+        new: u32,
+        stride: u32,
+        align: u32,
+        code: &mut Vec<I<'static>>,
+    ) -> Result<(), String> {
+        let alloc = self.helper(Helper::Alloc)?;
+        let (heap, _) = self.heap_globals();
+        let (stride, align) = (stride as i32, align as i32);
+        code.extend([
+            I::LocalGet(p),
+            I::LocalGet(n),
+            I::I32Const(stride),
+            I::I32Mul,
+            I::I32Add,
+            I::GlobalGet(heap),
+            I::I32Eq,
+            I::LocalGet(n),
+            I::I32Const(0),
+            I::I32Ne,
+            I::I32And,
+            I::If(BlockType::Empty),
+            I::I32Const(stride),
+            I::I32Const(align),
+            I::Call(alloc),
+            I::Drop,
+            I::LocalGet(p),
+            I::LocalSet(new),
+            I::Else,
+            I::LocalGet(n),
+            I::I32Const(1),
+            I::I32Add,
+            I::I32Const(stride),
+            I::I32Mul,
+            I::I32Const(align),
+            I::Call(alloc),
+            I::LocalTee(new),
+            I::LocalGet(p),
+            I::LocalGet(n),
+            I::I32Const(stride),
+            I::I32Mul,
+            I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+            I::End,
+        ]);
+        Ok(())
+    }
+}
