@@ -15,6 +15,9 @@ pub struct CheckedProgram {
     pub types: TypeDefs,
     /// Every std operation performed, with the effect declaration that allowed it.
     pub effect_uses: Vec<EffectUse>,
+    /// The declared `filesystem(path=..)` of every function that uses the filesystem, normalized
+    /// ("" for a declaration without a path), each once: what a host may preopen.
+    pub filesystem_roots: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -259,10 +262,13 @@ pub enum ComputeOp {
 
 #[derive(Clone, Debug)]
 pub enum Op {
-    /// Call a standard-library intrinsic; its Unit result is discarded.
+    /// Call a standard-library intrinsic.
     Intrinsic {
         intrinsic: Intrinsic,
         args: Vec<Value>,
+        result: Option<LocalId>,
+        /// The intrinsic's result type (helpers build values of it).
+        returns: Type,
     },
     /// Store a value into a local.
     Set {

@@ -53,6 +53,10 @@ pub struct Compilation {
     pub imports: Vec<ImportRow>,
     pub exports: Vec<ExportRow>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The directories the program may touch: each declared `filesystem(path=..)`, normalized
+    /// (`/data`, `notes`, `.`), or "" when a function declares the effect without a path. A host
+    /// preopens only these (see `covenant run --dir`).
+    pub filesystem_roots: Vec<String>,
 }
 
 impl Compilation {
@@ -75,6 +79,7 @@ pub fn compile(source: &str, options: &Options) -> Compilation {
         imports: world_plan.imports.clone(),
         exports: world_plan.exports.clone(),
         diagnostics,
+        filesystem_roots: checked.filesystem_roots.clone(),
     };
     if out.has_errors() {
         return out;

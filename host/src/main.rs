@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use covenant_host::grants;
 use covenant_host::runtime::{self, Exit, Stdio};
 use covenant_host::source::{self, Format};
 use std::io::IsTerminal;
@@ -59,6 +60,13 @@ enum Command {
         /// Wall-clock limit, e.g. 500ms, 5s, 2m; unlimited when absent.
         #[arg(long, value_parser = parse_duration)]
         timeout: Option<std::time::Duration>,
+        /// Grant a directory, HOST::GUEST (e.g. ./data::/data), narrowed to the program's
+        /// declared `filesystem(path=..)`. Repeatable.
+        #[arg(long = "dir", value_name = "HOST::GUEST", value_parser = grants::parse_dir)]
+        dirs: Vec<grants::DirGrant>,
+        /// Pass an environment variable, NAME=VALUE (or NAME for the host's value). Repeatable.
+        #[arg(long = "env", value_name = "NAME=VALUE", value_parser = grants::parse_env)]
+        env: Vec<(String, String)>,
     },
 }
 
@@ -109,16 +117,24 @@ fn real_main() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout } => {
-            let bytes = load_component(&file)?;
+        Command::Run { file, invoke, fuel, timeout, dirs, env } => {
+            let (bytes, roots) = load_component(&file)?;
             let budget = runtime::Budget { fuel, timeout };
+            let mut granted = grants::Grants { dirs: vec![], env };
+            for dir in grants::narrow(&dirs, roots.as_deref())? {
+                if dir.host.is_dir() {
+                    granted.dirs.push(dir);
+                } else {
+                    eprintln!("note: {} does not exist, so {} is not granted", dir.host.display(), dir.guest);
+                }
+            }
             match invoke {
-                None => match runtime::run_command_blocking(&bytes, &Stdio::Inherit, &budget)? {
+                None => match runtime::run_command_blocking(&bytes, &Stdio::Inherit, &budget, &granted)? {
                     Exit::Ok => Ok(ExitCode::SUCCESS),
                     Exit::Failed => Ok(ExitCode::FAILURE),
                 },
                 Some(call) => {
-                    for v in invoke_export(&bytes, &call, &budget)? {
+                    for v in invoke_export(&bytes, &call, &budget, &granted)? {
                         println!("{}", covenant_host::invoke::show(&v));
                     }
                     Ok(ExitCode::SUCCESS)
@@ -141,25 +157,33 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_millis(ms))
 }
 
-fn invoke_export(bytes: &[u8], call: &str, budget: &runtime::Budget) -> Result<Vec<wasmtime::component::Val>> {
+fn invoke_export(
+    bytes: &[u8],
+    call: &str,
+    budget: &runtime::Budget,
+    granted: &grants::Grants,
+) -> Result<Vec<wasmtime::component::Val>> {
     let name = covenant_host::invoke::call_name(call)?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let engine = runtime::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let params = runtime::export_params(&engine, bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let args = covenant_host::invoke::call_args(call, &params)?;
-        runtime::invoke(&engine, bytes, &name, &args, budget)
+        runtime::invoke(&engine, bytes, &name, &args, budget, granted)
             .await
             .map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))
     })
 }
 
-fn load_component(file: &Path) -> Result<Vec<u8>> {
+/// The component, and (when compiled from source) the directories it declares.
+fn load_component(file: &Path) -> Result<(Vec<u8>, Option<Vec<String>>)> {
     if file.extension().is_some_and(|e| e == "wasm") {
-        return std::fs::read(file).with_context(|| format!("cannot read {}", file.display()));
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        return Ok((bytes, None));
     }
     let c = source::compile_file(file, Format::Human, color())?;
-    c.component.context("no component produced")
+    let roots = c.filesystem_roots.clone();
+    Ok((c.component.context("no component produced")?, Some(roots)))
 }
 
 fn print_imports(c: &covenant_compiler::Compilation, text: &str) {

@@ -5,7 +5,9 @@ use wasmtime::component::{Component, Linker, ResourceTable, Val};
 use wasmtime::{Config, Engine, Result, Store, Trap};
 use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use crate::grants::Grants;
 
 /// Where a run's standard output and error go.
 #[derive(Clone)]
@@ -102,6 +104,20 @@ fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget) -> Result<Store<HostSta
     Ok(store)
 }
 
+/// A WASI context with the granted directories preopened and the granted variables set.
+fn granted(grants: &Grants) -> Result<WasiCtxBuilder> {
+    let mut builder = WasiCtxBuilder::new();
+    for dir in &grants.dirs {
+        builder.preopened_dir(&dir.host, &dir.guest, FsPerms::ReadWrite).map_err(|e| {
+            wasmtime::Error::msg(format!("cannot open directory {} for the program: {e}", dir.host.display()))
+        })?;
+    }
+    for (name, value) in &grants.env {
+        builder.env(name, value);
+    }
+    Ok(builder)
+}
+
 fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker: Linker<HostState> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -109,9 +125,15 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>> {
 }
 
 /// Instantiates the component as a WASI command and calls `wasi:cli/run`.
-pub async fn run_command(engine: &Engine, bytes: &[u8], stdio: &Stdio, budget: &Budget) -> Result<Exit> {
+pub async fn run_command(
+    engine: &Engine,
+    bytes: &[u8],
+    stdio: &Stdio,
+    budget: &Budget,
+    grants: &Grants,
+) -> Result<Exit> {
     let component = Component::new(engine, bytes)?;
-    let mut builder = WasiCtxBuilder::new();
+    let mut builder = granted(grants)?;
     match stdio {
         Stdio::Inherit => {
             builder.inherit_stdout().inherit_stderr();
@@ -127,20 +149,27 @@ pub async fn run_command(engine: &Engine, bytes: &[u8], stdio: &Stdio, budget: &
 }
 
 /// Runs a command component to completion on a fresh runtime, for callers without an executor.
-pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio, budget: &Budget) -> anyhow::Result<Exit> {
+pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio, budget: &Budget, grants: &Grants) -> anyhow::Result<Exit> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let engine = engine()?;
-        run_command(&engine, bytes, stdio, budget).await
+        run_command(&engine, bytes, stdio, budget, grants).await
     })
     .map_err(|e| anyhow::anyhow!(describe_error(&e, budget)))
 }
 
 /// Calls a world-level export of a component (not `wasi:cli/run`) with component values; returns
 /// its results.
-pub async fn invoke(engine: &Engine, bytes: &[u8], name: &str, args: &[Val], budget: &Budget) -> Result<Vec<Val>> {
+pub async fn invoke(
+    engine: &Engine,
+    bytes: &[u8],
+    name: &str,
+    args: &[Val],
+    budget: &Budget,
+    grants: &Grants,
+) -> Result<Vec<Val>> {
     let component = Component::new(engine, bytes)?;
-    let mut store = store(engine, WasiCtxBuilder::new().build(), budget)?;
+    let mut store = store(engine, granted(grants)?.build(), budget)?;
     let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
     let func = instance
         .get_func(&mut store, name)

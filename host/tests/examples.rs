@@ -3,6 +3,7 @@
 
 mod common;
 
+use covenant_host::grants::{DirGrant, Grants};
 use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
 use wit_component::DecodedWasm;
 
@@ -59,7 +60,12 @@ fn examples_print_their_expected_stdout_on_the_host() {
     for (name, source, expected) in common::runnable_examples() {
         let c = common::compile_ok(&name, &source);
         let stdio = Stdio::capture();
-        let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default()).expect("runs");
+        let scratch = common::Scratch::new(&name);
+        let dirs = common::example_dirs(&c, &scratch);
+        let grants =
+            Grants { dirs: dirs.into_iter().map(|(host, guest)| DirGrant { host, guest }).collect(), env: vec![] };
+        let exit =
+            run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), &grants).expect("runs");
         assert_eq!(exit, Exit::Ok, "{name} exit");
         let Stdio::Capture { stdout, stderr } = stdio else { unreachable!() };
         assert_eq!(
@@ -90,7 +96,7 @@ fn long_output_is_written_in_chunks() {
     );
     let c = common::compile_ok("long", &source);
     let stdio = Stdio::capture();
-    run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default()).unwrap();
+    run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), &Default::default()).unwrap();
     let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
     assert_eq!(stdout.contents().as_ref(), format!("{long}\n").as_bytes());
 }
@@ -133,7 +139,9 @@ fn example_export_calls_give_their_expected_results_on_the_host() {
             let export = invoke::call_name(&call).unwrap();
             let params = runtime::export_params(&engine, &bytes, &export).unwrap();
             let args = invoke::call_args(&call, &params).unwrap_or_else(|e| panic!("{name}: {call}: {e:#}"));
-            let results = rt.block_on(runtime::invoke(&engine, &bytes, &export, &args, &Default::default())).unwrap();
+            let results = rt
+                .block_on(runtime::invoke(&engine, &bytes, &export, &args, &Default::default(), &Default::default()))
+                .unwrap();
             let shown: Vec<String> = results.iter().map(invoke::show).collect();
             assert_eq!(shown.join(", "), expected, "{name}: {call} on the host");
         }

@@ -20,9 +20,14 @@ fn exports_return_typed_values() {
     let bytes = factorial_component();
     block_on(async {
         let engine = engine().unwrap();
-        let r = invoke(&engine, &bytes, "factorial", &[Val::S64(20)], &Default::default()).await.unwrap();
+        let r = invoke(&engine, &bytes, "factorial", &[Val::S64(20)], &Default::default(), &Default::default())
+            .await
+            .unwrap();
         assert_eq!(r, vec![Val::S64(2_432_902_008_176_640_000)]);
-        let r = invoke(&engine, &bytes, "greet", &[Val::String("wasm ✓".into())], &Default::default()).await.unwrap();
+        let r =
+            invoke(&engine, &bytes, "greet", &[Val::String("wasm ✓".into())], &Default::default(), &Default::default())
+                .await
+                .unwrap();
         assert_eq!(r, vec![Val::String("Hello, wasm ✓!".into())]);
     });
 }
@@ -84,7 +89,7 @@ fn run_error(source: &str) -> String {
     let stdio = Stdio::capture();
     format!(
         "{:#}",
-        run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default())
+        run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), &Default::default())
             .expect_err("the program must trap")
     )
 }
@@ -126,12 +131,14 @@ fn list_exports_take_and_return_lists() {
     block_on(async {
         let engine = engine().unwrap();
         let input = Val::List(vec![Val::S64(-4), Val::S64(5)]);
-        let r = invoke(&engine, &bytes, "squares", &[input], &Default::default()).await.unwrap();
+        let r = invoke(&engine, &bytes, "squares", &[input], &Default::default(), &Default::default()).await.unwrap();
         assert_eq!(r, vec![Val::List(vec![Val::S64(16), Val::S64(25)])]);
         let words = Val::List(vec![Val::String("ok".into()), Val::String("✓".into())]);
-        let r = invoke(&engine, &bytes, "exclaim", &[words], &Default::default()).await.unwrap();
+        let r = invoke(&engine, &bytes, "exclaim", &[words], &Default::default(), &Default::default()).await.unwrap();
         assert_eq!(r, vec![Val::String("ok!, ✓!".into())]);
-        let r = invoke(&engine, &bytes, "exclaim", &[Val::List(vec![])], &Default::default()).await.unwrap();
+        let r = invoke(&engine, &bytes, "exclaim", &[Val::List(vec![])], &Default::default(), &Default::default())
+            .await
+            .unwrap();
         assert_eq!(r, vec![Val::String(String::new())]);
     });
 }
@@ -168,7 +175,7 @@ fn the_benchmark_program_matches_its_rust_reference() {
             ("build-string", Val::S64(500), build_string(500)),
             ("sort-checksum", list, checksum),
         ] {
-            let r = invoke(&engine, &bytes, name, &[arg], &Default::default()).await.unwrap();
+            let r = invoke(&engine, &bytes, name, &[arg], &Default::default(), &Default::default()).await.unwrap();
             assert_eq!(r, vec![Val::S64(expected)], "{name}");
         }
     });
@@ -245,14 +252,27 @@ end
         let engine = engine().unwrap();
         let items = Val::List(vec![tagged("a", 1), tagged("b", 2)]);
         let some = Val::Option(Some(Box::new(Val::String("#".into()))));
-        let r = invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items.clone(), some], &Default::default())
-            .await
-            .unwrap();
+        let r = invoke(
+            &engine,
+            c.component.as_ref().unwrap(),
+            "labels",
+            &[items.clone(), some],
+            &Default::default(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(r, vec![Val::List(vec![Val::String("#a".into()), Val::String("#b".into())])]);
-        let r =
-            invoke(&engine, c.component.as_ref().unwrap(), "labels", &[items, Val::Option(None)], &Default::default())
-                .await
-                .unwrap();
+        let r = invoke(
+            &engine,
+            c.component.as_ref().unwrap(),
+            "labels",
+            &[items, Val::Option(None)],
+            &Default::default(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(r, vec![Val::List(vec![Val::String("a".into()), Val::String("b".into())])]);
     });
 }

@@ -15,8 +15,14 @@ fn examples_print_their_expected_stdout_on_the_wasmtime_cli() {
     for (name, source, expected) in common::runnable_examples() {
         let c = common::compile_ok(&name, &source);
         let path = dir.join(format!("{name}.wasm"));
-        std::fs::write(&path, c.component.unwrap()).unwrap();
-        let out = Command::new(&wasmtime).arg("run").arg(&path).output().expect("wasmtime runs");
+        std::fs::write(&path, c.component.as_ref().unwrap()).unwrap();
+        let scratch = common::Scratch::new(&name);
+        let mut cmd = Command::new(&wasmtime);
+        cmd.arg("run");
+        for (host, guest) in common::example_dirs(&c, &scratch) {
+            cmd.arg("--dir").arg(format!("{}::{guest}", host.display()));
+        }
+        let out = cmd.arg(&path).output().expect("wasmtime runs");
         assert!(out.status.success(), "{name}: wasmtime failed: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(out.stdout, expected, "{name}: stdout differs on the wasmtime CLI");
     }

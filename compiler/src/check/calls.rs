@@ -30,38 +30,63 @@ impl<'a> Checker<'a> {
             return Value::Unit;
         };
         // Effects: the snippet must declare the effect the operation performs.
-        match s.effects.iter().find(|e| e.name.value == f.effect) {
-            Some(decl) => self.out.effect_uses.push(EffectUse {
-                effect: f.effect.to_string(),
-                intrinsic: f.intrinsic,
-                call_span: step.span,
-                decl_span: decl.span,
-            }),
-            None => self.missing_effect(s, &call.target, f.id, f.effect, "E-EFFECT-002"),
+        let mut decl = None;
+        if let Some(effect) = f.effect {
+            decl = s.effects.iter().find(|e| e.name.value == effect);
+            match decl {
+                Some(d) => self.out.effect_uses.push(EffectUse {
+                    effect: effect.to_string(),
+                    intrinsic: f.intrinsic,
+                    call_span: step.span,
+                    decl_span: d.span,
+                }),
+                None => self.missing_effect(s, &call.target, f.id, effect, "E-EFFECT-002"),
+            }
         }
-        let params: Vec<(String, Type)> = f.params.iter().map(|(n, t)| (n.to_string(), t.clone())).collect();
-        let args = self.arguments(call, f.id, &params, f.aliases, body, out);
-        if let Some(case) = call.handle.first() {
-            self.diags.push(
-                Diagnostic::error(
-                    "E-TYPE-001",
-                    format!("`{}` cannot fail, so it has nothing to handle", f.id),
-                    case.type_name.span,
-                )
-                .with_label("no error to handle")
-                .with_help(
-                    "remove the `handle` block; `handle` applies to calls that return a union with an error type",
-                ),
-            );
+        let params: Vec<(String, Type)> =
+            f.params.iter().map(|p| (p.name.to_string(), self.std_type_text(p.ty))).collect();
+        let defaults: Vec<(&str, Value)> = f
+            .params
+            .iter()
+            .filter_map(|p| {
+                p.default.map(|d| match d {
+                    stdlib::StdDefault::Bool(b) => (p.name, Value::Bool(b)),
+                })
+            })
+            .collect();
+        let returns = self.std_type_text(f.returns);
+        let mut args = self.arguments_with_defaults(call, f.id, &params, f.aliases, &defaults, body, out);
+        if let stdlib::Intrinsic::Fs(_) = f.intrinsic {
+            // The component refuses paths outside the declared `filesystem(path=..)` itself.
+            let root = decl.and_then(super::effects::path_param).unwrap_or_default();
+            if !self.out.filesystem_roots.contains(&root) {
+                self.out.filesystem_roots.push(root.clone());
+            }
+            args.push(Value::Str(root));
         }
-        out.push(Op::Intrinsic { intrinsic: f.intrinsic, args });
-        if let Some(name) = step.bind_as.clone().or_else(|| {
-            bind_missing(self, step);
-            None
-        }) {
-            self.bind(body, &name, f.returns.clone(), false);
+        let intrinsic = f.intrinsic;
+        if !call.handle.is_empty() {
+            let ret = returns.clone();
+            let make = move |result| Op::Intrinsic { intrinsic, args: args.clone(), result, returns: ret.clone() };
+            return self.handled_call(s, step, call, &make, returns, body, out);
         }
-        Value::Unit
+        let result = match step.bind_as.clone() {
+            Some(name) => self.bind(body, &name, returns.clone(), false),
+            None => {
+                bind_missing(self, step);
+                None
+            }
+        };
+        out.push(Op::Intrinsic { intrinsic, args, result, returns: returns.clone() });
+        result.map_or(Value::Unit, |l| Value::Local(l, returns))
+    }
+
+    /// A standard-library type as written in `stdlib` (always valid).
+    fn std_type_text(&mut self, text: &str) -> Type {
+        self.in_std_signature = true;
+        let t = self.parse_type(text).unwrap_or(Type::Error);
+        self.in_std_signature = false;
+        t
     }
 
     pub(super) fn missing_effect(
@@ -164,7 +189,8 @@ impl<'a> Checker<'a> {
         }
         let args = self.arguments(call, &callee_id, &params, &[], body, out);
         if !call.handle.is_empty() {
-            return self.handled_call(s, step, call, index, args, returns, body, out);
+            let make = move |result| Op::Call { function: index, args: args.clone(), result };
+            return self.handled_call(s, step, call, &make, returns, body, out);
         }
         let result = match step.bind_as.clone() {
             Some(name) => self.bind(body, &name, returns.clone(), false),
@@ -187,12 +213,30 @@ impl<'a> Checker<'a> {
         body: &mut Body,
         out: &mut Vec<Op>,
     ) -> Vec<Value> {
+        self.arguments_with_defaults(call, callee, params, aliases, &[], body, out)
+    }
+
+    /// `arguments`, where a parameter listed in `defaults` may be left out.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn arguments_with_defaults(
+        &mut self,
+        call: &ast::CallStep,
+        callee: &str,
+        params: &[(String, Type)],
+        aliases: &[(&str, &str)],
+        defaults: &[(&str, Value)],
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Vec<Value> {
         // An argument may use a documented alias of its parameter's name.
         let param_of = |arg: &str| aliases.iter().find(|(a, _)| *a == arg).map_or(arg, |(_, p)| *p).to_string();
         let mut args = vec![];
         for (pname, pty) in params {
             let given: Vec<_> = call.args.iter().filter(|a| param_of(&a.name.value) == *pname).collect();
             match given.as_slice() {
+                [] if defaults.iter().any(|(d, _)| d == pname) => {
+                    args.extend(defaults.iter().find(|(d, _)| d == pname).map(|(_, v)| v.clone()));
+                }
                 [] => {
                     self.diags.push(
                         Diagnostic::error(

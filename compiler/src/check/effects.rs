@@ -26,6 +26,20 @@ fn components(path: &str) -> Option<Vec<&str>> {
     if parts.contains(&"..") { None } else { Some(parts) }
 }
 
+/// The declared `path=` of a `filesystem` effect, normalized as the component normalizes the
+/// paths it is given: `./data/` is `data`, `.` stays `.`, an absolute path keeps its leading `/`.
+/// A declared path that climbs (`..`) covers nothing: it becomes a text no path equals.
+pub(super) fn path_param(e: &EffectDecl) -> Option<String> {
+    let path = text(param(e, "path"))?;
+    let Some(parts) = components(path) else { return Some("\0".into()) };
+    let joined = parts.join("/");
+    Some(match (path.starts_with('/'), joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    })
+}
+
 /// Whether the caller's declaration of an effect covers the callee's. `None` when it does; else why not.
 pub(super) fn uncovered(caller: &EffectDecl, callee: &EffectDecl) -> Option<String> {
     match caller.name.value.as_str() {

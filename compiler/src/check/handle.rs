@@ -11,8 +11,7 @@ impl<'a> Checker<'a> {
         s: &ast::Snippet,
         step: &ast::Step,
         call: &ast::CallStep,
-        index: usize,
-        args: Vec<Value>,
+        make_call: &dyn Fn(Option<LocalId>) -> Op,
         returns: Type,
         body: &mut Body,
         out: &mut Vec<Op>,
@@ -29,12 +28,12 @@ impl<'a> Checker<'a> {
                     .with_help("`handle` applies to calls that return a union of a value and an error"),
                 );
             }
-            out.push(Op::Call { function: index, args, result: None });
+            out.push(make_call(None));
             return Value::Poison;
         };
         let (ok, err) = ((**ok).clone(), (**err).clone());
         let outcome = body.new_local(returns.clone());
-        out.push(Op::Call { function: index, args, result: Some(outcome) });
+        out.push(make_call(Some(outcome)));
         let Some(name) = step.bind_as.clone() else {
             bind_missing(self, step);
             return Value::Poison;
@@ -175,7 +174,7 @@ fn type_named(t: &Type, name: &str) -> bool {
 fn sets(ops: &[Op], local: LocalId) -> bool {
     ops.iter().any(|op| match op {
         Op::Set { local: l, .. } | Op::Compute { result: l, .. } => *l == local,
-        Op::Call { result: Some(l), .. } => *l == local,
+        Op::Call { result: Some(l), .. } | Op::Intrinsic { result: Some(l), .. } => *l == local,
         Op::If { then, otherwise, .. } => {
             (sets(then, local) || always_returns(then)) && (sets(otherwise, local) || always_returns(otherwise))
         }

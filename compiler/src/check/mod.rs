@@ -29,6 +29,8 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         fns: vec![],
         by_id: HashMap::new(),
         type_names: HashMap::new(),
+        std_types: HashMap::new(),
+        in_std_signature: false,
         aliases: HashMap::new(),
         alias_depth: Default::default(),
         source,
@@ -55,6 +57,10 @@ struct Checker<'a> {
     by_id: HashMap<&'a str, usize>,
     /// Declared types by name (and by snippet id), indexing `out.types`.
     type_names: HashMap<&'a str, u32>,
+    /// Standard-library structs declared so far (`stdlib::STD_TYPES`).
+    std_types: HashMap<&'static str, u32>,
+    /// While resolving a standard-library signature, its own struct names win over a program's.
+    in_std_signature: bool,
     /// `alias` declarations: name -> the type it stands for.
     aliases: HashMap<&'a str, &'a ast::TypeRef>,
     /// How deep alias resolution is (a cycle of aliases stops, unresolved).

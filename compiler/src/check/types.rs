@@ -250,7 +250,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn parse_type(&mut self, text: &str) -> Option<Type> {
+    pub(super) fn parse_type(&mut self, text: &str) -> Option<Type> {
         // `T | E` written inline: a value type and an error type, as a `returns union` gives.
         if let Some((ok, err)) = text.split_once('|') {
             let (ok, err) = (self.parse_type(ok.trim())?, self.parse_type(err.trim())?);
@@ -289,7 +289,24 @@ impl<'a> Checker<'a> {
                 t
             };
         }
-        Type::primitive(text).or_else(|| self.type_by_name(text))
+        if self.in_std_signature {
+            return Type::primitive(text).or_else(|| self.std_type(text)).or_else(|| self.type_by_name(text));
+        }
+        Type::primitive(text).or_else(|| self.type_by_name(text)).or_else(|| self.std_type(text))
+    }
+
+    /// A standard-library struct (`IoError`, `FileStat`, ...), declared on first use.
+    fn std_type(&mut self, name: &str) -> Option<Type> {
+        let (std_name, fields) = crate::stdlib::STD_TYPES.iter().find(|(n, _)| *n == name)?;
+        if let Some(&id) = self.std_types.get(std_name) {
+            return Some(Type::Struct(Named { id, name: (*std_name).into() }));
+        }
+        let fields: Vec<(String, Type)> =
+            fields.iter().map(|(f, t)| (f.to_string(), self.parse_type(t).unwrap_or(Type::Error))).collect();
+        let id = self.out.types.defs.len() as u32;
+        self.out.types.defs.push(TypeDef::Struct { name: std_name.to_string(), fields });
+        self.std_types.insert(std_name, id);
+        Some(Type::Struct(Named { id, name: (*std_name).into() }))
     }
 
     /// `returns union type="T" type="E" end`: a value type and an error type, a WIT result.

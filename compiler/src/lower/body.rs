@@ -63,7 +63,7 @@ pub(super) fn emit_ops(
 ) -> Result<(), String> {
     for op in ops {
         match op {
-            Op::Intrinsic { intrinsic: Intrinsic::Write { stream, newline }, args } => {
+            Op::Intrinsic { intrinsic: Intrinsic::Write { stream, newline }, args, .. } => {
                 let handle = b.helper(Helper::StreamHandle(*stream))?;
                 let write_all = b.helper(Helper::WriteAll)?;
                 code.push(I::Call(handle));
@@ -74,7 +74,32 @@ pub(super) fn emit_ops(
                     code.extend([I::Call(handle), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
                 }
             }
-            Op::Intrinsic { intrinsic: Intrinsic::Delay, args } => {
+            Op::Intrinsic { intrinsic: intrinsic @ (Intrinsic::Fs(_) | Intrinsic::EnvGet), args, result, returns } => {
+                // One helper per operation, which builds the result value.
+                let helper = match *intrinsic {
+                    Intrinsic::Fs(op) => {
+                        b.fs_returns.insert(op, returns.clone());
+                        if let Type::Result(_, err) = returns {
+                            b.io_error.get_or_insert((**err).clone());
+                        }
+                        Helper::Fs(super::fs::FsHelper::Op(op))
+                    }
+                    _ => {
+                        b.env_returns = Some(returns.clone());
+                        Helper::EnvGet
+                    }
+                };
+                let helper = b.helper(helper)?;
+                for a in args {
+                    push_value(b, frame, a, code);
+                }
+                code.push(I::Call(helper));
+                match result {
+                    Some(local) => store(frame, *local, code),
+                    None => code.push(I::Drop),
+                }
+            }
+            Op::Intrinsic { intrinsic: Intrinsic::Delay, args, .. } => {
                 let subscribe =
                     b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;
                 let block = b.import(&WasiFn { interface: "wasi:io/poll", function: "[method]pollable.block" })?;

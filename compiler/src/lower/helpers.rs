@@ -49,6 +49,9 @@ pub(super) enum Helper {
     Map(super::maps::MapOp),
     /// Structural equality of a type (index into `Builder::eq_types`).
     Eq(u32),
+    Fs(super::fs::FsHelper),
+    /// `os.env_get`: (name ptr, len) -> option<string> pointer.
+    EnvGet,
 }
 
 /// A helper's parameter, result and extra local types.
@@ -108,6 +111,8 @@ impl Helper {
             Helper::Map(m) => m.name(),
             Helper::Eq(_) => "equals",
             Helper::FloatPowInt => "float_pow_int",
+            Helper::Fs(f) => f.name(),
+            Helper::EnvGet => "env_get",
         }
     }
 }
@@ -600,6 +605,8 @@ impl Builder<'_> {
             Helper::Float(f) => self.float_text_helper(f, &mut code)?,
             Helper::Map(m) => self.map_helper(m, &mut code)?,
             Helper::Eq(id) => self.eq_body(id, &mut code)?,
+            Helper::Fs(f) => self.fs_helper(f, &mut code)?,
+            Helper::EnvGet => self.env_get(&mut code)?,
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

@@ -21,10 +21,12 @@ mod body;
 mod compute;
 mod compute_data;
 mod data;
+mod env;
 mod equality;
 mod exports;
 mod float_parse;
 mod float_text;
+mod fs;
 mod helpers;
 mod lists;
 mod maps;
@@ -94,6 +96,16 @@ struct Builder<'r> {
     scratch_size: u32,
     /// The types that have an equality helper (`Helper::Eq` indexes this).
     eq_types: Vec<Type>,
+    /// The result type of each `fs.*` operation used, and the program's `IoError`.
+    fs_returns: HashMap<crate::stdlib::FsOp, Type>,
+    io_error: Option<Type>,
+    /// Static return area for filesystem imports (global, offset), reserved on first use.
+    fs_ret: Option<(u32, u32)>,
+    /// The result type of `os.env_get` (`String?`).
+    env_returns: Option<Type>,
+    /// Set when something the host handed over must outlive export calls (the preopens): the
+    /// arena's base global becomes mutable and moves past it.
+    pin_arena: bool,
     exports: ExportSection,
 }
 
@@ -235,6 +247,11 @@ pub fn lower<'r>(
         scratch: None,
         scratch_size: 0,
         eq_types: vec![],
+        fs_returns: HashMap::new(),
+        io_error: None,
+        fs_ret: None,
+        env_returns: None,
+        pin_arena: false,
         exports: ExportSection::new(),
     };
     for f in &plan.wasi_fns {
@@ -263,6 +280,12 @@ pub fn lower<'r>(
         let (key, wit_fn) =
             *world_exports.get(export.name.as_str()).ok_or(format!("world lacks export {}", export.name))?;
         emit_export(&mut b, program, index, export, key, wit_fn)?;
+    }
+    // The host hands lists and strings to some imports through `cabi_realloc`.
+    let receives = program.effect_uses.iter().any(|u| u.intrinsic.receives_memory());
+    if receives && !b.helpers.contains_key(&Helper::Realloc) {
+        let realloc = b.helper(Helper::Realloc)?;
+        b.exports.export("cabi_realloc", ExportKind::Func, realloc);
     }
     b.exports.export("memory", ExportKind::Memory, 0);
     encode(b)
@@ -306,7 +329,9 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
             GlobalInit::MinusOne => (-1, true),
             GlobalInit::Scratch => (scratch_base as i32, false),
             // The heap base global (the second of the pair) never changes.
-            GlobalInit::HeapBase => (heap_base as i32, b.heap.is_none_or(|(_, base)| base as usize != i)),
+            GlobalInit::HeapBase => {
+                (heap_base as i32, b.pin_arena || b.heap.is_none_or(|(_, base)| base as usize != i))
+            }
         };
         globals.global(GlobalType { val_type: ValType::I32, mutable, shared: false }, &ConstExpr::i32_const(init));
     }

@@ -76,3 +76,38 @@ pub fn example_calls() -> Vec<ExampleCalls> {
     assert!(!out.is_empty(), "no .calls files found");
     out
 }
+
+/// A fresh, empty directory for one run of one example, removed when dropped.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    pub fn new(label: &str) -> Scratch {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("covenant-{label}-{}-{n}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// The directories an example gets: each path it declares with `filesystem(path=..)`, as a fresh
+/// empty directory inside `scratch` (HOST, GUEST pairs, as `--dir HOST::GUEST` takes them).
+pub fn example_dirs(c: &covenant_compiler::Compilation, scratch: &Scratch) -> Vec<(std::path::PathBuf, String)> {
+    c.filesystem_roots
+        .iter()
+        .map(|root| {
+            let guest = if root.is_empty() { "/".to_string() } else { root.clone() };
+            let host = scratch.0.join(guest.trim_start_matches('/'));
+            std::fs::create_dir_all(&host).expect("example dir");
+            (host, guest)
+        })
+        .collect()
+}
