@@ -2,6 +2,7 @@
 // instantiate with the playground's own WASI shims. Pure: the caller supplies the transpiler's
 // `generate` and a way to load an ES module from source text, so the same code runs in the
 // page (transpile), in the runner worker (execute) and under Node (tests/node).
+import { memoryFilesystem } from "./memfs.js";
 
 /** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
@@ -63,8 +64,9 @@ function textSink(onText) {
   };
 }
 
-/** Import table keyed by unversioned interface names, as jco's async instantiation expects. */
-export function wasiShims(onStdout, onStderr) {
+/** Import table keyed by unversioned interface names, as jco's async instantiation expects.
+ *  `dirs` are the program's declared filesystem paths, each an empty in-memory directory. */
+export function wasiShims(onStdout, onStderr, { dirs = [] } = {}) {
   const stdout = textSink(onStdout);
   const stderr = textSink(onStderr);
   return {
@@ -74,6 +76,13 @@ export function wasiShims(onStdout, onStderr) {
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll: () => new Uint32Array() },
     "wasi:clocks/monotonic-clock": monotonicClock,
+    "wasi:random/random": {
+      getRandomU64: () => crypto.getRandomValues(new BigUint64Array(1))[0],
+      getRandomBytes: (n) => crypto.getRandomValues(new Uint8Array(Number(n))),
+    },
+    // The page has no environment to pass on.
+    "wasi:cli/environment": { getEnvironment: () => [], getArguments: () => [], initialCwd: () => undefined },
+    ...memoryFilesystem(dirs),
   };
 }
 
@@ -90,13 +99,13 @@ export function transpile(generate, bytes) {
 }
 
 /** Instantiates a transpiled component and calls `wasi:cli/run`; returns "" or the error text. */
-export async function execute(js, modules, loadModule, onStdout, onStderr) {
+export async function execute(js, modules, loadModule, onStdout, onStderr, options = {}) {
   try {
     const byName = new Map(modules);
     const mod = await loadModule(js);
     const instance = await mod.instantiate(
       (path) => WebAssembly.compile(byName.get(path)),
-      wasiShims(onStdout, onStderr),
+      wasiShims(onStdout, onStderr, options),
     );
     const run = instance.run ?? instance["wasi:cli/run@0.2.12"];
     if (!run) return "the component exports no wasi:cli/run (no `main` function)";
@@ -123,13 +132,13 @@ function describe(e) {
 }
 
 /** Transpile and run in one go, collecting output (used by the Node tests). */
-export async function runComponent(generate, bytes, loadModule) {
+export async function runComponent(generate, bytes, loadModule, options = {}) {
   let stdout = "";
   let stderr = "";
   let error;
   try {
     const { js, modules } = transpile(generate, bytes);
-    error = await execute(js, modules, loadModule, (t) => (stdout += t), (t) => (stderr += t));
+    error = await execute(js, modules, loadModule, (t) => (stdout += t), (t) => (stderr += t), options);
   } catch (e) {
     error = describe(e);
   }

@@ -12,13 +12,14 @@ async function loadModule(source) {
 }
 
 self.onmessage = async (event) => {
-  const { js, modules } = event.data;
+  const { js, modules, dirs } = event.data;
   const error = await execute(
     js,
     modules,
     loadModule,
     (text) => self.postMessage({ type: "stdout", text }),
     (text) => self.postMessage({ type: "stderr", text }),
+    { dirs },
   );
   self.postMessage({ type: "done", error });
 };

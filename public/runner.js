@@ -20,7 +20,7 @@ window.covenantRunner = {
   /** Milliseconds a run may take before the worker is ended. */
   timeoutMs: 10000,
 
-  async run(bytes) {
+  async run(bytes, dirs) {
     const { generate } = await loadTranspiler();
     // Copy: the Rust side's view into wasm memory must not be held across awaits.
     const { js, modules } = transpile(generate, new Uint8Array(bytes));
@@ -44,7 +44,7 @@ window.covenantRunner = {
       };
       worker.onerror = (e) => finish(String(e.message || e));
       current = { stop: () => finish("stopped") };
-      worker.postMessage({ js, modules }, modules.map(([, b]) => b.buffer));
+      worker.postMessage({ js, modules, dirs: [...(dirs ?? [])] }, modules.map(([, b]) => b.buffer));
     });
   },
 

@@ -37,6 +37,10 @@ pub enum Intrinsic {
     Fs(FsOp),
     /// `os.env_get`: one variable of `wasi:cli/environment`.
     EnvGet,
+    /// `random.int`: uniform in [min, max], from `wasi:random/random`.
+    RandomInt,
+    /// `random.float`: uniform in [0, 1).
+    RandomFloat,
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -141,6 +145,24 @@ pub const STD_FNS: &[StdFn] = &[
         intrinsic: Intrinsic::EnvGet,
         doc: "An environment variable, or none when it is not set",
     },
+    StdFn {
+        id: "random.int",
+        params: &[p("min", "Int"), p("max", "Int")],
+        aliases: &[],
+        returns: "Int",
+        effect: Some("random"),
+        intrinsic: Intrinsic::RandomInt,
+        doc: "A random Int from min to max (both included), from the host's secure source",
+    },
+    StdFn {
+        id: "random.float",
+        params: &[],
+        aliases: &[],
+        returns: "Float",
+        effect: Some("random"),
+        intrinsic: Intrinsic::RandomFloat,
+        doc: "A random Float at least 0 and below 1",
+    },
 ];
 
 /// The standard library's structs: name and fields (name, type as written). A program may use
@@ -187,6 +209,7 @@ pub(crate) const READ_DIR: WasiFn = wasi(FS_TYPES, "[method]descriptor.read-dire
 pub(crate) const READ_DIR_ENTRY: WasiFn = wasi(FS_TYPES, "[method]directory-entry-stream.read-directory-entry");
 pub(crate) const DROP_DIR_STREAM: WasiFn = wasi(FS_TYPES, "[resource-drop]directory-entry-stream");
 pub(crate) const GET_ENVIRONMENT: WasiFn = wasi("wasi:cli/environment", "get-environment");
+pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
 
 impl FsOp {
     /// The `wasi:filesystem/types` functions this operation calls (besides finding the preopens).
@@ -229,6 +252,7 @@ impl Intrinsic {
                 fns
             }
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
+            Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
         }
     }
 

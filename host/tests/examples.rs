@@ -111,6 +111,10 @@ fn each_effect_imports_only_its_own_interfaces() {
     let delay =
         "  step id=\"s1\" kind=\"call\"\n    fn=\"timers.delay\"\n    arg name=\"ms\" lit=1\n    as=\"_\"\n  end\n";
     let warn = "  step id=\"s1\" kind=\"call\"\n    fn=\"console.warn\"\n    arg name=\"msg\" lit=\"careful\"\n    as=\"_\"\n  end\n";
+    // A call of `f` whose first argument is `name" lit=...` (the rest of the line as written).
+    let call = |f: &str, arg: &str| {
+        format!("  step id=\"s1\" kind=\"call\"\n    fn=\"{f}\"\n    arg name=\"{arg}\n    as=\"_\"\n  end\n")
+    };
     let pure = "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=1\n    input lit=2\n    as=\"x\"\n  end\n";
     for (name, source, expected) in [
         ("timers only", program("timers", delay), &["wasi:clocks/monotonic-clock@0.2.12", "wasi:io/poll@0.2.12"][..]),
@@ -120,6 +124,18 @@ fn each_effect_imports_only_its_own_interfaces() {
             &["wasi:cli/stderr@0.2.12", "wasi:io/error@0.2.12", "wasi:io/streams@0.2.12"][..],
         ),
         ("pure", program("console", pure), &[][..]),
+        (
+            "random only",
+            program("random", &call("random.int", "min\" lit=1\n    arg name=\"max\" lit=6")),
+            &["wasi:random/random@0.2.12"][..],
+        ),
+        ("os only", program("os", &call("os.env_get", "name\" lit=\"HOME\"")), &["wasi:cli/environment@0.2.12"][..]),
+        (
+            "filesystem only",
+            program("filesystem(path=\"/d\")", &call("fs.exists", "path\" lit=\"/d/x\"")),
+            // wall-clock only for the `datetime` type that filesystem/types uses; no functions.
+            &["wasi:clocks/wall-clock@0.2.12", "wasi:filesystem/preopens@0.2.12", "wasi:filesystem/types@0.2.12"][..],
+        ),
     ] {
         let c = common::compile_ok(name, &source);
         let (imports, exports) = decoded_world(c.component.as_ref().unwrap());

@@ -75,11 +75,13 @@ pub fn App() -> impl IntoView {
         if running.get_untracked() {
             return;
         }
-        let Some(bytes) = view_model.get_untracked().component else { return };
+        let model = view_model.get_untracked();
+        let Some(bytes) = model.component else { return };
+        let dirs = model.filesystem_roots;
         set_running.set(true);
         set_output.set(RunOutcome::default());
         spawn_local(async move {
-            let outcome = bridge::run(&bytes).await;
+            let outcome = bridge::run(&bytes, &dirs).await;
             set_output.set(outcome);
             set_runs.update(|n| *n += 1);
             set_running.set(false);

@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = run)]
-    fn runner_run(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
+    fn runner_run(bytes: &[u8], dirs: js_sys::Array) -> Result<js_sys::Promise, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = stop)]
     fn runner_stop() -> Result<(), JsValue>;
@@ -45,8 +45,10 @@ fn message(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-pub async fn run(bytes: &[u8]) -> RunOutcome {
-    let promise = match runner_run(bytes) {
+/// Runs a component; `dirs` are its declared filesystem paths (see `CompileView`).
+pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
+    let dirs: js_sys::Array = dirs.iter().map(|d| JsValue::from_str(d)).collect();
+    let promise = match runner_run(bytes, dirs) {
         Ok(p) => p,
         Err(e) => {
             return RunOutcome {

@@ -33,6 +33,8 @@ pub struct CompileView {
     /// The rustc-style rendering of all diagnostics.
     pub rendered: String,
     pub component: Option<Vec<u8>>,
+    /// The program's declared filesystem paths: the runner gives each an empty in-memory directory.
+    pub filesystem_roots: Vec<String>,
     pub millis: f64,
 }
 
@@ -84,6 +86,7 @@ pub fn compile_view(source: &str) -> CompileView {
         imports,
         rendered: diagnostic::render(&c.diagnostics, "main.cov", source, false),
         diagnostics,
+        filesystem_roots: c.filesystem_roots,
         component: c.component,
         millis,
     }

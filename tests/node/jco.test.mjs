@@ -4,12 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
 import { generate, $init } from "@bytecodealliance/jco-transpile/component";
 import { runComponent } from "../../public/runner-core.js";
-import { compileExample, exampleCalls, runnableExamples, workDir } from "../support/examples.mjs";
+import { compileExample, exampleCalls, exampleDirs, runnableExamples, workDir } from "../support/examples.mjs";
 import { invokeWave, parseWorld } from "../support/wave.mjs";
 
 const examples = runnableExamples();
@@ -32,8 +32,21 @@ for (const example of examples) {
   test(`jco + preview2-shim under Node: ${example.name}`, async () => {
     const dir = workDir(join("node", example.name));
     const entry = await transpileTo(compileExample(example, dir), example.name, dir);
+    // Each declared directory is a fresh one on disk, and the only preopen.
+    const preopens = Object.fromEntries(
+      exampleDirs(example).map((guest) => {
+        const host = join(dir, "fs", guest.replace(/^\/+/, "") || "root");
+        rmSync(host, { recursive: true, force: true });
+        mkdirSync(host, { recursive: true });
+        return [guest || "/", host];
+      }),
+    );
     // A child process, so the component writes to a real stdout that the test can read.
-    const script = `const m = await import(${JSON.stringify("file://" + entry)}); m.run.run();`;
+    const script = [
+      `const fs = await import("@bytecodealliance/preview2-shim/filesystem");`,
+      `fs._setPreopens(${JSON.stringify(preopens)});`,
+      `const m = await import(${JSON.stringify("file://" + entry)}); m.run.run();`,
+    ].join("\n");
     const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
     assert.equal(child.status, 0, `node exited ${child.status}: ${child.stderr}`);
     assert.deepEqual(child.stdout, example.stdout, "stdout differs");
@@ -43,7 +56,7 @@ for (const example of examples) {
     await $init;
     const bytes = compileExample(example, workDir(join("runner", example.name)));
     const load = (src) => import("data:text/javascript;base64," + Buffer.from(src).toString("base64"));
-    const result = await runComponent(generate, bytes, load);
+    const result = await runComponent(generate, bytes, load, { dirs: exampleDirs(example) });
     assert.equal(result.error, "");
     assert.equal(result.stdout, example.stdout.toString("utf8"));
     assert.equal(result.stderr, "");

@@ -56,3 +56,20 @@ export function compileExample(example, outDir) {
   execFileSync(covenantBin(), ["compile", "--target=wasi", example.path, "-o", out], { stdio: "pipe" });
   return readFileSync(out);
 }
+
+/** The directories an example declares with `filesystem(path=..)`, normalized as the compiler
+ *  does (`Compilation::filesystem_roots`): "/data", "notes", ".", or "" for no path. */
+export function exampleDirs(example) {
+  const source = readFileSync(example.path, "utf8");
+  const roots = new Set();
+  for (const m of source.matchAll(/^\s*effect filesystem(?:\(([^)]*)\))?\s*$/gm)) {
+    const path = /path="([^"]*)"/.exec(m[1] ?? "")?.[1];
+    if (path === undefined) {
+      roots.add("");
+      continue;
+    }
+    const parts = path.split("/").filter((p) => p && p !== ".");
+    roots.add(path.startsWith("/") ? "/" + parts.join("/") : parts.join("/") || ".");
+  }
+  return [...roots];
+}

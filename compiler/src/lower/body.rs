@@ -99,6 +99,34 @@ pub(super) fn emit_ops(
                     None => code.push(I::Drop),
                 }
             }
+            Op::Intrinsic {
+                intrinsic: intrinsic @ (Intrinsic::RandomInt | Intrinsic::RandomFloat),
+                args,
+                result,
+                ..
+            } => {
+                if *intrinsic == Intrinsic::RandomInt {
+                    for a in args {
+                        push_value(b, frame, a, code);
+                    }
+                    code.push(I::Call(b.helper(Helper::RandomInt)?));
+                } else {
+                    // The top 53 bits, scaled: every Float k / 2^53.
+                    let random = b.import(&crate::stdlib::RANDOM_U64)?;
+                    code.extend([
+                        I::Call(random),
+                        I::I64Const(11),
+                        I::I64ShrU,
+                        I::F64ConvertI64U,
+                        I::F64Const((1.0f64 / 9_007_199_254_740_992.0).into()),
+                        I::F64Mul,
+                    ]);
+                }
+                match result {
+                    Some(local) => store(frame, *local, code),
+                    None => code.push(I::Drop),
+                }
+            }
             Op::Intrinsic { intrinsic: Intrinsic::Delay, args, .. } => {
                 let subscribe =
                     b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;

@@ -52,6 +52,8 @@ pub(super) enum Helper {
     Fs(super::fs::FsHelper),
     /// `os.env_get`: (name ptr, len) -> option<string> pointer.
     EnvGet,
+    /// `random.int`: (min, max) -> uniform Int in [min, max].
+    RandomInt,
 }
 
 /// A helper's parameter, result and extra local types.
@@ -70,6 +72,8 @@ pub(super) enum Fault {
     InvalidNumber,
     /// `map_get` of a key the map does not hold.
     MissingKey,
+    /// `random.int` with max below min.
+    InvalidRange,
 }
 
 impl Fault {
@@ -82,6 +86,7 @@ impl Fault {
             Fault::EmptyList => "covenant_error_empty_list",
             Fault::InvalidNumber => "covenant_error_invalid_number",
             Fault::MissingKey => "covenant_error_missing_key",
+            Fault::InvalidRange => "covenant_error_invalid_range",
         }
     }
 }
@@ -113,6 +118,7 @@ impl Helper {
             Helper::FloatPowInt => "float_pow_int",
             Helper::Fs(f) => f.name(),
             Helper::EnvGet => "env_get",
+            Helper::RandomInt => "random_int",
         }
     }
 }
@@ -607,6 +613,51 @@ impl Builder<'_> {
             Helper::Eq(id) => self.eq_body(id, &mut code)?,
             Helper::Fs(f) => self.fs_helper(f, &mut code)?,
             Helper::EnvGet => self.env_get(&mut code)?,
+            Helper::RandomInt => {
+                let random = self.import(&crate::stdlib::RANDOM_U64)?;
+                let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;
+                let (min, max, range, threshold, r) = (0, 1, 2, 3, 4);
+                code.extend([
+                    I::LocalGet(max),
+                    I::LocalGet(min),
+                    I::I64LtS,
+                    I::If(BlockType::Empty),
+                    I::Call(invalid),
+                    I::End,
+                    // range = max - min + 1 (mod 2^64); 0 means every Int.
+                    I::LocalGet(max),
+                    I::LocalGet(min),
+                    I::I64Sub,
+                    I::I64Const(1),
+                    I::I64Add,
+                    I::LocalTee(range),
+                    I::I64Eqz,
+                    I::If(BlockType::Empty),
+                    I::Call(random),
+                    I::Return,
+                    I::End,
+                    // Reject draws below 2^64 mod range, so every value is equally likely.
+                    I::I64Const(0),
+                    I::LocalGet(range),
+                    I::I64Sub,
+                    I::LocalGet(range),
+                    I::I64RemU,
+                    I::LocalSet(threshold),
+                    I::Loop(BlockType::Empty),
+                    I::Call(random),
+                    I::LocalTee(r),
+                    I::LocalGet(threshold),
+                    I::I64LtU,
+                    I::BrIf(0),
+                    I::End,
+                    I::LocalGet(min),
+                    I::LocalGet(r),
+                    I::LocalGet(range),
+                    I::I64RemU,
+                    I::I64Add,
+                ]);
+                (vec![I64, I64], vec![I64], vec![I64, I64, I64])
+            }
             Helper::IntPow => {
                 // Square-and-multiply with checked multiplication; a negative exponent traps.
                 let (base, exp, acc) = (0, 1, 2);

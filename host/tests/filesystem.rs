@@ -1,0 +1,177 @@
+//! Least privilege on the filesystem and the environment, attacked from inside the program: a
+//! symbolic link that points out of the granted directory, a path outside the declared one that
+//! only the host's narrowing stops, and environment variables that were not passed.
+
+mod common;
+
+use common::Scratch;
+use covenant_host::grants::{self, DirGrant, Grants};
+use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
+use std::process::Command;
+
+/// A program whose `main` runs `steps` with the given effects.
+fn program(effects: &str, steps: &str) -> String {
+    format!(
+        "snippet id=\"t.main\" kind=\"fn\"\neffects\n{effects}\nend\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\nbody\n{steps}\nend\nend\n"
+    )
+}
+
+/// Steps that read `path` and print its text, or the IoError's code and message.
+fn read_and_print(id: &str, path: &str) -> String {
+    format!(
+        r#"  step id="{id}" kind="call"
+    fn="fs.read_file"
+    arg name="path" lit="{path}"
+    as="r_{id}"
+  end
+  step id="{id}m" kind="match"
+    on="r_{id}"
+    case variant type="Ok" bindings=("text")
+      step id="{id}a" kind="call"
+        fn="console.println"
+        arg name="message" from="text"
+        as="_"
+      end
+    end
+    case variant type="Err" bindings=("e")
+      step id="{id}b" kind="compute"
+        op=concat
+        input field="code" of="e"
+        input lit=" "
+        as="c_{id}"
+      end
+      step id="{id}c" kind="compute"
+        op=concat
+        input var="c_{id}"
+        input field="message" of="e"
+        as="line_{id}"
+      end
+      step id="{id}d" kind="call"
+        fn="console.println"
+        arg name="message" from="line_{id}"
+        as="_"
+      end
+    end
+    as="_"
+  end"#
+    )
+}
+
+fn run(source: &str, grants: &Grants) -> String {
+    let c = common::compile_ok("program", source);
+    let stdio = Stdio::capture();
+    let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), grants).unwrap();
+    assert_eq!(exit, Exit::Ok);
+    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
+    String::from_utf8(stdout.contents().to_vec()).unwrap()
+}
+
+fn grant(host: std::path::PathBuf, guest: &str) -> DirGrant {
+    DirGrant { host, guest: guest.into() }
+}
+
+#[test]
+fn a_symlink_out_of_the_granted_directory_is_an_io_error() {
+    let scratch = Scratch::new("symlink");
+    let (inside, outside) = (scratch.0.join("granted"), scratch.0.join("secret"));
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("key.txt"), "top secret").unwrap();
+    std::fs::write(inside.join("note.txt"), "fine").unwrap();
+    std::os::unix::fs::symlink(&outside, inside.join("link")).unwrap();
+    std::os::unix::fs::symlink(outside.join("key.txt"), inside.join("key-link.txt")).unwrap();
+    let steps = [
+        read_and_print("s1", "/data/note.txt"),
+        read_and_print("s2", "/data/link/key.txt"),
+        read_and_print("s3", "/data/key-link.txt"),
+    ]
+    .join("\n");
+    let source = program("  effect console\n  effect filesystem(path=\"/data\")", &steps);
+    let out = run(&source, &Grants { dirs: vec![grant(inside, "/data")], env: vec![] });
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "fine");
+    for line in &lines[1..] {
+        assert!(!line.contains("top secret"), "read through a symlink: {out}");
+        assert!(line.starts_with('E') && line.contains("/data/"), "an IoError naming the path: {line}");
+    }
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn the_host_narrows_a_grant_to_the_declared_path() {
+    // The program declares the filesystem without a path, so the component checks nothing; the
+    // host, told that the program's functions declare only /data/reports, preopens only that.
+    let scratch = Scratch::new("narrow");
+    std::fs::create_dir_all(scratch.0.join("reports")).unwrap();
+    std::fs::write(scratch.0.join("reports/q1.txt"), "q1").unwrap();
+    std::fs::write(scratch.0.join("payroll.txt"), "salaries").unwrap();
+    let steps = [read_and_print("s1", "/data/reports/q1.txt"), read_and_print("s2", "/data/payroll.txt")].join("\n");
+    let source = program("  effect console\n  effect filesystem", &steps);
+    let dirs = grants::narrow(&[grant(scratch.0.clone(), "/data")], Some(&["/data/reports".to_string()])).unwrap();
+    assert_eq!(dirs, [grant(scratch.0.join("reports"), "/data/reports")]);
+    let out = run(&source, &Grants { dirs, env: vec![] });
+    assert_eq!(
+        out,
+        "q1\nEACCES no directory is granted to the program for this path (the host's --dir): /data/payroll.txt\n"
+    );
+}
+
+#[test]
+fn covenant_run_grants_directories_and_variables_from_the_command_line() {
+    let scratch = Scratch::new("cli-dir");
+    let files = common::root().join("examples/files.cov");
+    let out = Command::new(env!("CARGO_BIN_EXE_covenant"))
+        .arg("run")
+        .arg(&files)
+        .arg("--dir")
+        .arg(format!("{}::/data", scratch.0.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, std::fs::read(common::root().join("examples/files.stdout")).unwrap());
+    assert_eq!(std::fs::read_to_string(scratch.0.join("notes/2026/hello.txt")).unwrap(), "Grüße, Covenant!");
+
+    // Without --dir nothing is granted: every call fails with an IoError, and the run still ends well.
+    let out = Command::new(env!("CARGO_BIN_EXE_covenant")).arg("run").arg(&files).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("mkdir -p /data/notes/2026: EACCES (no directory is granted")
+    );
+}
+
+#[test]
+fn only_passed_environment_variables_are_visible() {
+    let steps = |name: &str, id: &str| {
+        format!(
+            r#"  step id="{id}" kind="call"
+    fn="os.env_get"
+    arg name="name" lit="{name}"
+    as="v_{id}"
+  end
+  step id="{id}m" kind="match"
+    on="v_{id}"
+    case variant type="Some" bindings=("value")
+      step id="{id}a" kind="call"
+        fn="console.println"
+        arg name="message" from="value"
+        as="_"
+      end
+    end
+    case variant type="None"
+      step id="{id}b" kind="call"
+        fn="console.println"
+        arg name="message" lit="(unset)"
+        as="_"
+      end
+    end
+    as="_"
+  end"#
+        )
+    };
+    let source = program("  effect console\n  effect os", &[steps("GREETING", "s1"), steps("HOME", "s2")].join("\n"));
+    let env = vec![("GREETING".to_string(), "héllo=1".to_string())];
+    assert_eq!(run(&source, &Grants { dirs: vec![], env }), "héllo=1\n(unset)\n");
+    // The world imports wasi:cli/environment for the `os` effect.
+    let c = common::compile_ok("env", &source);
+    assert!(c.imports.iter().any(|r| r.effect == "os" && r.interface == "wasi:cli/environment@0.2.12"));
+}
