@@ -18,6 +18,9 @@ pub struct CheckedProgram {
     /// The declared `filesystem(path=..)` of every function that uses the filesystem, normalized
     /// ("" for a declaration without a path), each once: what a host may preopen.
     pub filesystem_roots: Vec<String>,
+    /// The declared `network(host=..)` of every function that makes HTTP requests, in lower case
+    /// ("" for a declaration without a host), each once: what a host may let through.
+    pub network_hosts: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -57,6 +57,9 @@ pub struct Compilation {
     /// (`/data`, `notes`, `.`), or "" when a function declares the effect without a path. A host
     /// preopens only these (see `covenant run --dir`).
     pub filesystem_roots: Vec<String>,
+    /// The hosts the program may reach: each declared `network(host=..)` in lower case
+    /// (`api.example.com`, `*.example.com`), or "" when a function declares no host.
+    pub network_hosts: Vec<String>,
 }
 
 impl Compilation {
@@ -80,6 +83,7 @@ pub fn compile(source: &str, options: &Options) -> Compilation {
         exports: world_plan.exports.clone(),
         diagnostics,
         filesystem_roots: checked.filesystem_roots.clone(),
+        network_hosts: checked.network_hosts.clone(),
     };
     if out.has_errors() {
         return out;

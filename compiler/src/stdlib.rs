@@ -41,6 +41,9 @@ pub enum Intrinsic {
     RandomInt,
     /// `random.float`: uniform in [0, 1).
     RandomFloat,
+    /// `http.*`: one request. Its arguments are always (url, method, body, headers, content
+    /// type, timeout in ms, the declared `network(host=..)` or "").
+    Http,
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -53,6 +56,10 @@ pub struct StdParam {
 #[derive(Clone, Copy, Debug)]
 pub enum StdDefault {
     Bool(bool),
+    Int(i64),
+    Str(&'static str),
+    /// The empty `Map<String, String>`.
+    NoHeaders,
 }
 
 pub struct StdFn {
@@ -76,6 +83,42 @@ const MESSAGE: &[StdParam] = &[p("message", "String")];
 const MSG: &[(&str, &str)] = &[("msg", "message")];
 const PATH: &[StdParam] = &[p("path", "String")];
 const SRC_DEST: &[StdParam] = &[p("src", "String"), p("dest", "String")];
+
+const fn opt(name: &'static str, ty: &'static str, default: StdDefault) -> StdParam {
+    StdParam { name, ty, default: Some(default) }
+}
+
+const URL: StdParam = p("url", "String");
+const HEADERS: StdParam = opt("headers", "Map<String, String>", StdDefault::NoHeaders);
+const TIMEOUT: StdParam = opt("timeout", "Int", StdDefault::Int(0));
+const CONTENT_TYPE: StdParam = opt("content_type", "String", StdDefault::Str(""));
+const HTTP_RESULT: &str = "Response | HttpError";
+
+const fn http(id: &'static str, params: &'static [StdParam], doc: &'static str) -> StdFn {
+    StdFn { id, params, aliases: &[], returns: HTTP_RESULT, effect: Some("network"), intrinsic: Intrinsic::Http, doc }
+}
+
+/// The parameters every `http.*` call is lowered with, in order, and each one's value when a
+/// function does not take it (`method` depends on the function; see `http_method`).
+pub const HTTP_ARGS: &[(&str, StdDefault)] = &[
+    ("url", StdDefault::Str("")),
+    ("method", StdDefault::Str("GET")),
+    ("body", StdDefault::Str("")),
+    ("headers", StdDefault::NoHeaders),
+    ("content_type", StdDefault::Str("")),
+    ("timeout", StdDefault::Int(0)),
+];
+
+/// The method of `http.get`, `http.post`, ...; `None` for `http.request`, which takes one.
+pub fn http_method(id: &str) -> Option<&'static str> {
+    match id {
+        "http.get" => Some("GET"),
+        "http.post" => Some("POST"),
+        "http.put" => Some("PUT"),
+        "http.delete" => Some("DELETE"),
+        _ => None,
+    }
+}
 
 const fn console(id: &'static str, stream: OutStream, newline: bool, doc: &'static str) -> StdFn {
     StdFn {
@@ -145,6 +188,15 @@ pub const STD_FNS: &[StdFn] = &[
         intrinsic: Intrinsic::EnvGet,
         doc: "An environment variable, or none when it is not set",
     },
+    http("http.get", &[URL, HEADERS, TIMEOUT], "GET a URL"),
+    http("http.post", &[URL, p("body", "String"), HEADERS, CONTENT_TYPE, TIMEOUT], "POST a body to a URL"),
+    http("http.put", &[URL, p("body", "String"), HEADERS, CONTENT_TYPE, TIMEOUT], "PUT a body to a URL"),
+    http("http.delete", &[URL, HEADERS, TIMEOUT], "DELETE a URL"),
+    http(
+        "http.request",
+        &[URL, p("method", "String"), opt("body", "String", StdDefault::Str("")), HEADERS, CONTENT_TYPE, TIMEOUT],
+        "Any request: method, optional body, headers, content type and timeout (ms)",
+    ),
     StdFn {
         id: "random.int",
         params: &[p("min", "Int"), p("max", "Int")],
@@ -171,6 +223,8 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("IoError", &[("message", "String"), ("code", "String")]),
     ("FileStat", &[("size", "Int"), ("is_file", "Bool"), ("is_directory", "Bool")]),
     ("DirEntry", &[("name", "String"), ("is_file", "Bool"), ("is_directory", "Bool")]),
+    ("Response", &[("status", "Int"), ("body", "String"), ("headers", "Map<String, String>")]),
+    ("HttpError", &[("message", "String"), ("status", "Int?")]),
 ];
 
 pub fn lookup(id: &str) -> Option<&'static StdFn> {
@@ -209,6 +263,79 @@ pub(crate) const READ_DIR: WasiFn = wasi(FS_TYPES, "[method]descriptor.read-dire
 pub(crate) const READ_DIR_ENTRY: WasiFn = wasi(FS_TYPES, "[method]directory-entry-stream.read-directory-entry");
 pub(crate) const DROP_DIR_STREAM: WasiFn = wasi(FS_TYPES, "[resource-drop]directory-entry-stream");
 pub(crate) const GET_ENVIRONMENT: WasiFn = wasi("wasi:cli/environment", "get-environment");
+/// The `wasi:http` and `wasi:io` functions behind `http.*`.
+pub(crate) mod http {
+    use super::{WasiFn, wasi};
+    const T: &str = "wasi:http/types";
+    pub const FIELDS_FROM_LIST: WasiFn = wasi(T, "[static]fields.from-list");
+    pub const FIELDS_ENTRIES: WasiFn = wasi(T, "[method]fields.entries");
+    pub const DROP_FIELDS: WasiFn = wasi(T, "[resource-drop]fields");
+    pub const NEW_REQUEST: WasiFn = wasi(T, "[constructor]outgoing-request");
+    pub const SET_METHOD: WasiFn = wasi(T, "[method]outgoing-request.set-method");
+    pub const SET_SCHEME: WasiFn = wasi(T, "[method]outgoing-request.set-scheme");
+    pub const SET_AUTHORITY: WasiFn = wasi(T, "[method]outgoing-request.set-authority");
+    pub const SET_PATH: WasiFn = wasi(T, "[method]outgoing-request.set-path-with-query");
+    pub const REQUEST_BODY: WasiFn = wasi(T, "[method]outgoing-request.body");
+    pub const NEW_OPTIONS: WasiFn = wasi(T, "[constructor]request-options");
+    pub const SET_CONNECT_TIMEOUT: WasiFn = wasi(T, "[method]request-options.set-connect-timeout");
+    pub const SET_FIRST_BYTE_TIMEOUT: WasiFn = wasi(T, "[method]request-options.set-first-byte-timeout");
+    pub const SET_BETWEEN_BYTES_TIMEOUT: WasiFn = wasi(T, "[method]request-options.set-between-bytes-timeout");
+    pub const BODY_WRITE: WasiFn = wasi(T, "[method]outgoing-body.write");
+    pub const BODY_FINISH: WasiFn = wasi(T, "[static]outgoing-body.finish");
+    pub const HANDLE: WasiFn = wasi("wasi:http/outgoing-handler", "handle");
+    pub const FUTURE_SUBSCRIBE: WasiFn = wasi(T, "[method]future-incoming-response.subscribe");
+    pub const FUTURE_GET: WasiFn = wasi(T, "[method]future-incoming-response.get");
+    pub const DROP_FUTURE: WasiFn = wasi(T, "[resource-drop]future-incoming-response");
+    pub const RESPONSE_STATUS: WasiFn = wasi(T, "[method]incoming-response.status");
+    pub const RESPONSE_HEADERS: WasiFn = wasi(T, "[method]incoming-response.headers");
+    pub const RESPONSE_CONSUME: WasiFn = wasi(T, "[method]incoming-response.consume");
+    pub const DROP_RESPONSE: WasiFn = wasi(T, "[resource-drop]incoming-response");
+    pub const INCOMING_BODY_STREAM: WasiFn = wasi(T, "[method]incoming-body.stream");
+    pub const DROP_INCOMING_BODY: WasiFn = wasi(T, "[resource-drop]incoming-body");
+    pub const BLOCKING_READ: WasiFn = wasi("wasi:io/streams", "[method]input-stream.blocking-read");
+    pub const DROP_INPUT_STREAM: WasiFn = wasi("wasi:io/streams", "[resource-drop]input-stream");
+    pub const DROP_OUTPUT_STREAM: WasiFn = wasi("wasi:io/streams", "[resource-drop]output-stream");
+    pub const DROP_IO_ERROR: WasiFn = wasi("wasi:io/error", "[resource-drop]error");
+    pub const POLLABLE_BLOCK: WasiFn = wasi("wasi:io/poll", "[method]pollable.block");
+    pub const DROP_POLLABLE: WasiFn = wasi("wasi:io/poll", "[resource-drop]pollable");
+
+    /// Every function a request uses, the handler first (it names the import table's row).
+    pub const ALL: &[WasiFn] = &[
+        HANDLE,
+        FIELDS_FROM_LIST,
+        FIELDS_ENTRIES,
+        DROP_FIELDS,
+        NEW_REQUEST,
+        SET_METHOD,
+        SET_SCHEME,
+        SET_AUTHORITY,
+        SET_PATH,
+        REQUEST_BODY,
+        NEW_OPTIONS,
+        SET_CONNECT_TIMEOUT,
+        SET_FIRST_BYTE_TIMEOUT,
+        SET_BETWEEN_BYTES_TIMEOUT,
+        BODY_WRITE,
+        BODY_FINISH,
+        FUTURE_SUBSCRIBE,
+        FUTURE_GET,
+        DROP_FUTURE,
+        RESPONSE_STATUS,
+        RESPONSE_HEADERS,
+        RESPONSE_CONSUME,
+        DROP_RESPONSE,
+        INCOMING_BODY_STREAM,
+        DROP_INCOMING_BODY,
+        BLOCKING_READ,
+        DROP_INPUT_STREAM,
+        super::WRITE,
+        DROP_OUTPUT_STREAM,
+        DROP_IO_ERROR,
+        POLLABLE_BLOCK,
+        DROP_POLLABLE,
+    ];
+}
+
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
 
 impl FsOp {
@@ -253,11 +380,12 @@ impl Intrinsic {
             }
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
+            Intrinsic::Http => http::ALL.to_vec(),
         }
     }
 
     /// Whether the host hands the component lists or strings (so it must export `cabi_realloc`).
     pub fn receives_memory(self) -> bool {
-        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet)
+        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http)
     }
 }

@@ -18,6 +18,8 @@ pub struct DirGrant {
 pub struct Grants {
     pub dirs: Vec<DirGrant>,
     pub env: Vec<(String, String)>,
+    /// The hosts HTTP requests may reach.
+    pub net: crate::net::AllowList,
 }
 
 /// `HOST::GUEST`, or `HOST` (the same path inside).

@@ -3,5 +3,6 @@
 
 pub mod grants;
 pub mod invoke;
+pub mod net;
 pub mod runtime;
 pub mod source;

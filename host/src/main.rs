@@ -118,9 +118,12 @@ fn real_main() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { file, invoke, fuel, timeout, dirs, env } => {
-            let (bytes, roots) = load_component(&file)?;
+            let (bytes, declared) = load_component(&file)?;
+            let roots = declared.as_ref().map(|d| d.roots.clone());
+            let hosts = declared.as_ref().map(|d| d.hosts.clone());
             let budget = runtime::Budget { fuel, timeout };
-            let mut granted = grants::Grants { dirs: vec![], env };
+            let net = covenant_host::net::AllowList::for_program(hosts.as_deref());
+            let mut granted = grants::Grants { dirs: vec![], env, net };
             for dir in grants::narrow(&dirs, roots.as_deref())? {
                 if dir.host.is_dir() {
                     granted.dirs.push(dir);
@@ -175,15 +178,21 @@ fn invoke_export(
     })
 }
 
-/// The component, and (when compiled from source) the directories it declares.
-fn load_component(file: &Path) -> Result<(Vec<u8>, Option<Vec<String>>)> {
+/// What a program declares it will touch (known when it is compiled from source).
+struct Declared {
+    roots: Vec<String>,
+    hosts: Vec<String>,
+}
+
+/// The component, and (when compiled from source) the directories and hosts it declares.
+fn load_component(file: &Path) -> Result<(Vec<u8>, Option<Declared>)> {
     if file.extension().is_some_and(|e| e == "wasm") {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         return Ok((bytes, None));
     }
     let c = source::compile_file(file, Format::Human, color())?;
-    let roots = c.filesystem_roots.clone();
-    Ok((c.component.context("no component produced")?, Some(roots)))
+    let declared = Declared { roots: c.filesystem_roots.clone(), hosts: c.network_hosts.clone() };
+    Ok((c.component.context("no component produced")?, Some(declared)))
 }
 
 fn print_imports(c: &covenant_compiler::Compilation, text: &str) {

@@ -8,6 +8,8 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::grants::Grants;
+use crate::net::AllowList;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 /// Where a run's standard output and error go.
 #[derive(Clone)]
@@ -36,6 +38,14 @@ pub struct Budget {
 struct HostState {
     ctx: WasiCtx,
     table: ResourceTable,
+    http: WasiHttpCtx,
+    net: AllowList,
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.net }
+    }
 }
 
 impl WasiView for HostState {
@@ -87,8 +97,9 @@ pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
     }
 }
 
-fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget) -> Result<Store<HostState>> {
-    let mut store = Store::new(engine, HostState { ctx, table: ResourceTable::new() });
+fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget, grants: &Grants) -> Result<Store<HostState>> {
+    let state = HostState { ctx, table: ResourceTable::new(), http: WasiHttpCtx::new(), net: grants.net.clone() };
+    let mut store = Store::new(engine, state);
     store.set_fuel(budget.fuel.unwrap_or(u64::MAX))?;
     if let Some(timeout) = budget.timeout {
         // One epoch tick after `timeout` interrupts the guest.
@@ -121,6 +132,7 @@ fn granted(grants: &Grants) -> Result<WasiCtxBuilder> {
 fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker: Linker<HostState> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     Ok(linker)
 }
 
@@ -142,7 +154,7 @@ pub async fn run_command(
             builder.stdout(stdout.clone()).stderr(stderr.clone());
         }
     }
-    let mut store = store(engine, builder.build(), budget)?;
+    let mut store = store(engine, builder.build(), budget, grants)?;
     let command = Command::instantiate_async(&mut store, &component, &linker(engine)?).await?;
     let result = command.wasi_cli_run().call_run(&mut store).await?;
     Ok(if result.is_ok() { Exit::Ok } else { Exit::Failed })
@@ -169,7 +181,7 @@ pub async fn invoke(
     grants: &Grants,
 ) -> Result<Vec<Val>> {
     let component = Component::new(engine, bytes)?;
-    let mut store = store(engine, granted(grants)?.build(), budget)?;
+    let mut store = store(engine, granted(grants)?.build(), budget, grants)?;
     let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
     let func = instance
         .get_func(&mut store, name)

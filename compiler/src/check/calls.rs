@@ -45,15 +45,8 @@ impl<'a> Checker<'a> {
         }
         let params: Vec<(String, Type)> =
             f.params.iter().map(|p| (p.name.to_string(), self.std_type_text(p.ty))).collect();
-        let defaults: Vec<(&str, Value)> = f
-            .params
-            .iter()
-            .filter_map(|p| {
-                p.default.map(|d| match d {
-                    stdlib::StdDefault::Bool(b) => (p.name, Value::Bool(b)),
-                })
-            })
-            .collect();
+        let defaults: Vec<(&str, Value)> =
+            f.params.iter().filter_map(|p| p.default.map(|d| (p.name, default_value(d)))).collect();
         let returns = self.std_type_text(f.returns);
         let mut args = self.arguments_with_defaults(call, f.id, &params, f.aliases, &defaults, body, out);
         if let stdlib::Intrinsic::Fs(_) = f.intrinsic {
@@ -63,6 +56,23 @@ impl<'a> Checker<'a> {
                 self.out.filesystem_roots.push(root.clone());
             }
             args.push(Value::Str(root));
+        }
+        if f.intrinsic == stdlib::Intrinsic::Http {
+            // Every request is lowered with the same arguments, in the same order.
+            let given: Vec<(&str, Value)> = f.params.iter().map(|p| p.name).zip(args).collect();
+            args = stdlib::HTTP_ARGS
+                .iter()
+                .map(|(name, default)| match given.iter().find(|(n, _)| n == name) {
+                    Some((_, v)) => v.clone(),
+                    None if *name == "method" => Value::Str(stdlib::http_method(f.id).unwrap_or("GET").to_string()),
+                    None => default_value(*default),
+                })
+                .collect();
+            let host = decl.and_then(super::effects::host_param).unwrap_or_default();
+            if !self.out.network_hosts.contains(&host) {
+                self.out.network_hosts.push(host.clone());
+            }
+            args.push(Value::Str(host));
         }
         let intrinsic = f.intrinsic;
         if !call.handle.is_empty() {
@@ -282,5 +292,15 @@ impl<'a> Checker<'a> {
             }
         }
         args
+    }
+}
+
+/// The value of a standard-library parameter that was left out.
+fn default_value(d: stdlib::StdDefault) -> Value {
+    match d {
+        stdlib::StdDefault::Bool(b) => Value::Bool(b),
+        stdlib::StdDefault::Int(n) => Value::Int(n),
+        stdlib::StdDefault::Str(s) => Value::Str(s.to_string()),
+        stdlib::StdDefault::NoHeaders => Value::EmptyMap(Type::String, Type::String),
     }
 }

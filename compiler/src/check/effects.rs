@@ -40,6 +40,11 @@ pub(super) fn path_param(e: &EffectDecl) -> Option<String> {
     })
 }
 
+/// The declared `host=` of a `network` effect, in lower case (hosts compare case-insensitively).
+pub(super) fn host_param(e: &EffectDecl) -> Option<String> {
+    text(param(e, "host")).map(str::to_ascii_lowercase)
+}
+
 /// Whether the caller's declaration of an effect covers the callee's. `None` when it does; else why not.
 pub(super) fn uncovered(caller: &EffectDecl, callee: &EffectDecl) -> Option<String> {
     match caller.name.value.as_str() {

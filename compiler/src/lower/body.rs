@@ -74,9 +74,18 @@ pub(super) fn emit_ops(
                     code.extend([I::Call(handle), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
                 }
             }
-            Op::Intrinsic { intrinsic: intrinsic @ (Intrinsic::Fs(_) | Intrinsic::EnvGet), args, result, returns } => {
+            Op::Intrinsic {
+                intrinsic: intrinsic @ (Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http),
+                args,
+                result,
+                returns,
+            } => {
                 // One helper per operation, which builds the result value.
                 let helper = match *intrinsic {
+                    Intrinsic::Http => {
+                        b.http_returns = Some(returns.clone());
+                        Helper::Http
+                    }
                     Intrinsic::Fs(op) => {
                         b.fs_returns.insert(op, returns.clone());
                         if let Type::Result(_, err) = returns {

@@ -128,16 +128,17 @@ const TYPE_DIRECTORY: i32 = 3;
 const TYPE_FILE: i32 = 6;
 /// Bytes asked for per `read` call.
 const READ_CHUNK: i64 = 1 << 20;
-/// The return area for filesystem imports: `result<descriptor-stat, error-code>` is the largest (104 bytes).
+/// The return area for filesystem and HTTP imports: `result<descriptor-stat, error-code>` is the
+/// largest (104 bytes).
 const RET_AREA: u32 = 112;
 
 impl Builder<'_> {
-    fn fs_ret_area(&mut self) -> (u32, u32) {
-        if let Some(r) = self.fs_ret {
+    pub(super) fn ret_area(&mut self) -> (u32, u32) {
+        if let Some(r) = self.ret_area_at {
             return r;
         }
         let r = self.scratch(RET_AREA);
-        self.fs_ret = Some(r);
+        self.ret_area_at = Some(r);
         r
     }
 
@@ -402,7 +403,7 @@ impl Builder<'_> {
                 (vec![I32; 3], vec![I32], frame.decls)
             }
             FsHelper::ReadAll => {
-                let (area_global, area) = self.fs_ret_area();
+                let (area_global, area) = self.ret_area();
                 let read = self.import(&READ)?;
                 let concat = self.helper(Helper::Concat)?;
                 let (fd, p, l, offset) = (0, 1, 2, 3);
@@ -458,7 +459,7 @@ impl Builder<'_> {
                 (vec![I32], vec![I32; 3], vec![I32, I32, ValType::I64])
             }
             FsHelper::WriteAll => {
-                let (area_global, area) = self.fs_ret_area();
+                let (area_global, area) = self.ret_area();
                 let write = self.import(&WRITE_AT)?;
                 let (fd, p, l, offset, written) = (0, 1, 2, 3, 4);
                 let at = |o: u64| mem(u64::from(area) + o, 2);
@@ -850,7 +851,7 @@ impl Builder<'_> {
     /// Emits: the error number of a `result<_, error-code>` in the return area (OK when none),
     /// into a fresh local; `at` is the error's offset.
     fn fs_result_error(&mut self, frame: &mut Frame, at: u64, code: &mut Vec<I<'static>>) -> u32 {
-        let (g, area) = self.fs_ret_area();
+        let (g, area) = self.ret_area();
         let err = frame.scratch(ValType::I32);
         code.extend([
             I::GlobalGet(g),
@@ -874,7 +875,7 @@ impl Builder<'_> {
         code: &mut Vec<I<'static>>,
     ) -> Result<(u32, u32), String> {
         let open = self.import(&OPEN_AT)?;
-        let (g, area) = self.fs_ret_area();
+        let (g, area) = self.ret_area();
         code.extend([I::LocalGet(fd), I::I32Const(FOLLOW), I::LocalGet(rp), I::LocalGet(rl)]);
         code.extend([I::I32Const(open_flags), I::I32Const(flags), I::GlobalGet(g), I::Call(open)]);
         let err = self.fs_result_error(frame, 4, code);
@@ -896,7 +897,7 @@ impl Builder<'_> {
         if let Type::Result(_, err) = &ty {
             self.io_error = Some((**err).clone());
         }
-        let (g, area) = self.fs_ret_area();
+        let (g, area) = self.ret_area();
         let params: Vec<ValType> = match op {
             FsOp::WriteFile | FsOp::Copy | FsOp::Rename => vec![I32; 6],
             FsOp::Mkdir => vec![I32; 5],
@@ -1078,7 +1079,7 @@ impl Builder<'_> {
         let Type::List(entry) = &**list else { return Err("fs.read_dir's type".into()) };
         let (size, align) = self.abi().size_align(entry);
         let fields = self.abi().struct_offsets(entry);
-        let (g, area) = self.fs_ret_area();
+        let (g, area) = self.ret_area();
         let at = move |o: u64| mem(u64::from(area) + o, 2);
         let (path, allowed) = ((0, 1), (2, 3));
         let dir = self.fs_open_path(f, ty, path, allowed, code)?;

@@ -54,6 +54,8 @@ pub(super) enum Helper {
     EnvGet,
     /// `random.int`: (min, max) -> uniform Int in [min, max].
     RandomInt,
+    /// `http.*`: one request and its whole response.
+    Http,
 }
 
 /// A helper's parameter, result and extra local types.
@@ -119,6 +121,7 @@ impl Helper {
             Helper::Fs(f) => f.name(),
             Helper::EnvGet => "env_get",
             Helper::RandomInt => "random_int",
+            Helper::Http => "http_request",
         }
     }
 }
@@ -613,6 +616,7 @@ impl Builder<'_> {
             Helper::Eq(id) => self.eq_body(id, &mut code)?,
             Helper::Fs(f) => self.fs_helper(f, &mut code)?,
             Helper::EnvGet => self.env_get(&mut code)?,
+            Helper::Http => self.http_request(&mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;
                 let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;

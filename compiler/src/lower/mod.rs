@@ -28,6 +28,7 @@ mod float_parse;
 mod float_text;
 mod fs;
 mod helpers;
+mod http;
 mod lists;
 mod maps;
 mod memory;
@@ -99,8 +100,10 @@ struct Builder<'r> {
     /// The result type of each `fs.*` operation used, and the program's `IoError`.
     fs_returns: HashMap<crate::stdlib::FsOp, Type>,
     io_error: Option<Type>,
-    /// Static return area for filesystem imports (global, offset), reserved on first use.
-    fs_ret: Option<(u32, u32)>,
+    /// Static return area for filesystem and HTTP imports (global, offset), reserved on first use.
+    ret_area_at: Option<(u32, u32)>,
+    /// The result type of `http.*` (`Response | HttpError`).
+    http_returns: Option<Type>,
     /// The result type of `os.env_get` (`String?`).
     env_returns: Option<Type>,
     /// Set when something the host handed over must outlive export calls (the preopens): the
@@ -249,7 +252,8 @@ pub fn lower<'r>(
         eq_types: vec![],
         fs_returns: HashMap::new(),
         io_error: None,
-        fs_ret: None,
+        ret_area_at: None,
+        http_returns: None,
         env_returns: None,
         pin_arena: false,
         exports: ExportSection::new(),
