@@ -41,6 +41,8 @@ pub enum Intrinsic {
     RandomInt,
     /// `random.float`: uniform in [0, 1).
     RandomFloat,
+    /// `crypto.sha256`: pure, inside the component.
+    Sha256,
     /// `http.*`: one request. Its arguments are always (url, method, body, headers, content
     /// type, timeout in ms, the declared `network(host=..)` or "").
     Http,
@@ -197,6 +199,15 @@ pub const STD_FNS: &[StdFn] = &[
         &[URL, p("method", "String"), opt("body", "String", StdDefault::Str("")), HEADERS, CONTENT_TYPE, TIMEOUT],
         "Any request: method, optional body, headers, content type and timeout (ms)",
     ),
+    StdFn {
+        id: "crypto.sha256",
+        params: &[p("input", "String")],
+        aliases: &[],
+        returns: "String",
+        effect: None,
+        intrinsic: Intrinsic::Sha256,
+        doc: "The SHA-256 digest of the text's UTF-8 bytes, as 64 lower-case hex digits",
+    },
     StdFn {
         id: "random.int",
         params: &[p("min", "Int"), p("max", "Int")],
@@ -381,6 +392,7 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
+            Intrinsic::Sha256 => vec![],
         }
     }
 

@@ -109,12 +109,17 @@ pub(super) fn emit_ops(
                 }
             }
             Op::Intrinsic {
-                intrinsic: intrinsic @ (Intrinsic::RandomInt | Intrinsic::RandomFloat),
+                intrinsic: intrinsic @ (Intrinsic::RandomInt | Intrinsic::RandomFloat | Intrinsic::Sha256),
                 args,
                 result,
                 ..
             } => {
-                if *intrinsic == Intrinsic::RandomInt {
+                if *intrinsic == Intrinsic::Sha256 {
+                    for a in args {
+                        push_value(b, frame, a, code);
+                    }
+                    code.push(I::Call(b.helper(Helper::Sha256)?));
+                } else if *intrinsic == Intrinsic::RandomInt {
                     for a in args {
                         push_value(b, frame, a, code);
                     }

@@ -56,6 +56,8 @@ pub(super) enum Helper {
     RandomInt,
     /// `http.*`: one request and its whole response.
     Http,
+    /// `crypto.sha256`: (ptr, len) -> hex (ptr, 64).
+    Sha256,
 }
 
 /// A helper's parameter, result and extra local types.
@@ -122,6 +124,7 @@ impl Helper {
             Helper::EnvGet => "env_get",
             Helper::RandomInt => "random_int",
             Helper::Http => "http_request",
+            Helper::Sha256 => "sha256",
         }
     }
 }
@@ -617,6 +620,7 @@ impl Builder<'_> {
             Helper::Fs(f) => self.fs_helper(f, &mut code)?,
             Helper::EnvGet => self.env_get(&mut code)?,
             Helper::Http => self.http_request(&mut code)?,
+            Helper::Sha256 => self.sha256(&mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;
                 let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;

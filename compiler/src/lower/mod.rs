@@ -21,6 +21,7 @@ mod body;
 mod compute;
 mod compute_data;
 mod data;
+mod digest;
 mod env;
 mod equality;
 mod exports;
