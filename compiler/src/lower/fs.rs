@@ -416,7 +416,7 @@ impl Builder<'_> {
                     I::GlobalGet(area_global),
                     I::Call(read),
                     I::GlobalGet(area_global),
-                    I::I32Load8U(mem(u64::from(area) + 0, 0)),
+                    I::I32Load8U(mem(u64::from(area), 0)),
                     I::If(BlockType::Empty),
                     I::I32Const(0),
                     I::I32Const(0),
@@ -476,7 +476,7 @@ impl Builder<'_> {
                     I::GlobalGet(area_global),
                     I::Call(write),
                     I::GlobalGet(area_global),
-                    I::I32Load8U(mem(u64::from(area) + 0, 0)),
+                    I::I32Load8U(mem(u64::from(area), 0)),
                     I::If(BlockType::Empty),
                     I::GlobalGet(area_global),
                     I::I32Load8U(mem(u64::from(area) + 8, 0)),
@@ -966,7 +966,7 @@ impl Builder<'_> {
                 code.extend([I::LocalGet(fd), I::I32Const(follow), I::LocalGet(rp), I::LocalGet(rl)]);
                 code.extend([I::GlobalGet(g), I::Call(stat_at)]);
                 if op == FsOp::Exists {
-                    code.extend([I::GlobalGet(g), I::I32Load8U(mem(u64::from(area) + 0, 0)), I::I32Eqz, I::Return]);
+                    code.extend([I::GlobalGet(g), I::I32Load8U(mem(u64::from(area), 0)), I::I32Eqz, I::Return]);
                 } else {
                     let err = self.fs_result_error(f, 8, code);
                     self.fs_fail_if(f, &ty, err, path, code)?;
