@@ -3,6 +3,7 @@
 // `generate` and a way to load an ES module from source text, so the same code runs in the
 // page (transpile), in the runner worker (execute) and under Node (tests/node).
 import { memoryFilesystem } from "./memfs.js";
+import { memoryStore } from "./kv.js";
 
 /** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
@@ -80,6 +81,7 @@ export function wasiShims(onStdout, onStderr, { dirs = [] } = {}) {
       getRandomU64: () => crypto.getRandomValues(new BigUint64Array(1))[0],
       getRandomBytes: (n) => crypto.getRandomValues(new Uint8Array(Number(n))),
     },
+    "wasi:keyvalue/store": memoryStore(),
     // The page has no environment to pass on.
     "wasi:cli/environment": { getEnvironment: () => [], getArguments: () => [], initialCwd: () => undefined },
     ...memoryFilesystem(dirs),

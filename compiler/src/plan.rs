@@ -46,7 +46,14 @@ pub struct WorldPlan {
 }
 
 pub fn versioned(interface: &str) -> String {
-    if interface.starts_with("wasi:") { format!("{interface}@{WASI_VERSION}") } else { interface.to_string() }
+    if interface.starts_with("wasi:keyvalue/") {
+        // Not part of WASI 0.2.12: the draft that Wasmtime 48 implements.
+        format!("{interface}@{}", crate::stdlib::KEYVALUE_VERSION)
+    } else if interface.starts_with("wasi:") {
+        format!("{interface}@{WASI_VERSION}")
+    } else {
+        interface.to_string()
+    }
 }
 
 /// The WIT spelling users read: `[method]output-stream.write` becomes `output-stream.write`,

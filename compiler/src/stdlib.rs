@@ -26,6 +26,17 @@ pub enum FsOp {
     Rename,
 }
 
+/// Key-value operations (`std.storage.kv.*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KvOp {
+    Set,
+    Get,
+    Delete,
+    Has,
+    List,
+    Clear,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {
     /// Write the message, then a newline when `newline`.
@@ -43,6 +54,8 @@ pub enum Intrinsic {
     RandomFloat,
     /// `crypto.sha256`: pure, inside the component.
     Sha256,
+    /// `std.storage.kv.*` on `wasi:keyvalue/store`.
+    Kv(KvOp),
     /// `http.*`: one request. Its arguments are always (url, method, body, headers, content
     /// type, timeout in ms, the declared `network(host=..)` or "").
     Http,
@@ -122,6 +135,16 @@ pub fn http_method(id: &str) -> Option<&'static str> {
     }
 }
 
+const fn kv(
+    id: &'static str,
+    params: &'static [StdParam],
+    returns: &'static str,
+    op: KvOp,
+    doc: &'static str,
+) -> StdFn {
+    StdFn { id, params, aliases: &[], returns, effect: Some("storage"), intrinsic: Intrinsic::Kv(op), doc }
+}
+
 const fn console(id: &'static str, stream: OutStream, newline: bool, doc: &'static str) -> StdFn {
     StdFn {
         id,
@@ -199,6 +222,18 @@ pub const STD_FNS: &[StdFn] = &[
         &[URL, p("method", "String"), opt("body", "String", StdDefault::Str("")), HEADERS, CONTENT_TYPE, TIMEOUT],
         "Any request: method, optional body, headers, content type and timeout (ms)",
     ),
+    kv("std.storage.kv.set", &[p("key", "String"), p("value", "String")], "Unit", KvOp::Set, "Store a value"),
+    kv("std.storage.kv.get", &[p("key", "String")], "String?", KvOp::Get, "A stored value, or none"),
+    kv("std.storage.kv.delete", &[p("key", "String")], "Unit", KvOp::Delete, "Delete a value"),
+    kv("std.storage.kv.has", &[p("key", "String")], "Bool", KvOp::Has, "Whether a key holds a value"),
+    kv("std.storage.kv.list", &[p("prefix", "String")], "String[]", KvOp::List, "The keys with a prefix, sorted"),
+    kv(
+        "std.storage.kv.clear",
+        &[opt("prefix", "String", StdDefault::Str(""))],
+        "Unit",
+        KvOp::Clear,
+        "Delete every value, or those whose keys have a prefix",
+    ),
     StdFn {
         id: "crypto.sha256",
         params: &[p("input", "String")],
@@ -244,6 +279,16 @@ pub fn lookup(id: &str) -> Option<&'static StdFn> {
 
 /// WASI version every import targets (Wasmtime 48 and jco 1.35 implement it).
 pub const WASI_VERSION: &str = "0.2.12";
+/// `wasi:keyvalue` is not part of WASI 0.2.12; Wasmtime 48 implements this draft.
+pub const KEYVALUE_VERSION: &str = "0.2.0-draft";
+
+/// Other names a program may declare an effect by (LANGUAGE-DECISIONS 31): (alias, effect).
+pub const EFFECT_ALIASES: &[(&str, &str)] = &[("std.storage", "storage")];
+
+/// The canonical name of an effect as declared.
+pub fn canonical_effect(name: &str) -> &str {
+    EFFECT_ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |(_, canonical)| canonical)
+}
 
 /// A function of a WIT interface that generated code calls.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -347,6 +392,17 @@ pub(crate) mod http {
     ];
 }
 
+pub(crate) mod kv {
+    use super::{WasiFn, wasi};
+    const S: &str = "wasi:keyvalue/store";
+    pub const OPEN: WasiFn = wasi(S, "open");
+    pub const GET: WasiFn = wasi(S, "[method]bucket.get");
+    pub const SET: WasiFn = wasi(S, "[method]bucket.set");
+    pub const DELETE: WasiFn = wasi(S, "[method]bucket.delete");
+    pub const EXISTS: WasiFn = wasi(S, "[method]bucket.exists");
+    pub const LIST_KEYS: WasiFn = wasi(S, "[method]bucket.list-keys");
+}
+
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
 
 impl FsOp {
@@ -393,11 +449,22 @@ impl Intrinsic {
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
             Intrinsic::Sha256 => vec![],
+            Intrinsic::Kv(op) => {
+                let used = match op {
+                    KvOp::Set => kv::SET,
+                    KvOp::Get => kv::GET,
+                    KvOp::Delete => kv::DELETE,
+                    KvOp::Has => kv::EXISTS,
+                    KvOp::List => kv::LIST_KEYS,
+                    KvOp::Clear => return vec![kv::OPEN, kv::LIST_KEYS, kv::DELETE],
+                };
+                vec![kv::OPEN, used]
+            }
         }
     }
 
     /// Whether the host hands the component lists or strings (so it must export `cabi_realloc`).
     pub fn receives_memory(self) -> bool {
-        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http)
+        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http | Intrinsic::Kv(_))
     }
 }

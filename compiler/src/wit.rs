@@ -13,6 +13,7 @@ const PACKAGES: &[(&str, &str)] = &[
     ("wit/deps/wasi-sockets/package.wit", include_str!("../../wit/deps/wasi-sockets/package.wit")),
     ("wit/deps/wasi-cli/package.wit", include_str!("../../wit/deps/wasi-cli/package.wit")),
     ("wit/deps/wasi-http/package.wit", include_str!("../../wit/deps/wasi-http/package.wit")),
+    ("wit/deps/wasi-keyvalue/package.wit", include_str!("../../wit/deps/wasi-keyvalue/package.wit")),
     ("wit/covenant-database.wit", include_str!("../../wit/covenant-database.wit")),
     ("wit/covenant-project.wit", include_str!("../../wit/covenant-project.wit")),
 ];

@@ -10,6 +10,7 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use crate::grants::Grants;
 use crate::net::AllowList;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+use wasmtime_wasi_keyvalue::{WasiKeyValue, WasiKeyValueCtx};
 
 /// Where a run's standard output and error go.
 #[derive(Clone)]
@@ -40,6 +41,8 @@ struct HostState {
     table: ResourceTable,
     http: WasiHttpCtx,
     net: AllowList,
+    /// `wasi:keyvalue`: an in-memory store per run.
+    kv: WasiKeyValueCtx,
 }
 
 impl WasiHttpView for HostState {
@@ -98,7 +101,13 @@ pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
 }
 
 fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget, grants: &Grants) -> Result<Store<HostState>> {
-    let state = HostState { ctx, table: ResourceTable::new(), http: WasiHttpCtx::new(), net: grants.net.clone() };
+    let state = HostState {
+        ctx,
+        table: ResourceTable::new(),
+        http: WasiHttpCtx::new(),
+        net: grants.net.clone(),
+        kv: WasiKeyValueCtx::builder().build(),
+    };
     let mut store = Store::new(engine, state);
     store.set_fuel(budget.fuel.unwrap_or(u64::MAX))?;
     if let Some(timeout) = budget.timeout {
@@ -133,6 +142,7 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker: Linker<HostState> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    wasmtime_wasi_keyvalue::add_to_linker(&mut linker, |h: &mut HostState| WasiKeyValue::new(&h.kv, &mut h.table))?;
     Ok(linker)
 }
 

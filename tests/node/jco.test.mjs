@@ -9,14 +9,17 @@ import { join } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
 import { generate, $init } from "@bytecodealliance/jco-transpile/component";
 import { runComponent } from "../../public/runner-core.js";
-import { compileExample, exampleCalls, exampleDirs, runnableExamples, workDir } from "../support/examples.mjs";
+import { pathToFileURL } from "node:url";
+import { compileExample, exampleCalls, exampleDirs, root, runnableExamples, workDir } from "../support/examples.mjs";
 import { invokeWave, parseWorld } from "../support/wave.mjs";
 
 const examples = runnableExamples();
 
 /** Transpiles a component with jco into `dir`; returns the generated module's path. */
 async function transpileTo(bytes, name, dir) {
-  const { files } = await transpile(bytes, { name, outDir: dir, quiet: true });
+  // preview2-shim has no wasi:keyvalue; the playground's in-memory store stands in.
+  const map = { "wasi:keyvalue/*": pathToFileURL(join(root, "public", "kv.js")).href + "#*" };
+  const { files } = await transpile(bytes, { name, outDir: dir, quiet: true, map });
   for (const [path, contents] of Object.entries(files)) {
     mkdirSync(join(path, ".."), { recursive: true });
     writeFileSync(path, contents);

@@ -32,7 +32,8 @@ impl<'a> Checker<'a> {
         // Effects: the snippet must declare the effect the operation performs.
         let mut decl = None;
         if let Some(effect) = f.effect {
-            decl = s.effects.iter().find(|e| e.name.value == effect);
+            // A declaration may use another name of the effect (`std.storage` for `storage`).
+            decl = s.effects.iter().find(|e| stdlib::canonical_effect(&e.name.value) == effect);
             match decl {
                 Some(d) => self.out.effect_uses.push(EffectUse {
                     effect: effect.to_string(),
@@ -174,7 +175,8 @@ impl<'a> Checker<'a> {
         // A caller must declare every effect its callee declares (the callee's are its closure).
         let callee_snippet = callee.snippet;
         for e in &callee_snippet.effects {
-            match s.effects.iter().find(|mine| mine.name.value == e.name.value) {
+            let wanted = stdlib::canonical_effect(&e.name.value);
+            match s.effects.iter().find(|mine| stdlib::canonical_effect(&mine.name.value) == wanted) {
                 None => self.missing_effect(s, &call.target, &callee_id, &e.name.value, "E-EFFECT-003"),
                 Some(mine) => {
                     // Parameters narrow an effect: the caller's must cover the callee's.

@@ -75,7 +75,7 @@ pub(super) fn emit_ops(
                 }
             }
             Op::Intrinsic {
-                intrinsic: intrinsic @ (Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http),
+                intrinsic: intrinsic @ (Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http | Intrinsic::Kv(_)),
                 args,
                 result,
                 returns,
@@ -85,6 +85,12 @@ pub(super) fn emit_ops(
                     Intrinsic::Http => {
                         b.http_returns = Some(returns.clone());
                         Helper::Http
+                    }
+                    Intrinsic::Kv(op) => {
+                        if op == crate::stdlib::KvOp::Get {
+                            b.kv_get_returns = Some(returns.clone());
+                        }
+                        Helper::Kv(op)
                     }
                     Intrinsic::Fs(op) => {
                         b.fs_returns.insert(op, returns.clone());
@@ -105,7 +111,7 @@ pub(super) fn emit_ops(
                 code.push(I::Call(helper));
                 match result {
                     Some(local) => store(frame, *local, code),
-                    None => code.push(I::Drop),
+                    None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),
                 }
             }
             Op::Intrinsic {

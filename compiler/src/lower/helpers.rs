@@ -58,6 +58,9 @@ pub(super) enum Helper {
     Http,
     /// `crypto.sha256`: (ptr, len) -> hex (ptr, 64).
     Sha256,
+    /// The default key-value store's bucket, opened once.
+    KvBucket,
+    Kv(crate::stdlib::KvOp),
 }
 
 /// A helper's parameter, result and extra local types.
@@ -78,6 +81,8 @@ pub(super) enum Fault {
     MissingKey,
     /// `random.int` with max below min.
     InvalidRange,
+    /// The key-value store failed (the documented functions have no error case).
+    StorageFailed,
 }
 
 impl Fault {
@@ -91,6 +96,7 @@ impl Fault {
             Fault::InvalidNumber => "covenant_error_invalid_number",
             Fault::MissingKey => "covenant_error_missing_key",
             Fault::InvalidRange => "covenant_error_invalid_range",
+            Fault::StorageFailed => "covenant_error_storage_failed",
         }
     }
 }
@@ -125,6 +131,8 @@ impl Helper {
             Helper::RandomInt => "random_int",
             Helper::Http => "http_request",
             Helper::Sha256 => "sha256",
+            Helper::KvBucket => "kv_bucket",
+            Helper::Kv(_) => "kv",
         }
     }
 }
@@ -621,6 +629,8 @@ impl Builder<'_> {
             Helper::EnvGet => self.env_get(&mut code)?,
             Helper::Http => self.http_request(&mut code)?,
             Helper::Sha256 => self.sha256(&mut code)?,
+            Helper::KvBucket => self.kv_bucket(&mut code)?,
+            Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;
                 let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;

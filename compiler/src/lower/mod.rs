@@ -30,6 +30,7 @@ mod float_text;
 mod fs;
 mod helpers;
 mod http;
+mod kv;
 mod lists;
 mod maps;
 mod memory;
@@ -105,6 +106,8 @@ struct Builder<'r> {
     ret_area_at: Option<(u32, u32)>,
     /// The result type of `http.*` (`Response | HttpError`).
     http_returns: Option<Type>,
+    /// The result type of `std.storage.kv.get` (`String?`).
+    kv_get_returns: Option<Type>,
     /// The result type of `os.env_get` (`String?`).
     env_returns: Option<Type>,
     /// Set when something the host handed over must outlive export calls (the preopens): the
@@ -255,6 +258,7 @@ pub fn lower<'r>(
         io_error: None,
         ret_area_at: None,
         http_returns: None,
+        kv_get_returns: None,
         env_returns: None,
         pin_arena: false,
         exports: ExportSection::new(),
