@@ -21,6 +21,67 @@ pub struct CheckedProgram {
     /// The declared `network(host=..)` of every function that makes HTTP requests, in lower case
     /// ("" for a declaration without a host), each once: what a host may let through.
     pub network_hosts: Vec<String>,
+    /// `extern` snippets bound to a WASI function, by `Intrinsic::Extern` index.
+    pub externs: Vec<ExternFn>,
+}
+
+impl CheckedProgram {
+    /// The WASI functions an intrinsic imports.
+    pub fn wasi_fns(&self, intrinsic: Intrinsic) -> Vec<crate::stdlib::WasiFn> {
+        match intrinsic {
+            Intrinsic::Extern(i) => self.externs.get(i as usize).map(|e| e.wasi_fn()).into_iter().collect(),
+            other => other.wasi_fns(),
+        }
+    }
+}
+
+/// An `extern` snippet bound to a WASI function (`metadata wasi_interface=.. wasi_function=..`):
+/// the function, and how each Covenant value converts to its WIT type and back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternFn {
+    /// Interface without version, e.g. `wasi:random/random`.
+    pub interface: String,
+    pub function: String,
+    pub params: Vec<ParamConv>,
+    pub result: ResultConv,
+}
+
+impl ExternFn {
+    pub fn wasi_fn(&self) -> crate::stdlib::WasiFn {
+        crate::stdlib::WasiFn { interface: self.interface.clone().into(), function: self.function.clone().into() }
+    }
+}
+
+/// A parameter's conversion from its Covenant representation to the WIT function's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamConv {
+    /// The same flat values (s64/u64, f64, bool, string, lists of the same layout).
+    Same,
+    /// An Int to a narrower integer, checked: out of range is the runtime error integer overflow.
+    Narrow { bits: u8, signed: bool },
+    /// A Float to f32.
+    Demote,
+}
+
+/// The result's conversion from the WIT function's to the Covenant representation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultConv {
+    Unit,
+    /// One flat value, the same (s64/u64, f64, bool).
+    Same,
+    /// A narrower integer widened to Int.
+    Widen {
+        signed: bool,
+    },
+    /// f32 to Float.
+    Promote,
+    /// Through a return area of this size and alignment: a string or list read as (pointer,
+    /// length), or (`pointer`) a compound value whose layout is the area itself.
+    Area {
+        size: u32,
+        align: u32,
+        pointer: bool,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -72,9 +72,9 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
     let mut imports: Vec<ImportRow> = vec![];
     let mut wasi_fns: Vec<WasiFn> = vec![];
     for used in &program.effect_uses {
-        for f in used.intrinsic.wasi_fns() {
-            let interface = versioned(f.interface);
-            let name = display_fn(f.function);
+        for f in program.wasi_fns(used.intrinsic) {
+            let interface = versioned(&f.interface);
+            let name = display_fn(&f.function);
             match imports.iter_mut().find(|r| r.interface == interface) {
                 Some(row) if !row.functions.contains(&name) => row.functions.push(name),
                 Some(_) => {}

@@ -6,6 +6,8 @@
 //! any type a user writes; the standard library's own structs (`STD_TYPES`) are declared when a
 //! program first names them.
 
+use std::borrow::Cow;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OutStream {
     Stdout,
@@ -56,6 +58,8 @@ pub enum Intrinsic {
     Sha256,
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
+    /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
+    Extern(u32),
     /// `http.*`: one request. Its arguments are always (url, method, body, headers, content
     /// type, timeout in ms, the declared `network(host=..)` or "").
     Http,
@@ -294,13 +298,13 @@ pub fn canonical_effect(name: &str) -> &str {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct WasiFn {
     /// Interface without version, e.g. `wasi:cli/stdout`.
-    pub interface: &'static str,
+    pub interface: Cow<'static, str>,
     /// Function name as WIT spells it, e.g. `get-stdout` or `[method]output-stream.blocking-write-and-flush`.
-    pub function: &'static str,
+    pub function: Cow<'static, str>,
 }
 
-const fn wasi(interface: &'static str, function: &'static str) -> WasiFn {
-    WasiFn { interface, function }
+pub(crate) const fn wasi(interface: &'static str, function: &'static str) -> WasiFn {
+    WasiFn { interface: Cow::Borrowed(interface), function: Cow::Borrowed(function) }
 }
 
 const WRITE: WasiFn = wasi("wasi:io/streams", "[method]output-stream.blocking-write-and-flush");
@@ -407,17 +411,17 @@ pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64
 
 impl FsOp {
     /// The `wasi:filesystem/types` functions this operation calls (besides finding the preopens).
-    fn wasi_fns(self) -> &'static [WasiFn] {
+    fn wasi_fns(self) -> Vec<WasiFn> {
         match self {
-            FsOp::ReadFile => &[OPEN_AT, READ],
-            FsOp::WriteFile => &[OPEN_AT, WRITE_AT],
-            FsOp::Exists => &[STAT_AT],
-            FsOp::Mkdir => &[MKDIR_AT],
-            FsOp::Remove => &[STAT_AT, RMDIR_AT, UNLINK_AT],
-            FsOp::Stat => &[STAT_AT],
-            FsOp::ReadDir => &[OPEN_AT, READ_DIR, READ_DIR_ENTRY, DROP_DIR_STREAM],
-            FsOp::Copy => &[OPEN_AT, READ, WRITE_AT],
-            FsOp::Rename => &[RENAME_AT],
+            FsOp::ReadFile => vec![OPEN_AT, READ],
+            FsOp::WriteFile => vec![OPEN_AT, WRITE_AT],
+            FsOp::Exists => vec![STAT_AT],
+            FsOp::Mkdir => vec![MKDIR_AT],
+            FsOp::Remove => vec![STAT_AT, RMDIR_AT, UNLINK_AT],
+            FsOp::Stat => vec![STAT_AT],
+            FsOp::ReadDir => vec![OPEN_AT, READ_DIR, READ_DIR_ENTRY, DROP_DIR_STREAM],
+            FsOp::Copy => vec![OPEN_AT, READ, WRITE_AT],
+            FsOp::Rename => vec![RENAME_AT],
         }
     }
 
@@ -439,8 +443,10 @@ impl Intrinsic {
             ],
             Intrinsic::Fs(op) => {
                 let mut fns = vec![GET_DIRECTORIES];
-                fns.extend(op.wasi_fns().iter().cloned());
-                if op.wasi_fns().contains(&OPEN_AT) {
+                let used = op.wasi_fns();
+                let opens = used.contains(&OPEN_AT);
+                fns.extend(used);
+                if opens {
                     fns.push(DROP_DESCRIPTOR);
                 }
                 fns
@@ -449,6 +455,8 @@ impl Intrinsic {
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
             Intrinsic::Sha256 => vec![],
+            // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
+            Intrinsic::Extern(_) => vec![],
             Intrinsic::Kv(op) => {
                 let used = match op {
                     KvOp::Set => kv::SET,
@@ -465,6 +473,6 @@ impl Intrinsic {
 
     /// Whether the host hands the component lists or strings (so it must export `cabi_realloc`).
     pub fn receives_memory(self) -> bool {
-        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http | Intrinsic::Kv(_))
+        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http | Intrinsic::Kv(_) | Intrinsic::Extern(_))
     }
 }

@@ -38,6 +38,11 @@ fn base() -> Result<&'static Resolve, String> {
     .map_err(Clone::clone)
 }
 
+/// The vendored packages (every WASI interface a program may name).
+pub fn vendored() -> Result<&'static Resolve, String> {
+    base()
+}
+
 /// Parses the planned world (WIT text) together with every vendored package.
 pub fn resolve_world(world_wit: &str, world_name: &str) -> Result<(Resolve, WorldId), String> {
     let mut resolve = base()?.clone();

@@ -14,6 +14,9 @@ impl<'a> Checker<'a> {
         if let Some(&index) = self.by_id.get(call.target.value.as_str()) {
             return self.call_user(s, step, call, index, body, out);
         }
+        if let Some(&index) = self.extern_ids.get(call.target.value.as_str()) {
+            return self.call_extern(s, step, call, index, body, out);
+        }
         let Some(f) = stdlib::lookup(&call.target.value) else {
             let names = stdlib::STD_FNS.iter().map(|f| f.id).chain(self.by_id.keys().copied()).collect::<Vec<_>>();
             let mut d = Diagnostic::error(
@@ -93,7 +96,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A standard-library type as written in `stdlib` (always valid).
-    fn std_type_text(&mut self, text: &str) -> Type {
+    pub(super) fn std_type_text(&mut self, text: &str) -> Type {
         self.in_std_signature = true;
         let t = self.parse_type(text).unwrap_or(Type::Error);
         self.in_std_signature = false;
@@ -174,6 +177,27 @@ impl<'a> Checker<'a> {
         let returns = callee.returns.clone();
         // A caller must declare every effect its callee declares (the callee's are its closure).
         let callee_snippet = callee.snippet;
+        self.callee_effects(s, call, callee_snippet);
+        let args = self.arguments(call, &callee_id, &params, &[], body, out);
+        if !call.handle.is_empty() {
+            let make = move |result| Op::Call { function: index, args: args.clone(), result };
+            return self.handled_call(s, step, call, &make, returns, body, out);
+        }
+        let result = match step.bind_as.clone() {
+            Some(name) => self.bind(body, &name, returns.clone(), false),
+            None => {
+                bind_missing(self, step);
+                None
+            }
+        };
+        out.push(Op::Call { function: index, args, result });
+        result.map_or(Value::Unit, |l| Value::Local(l, returns))
+    }
+
+    /// A caller must declare every effect its callee (a function or an extern) declares, each
+    /// covering the callee's parameters.
+    pub(super) fn callee_effects(&mut self, s: &ast::Snippet, call: &ast::CallStep, callee_snippet: &ast::Snippet) {
+        let callee_id = callee_snippet.id.value.clone();
         for e in &callee_snippet.effects {
             let wanted = stdlib::canonical_effect(&e.name.value);
             match s.effects.iter().find(|mine| stdlib::canonical_effect(&mine.name.value) == wanted) {
@@ -199,20 +223,6 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let args = self.arguments(call, &callee_id, &params, &[], body, out);
-        if !call.handle.is_empty() {
-            let make = move |result| Op::Call { function: index, args: args.clone(), result };
-            return self.handled_call(s, step, call, &make, returns, body, out);
-        }
-        let result = match step.bind_as.clone() {
-            Some(name) => self.bind(body, &name, returns.clone(), false),
-            None => {
-                bind_missing(self, step);
-                None
-            }
-        };
-        out.push(Op::Call { function: index, args, result });
-        result.map_or(Value::Unit, |l| Value::Local(l, returns))
     }
 
     /// Checks a call's arguments against the parameters: each exactly once, with the right type.

@@ -114,7 +114,11 @@ impl<'a> Checker<'a> {
         };
         // Build the chain from the last arm backwards: if test then arm else (the rest).
         let mut rest: Vec<Op> = vec![];
-        for (test, mut ops, last, _) in arms.into_iter().rev() {
+        // When the arms cover every value, the last one needs no test: so a match whose every
+        // arm returns is known to return.
+        let exhaustive = covers_cases || covers_bool;
+        for (i, (test, mut ops, last, _)) in arms.into_iter().rev().enumerate() {
+            let test = if i == 0 && exhaustive { Test::Always } else { test };
             if let Some((local, _)) = &result {
                 mark_used(body, &last);
                 ops.push(Op::Set { local: *local, value: last });

@@ -14,6 +14,7 @@ mod calls;
 mod compute;
 mod control;
 mod effects;
+mod externs;
 mod handle;
 mod matching;
 mod query;
@@ -30,6 +31,8 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         by_id: HashMap::new(),
         type_names: HashMap::new(),
         std_types: HashMap::new(),
+        externs: vec![],
+        extern_ids: HashMap::new(),
         in_std_signature: false,
         aliases: HashMap::new(),
         alias_depth: Default::default(),
@@ -57,6 +60,9 @@ struct Checker<'a> {
     by_id: HashMap<&'a str, usize>,
     /// Declared types by name (and by snippet id), indexing `out.types`.
     type_names: HashMap<&'a str, u32>,
+    /// `extern` snippets, and their index by snippet id.
+    externs: Vec<externs::ExternInfo<'a>>,
+    extern_ids: HashMap<&'a str, usize>,
     /// Standard-library structs declared so far (`stdlib::STD_TYPES`).
     std_types: HashMap<&'static str, u32>,
     /// While resolving a standard-library signature, its own struct names win over a program's.
@@ -153,6 +159,7 @@ impl<'a> Checker<'a> {
             self.target_rules(s);
             match s.kind.value {
                 SnippetKind::Fn => self.signature(s),
+                SnippetKind::Extern => self.extern_snippet(s),
                 // Types were declared above; documentation and tests carry no code for the component.
                 SnippetKind::Struct | SnippetKind::Enum | SnippetKind::Data | SnippetKind::Test => {}
                 k => self.diags.push(unsupported(

@@ -147,11 +147,18 @@ pub(super) fn emit_ops(
                     None => code.push(I::Drop),
                 }
             }
+            Op::Intrinsic { intrinsic: Intrinsic::Extern(i), args, result, returns } => {
+                let ext = program.externs.get(*i as usize).ok_or("extern without a binding")?;
+                super::externs::emit_extern_call(b, frame, ext, args, code)?;
+                match result {
+                    Some(local) => store(frame, *local, code),
+                    None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),
+                }
+            }
             Op::Intrinsic { intrinsic: Intrinsic::Delay, args, .. } => {
-                let subscribe =
-                    b.import(&WasiFn { interface: "wasi:clocks/monotonic-clock", function: "subscribe-duration" })?;
-                let block = b.import(&WasiFn { interface: "wasi:io/poll", function: "[method]pollable.block" })?;
-                let drop = b.import(&WasiFn { interface: "wasi:io/poll", function: "[resource-drop]pollable" })?;
+                let subscribe = b.import(&crate::stdlib::wasi("wasi:clocks/monotonic-clock", "subscribe-duration"))?;
+                let block = b.import(&crate::stdlib::wasi("wasi:io/poll", "[method]pollable.block"))?;
+                let drop = b.import(&crate::stdlib::wasi("wasi:io/poll", "[resource-drop]pollable"))?;
                 let (ms, pollable) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32));
                 push_value(b, frame, &args[0], code);
                 // nanoseconds = clamp(ms, 0, i64::MAX / 1e6) * 1e6: negative waits nothing, huge waits saturate.

@@ -143,10 +143,10 @@ impl Builder<'_> {
         let mut code: Vec<I<'static>> = vec![];
         let (params, results, locals): (Vec<ValType>, Vec<ValType>, Vec<ValType>) = match h {
             Helper::WriteAll => {
-                let write = self.import(&WasiFn {
-                    interface: "wasi:io/streams",
-                    function: "[method]output-stream.blocking-write-and-flush",
-                })?;
+                let write = self.import(&crate::stdlib::wasi(
+                    "wasi:io/streams",
+                    "[method]output-stream.blocking-write-and-flush",
+                ))?;
                 let (handle, ptr, len, chunk) = (0, 1, 2, 3);
                 code.extend([
                     I::Block(BlockType::Empty),
@@ -184,8 +184,8 @@ impl Builder<'_> {
             }
             Helper::StreamHandle(stream) => {
                 let getter = match stream {
-                    OutStream::Stdout => WasiFn { interface: "wasi:cli/stdout", function: "get-stdout" },
-                    OutStream::Stderr => WasiFn { interface: "wasi:cli/stderr", function: "get-stderr" },
+                    OutStream::Stdout => crate::stdlib::wasi("wasi:cli/stdout", "get-stdout"),
+                    OutStream::Stderr => crate::stdlib::wasi("wasi:cli/stderr", "get-stderr"),
                 };
                 let get = self.import(&getter)?;
                 // Fetched once, cached in a global (-1 = not yet).

@@ -25,6 +25,7 @@ mod digest;
 mod env;
 mod equality;
 mod exports;
+mod externs;
 mod float_parse;
 mod float_text;
 mod fs;
@@ -206,7 +207,7 @@ fn find_interface<'r>(
 }
 
 fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, String> {
-    let name = versioned(f.interface);
+    let name = versioned(&f.interface);
     let (key, id) = find_interface(resolve, world, &name).ok_or(format!("world does not import {name}"))?;
     if let Some(resource) = f.function.strip_prefix("[resource-drop]") {
         let ty = *resolve.interfaces[id].types.get(resource).ok_or(format!("{name} has no resource {resource}"))?;
@@ -220,8 +221,10 @@ fn wit_import(resolve: &Resolve, world: WorldId, f: &WasiFn) -> Result<Import, S
         );
         return Ok(Import { module, name, params: vec![ValType::I32], results: vec![] });
     }
-    let func: &WitFunction =
-        resolve.interfaces[id].functions.get(f.function).ok_or(format!("{name} has no function {}", f.function))?;
+    let func: &WitFunction = resolve.interfaces[id]
+        .functions
+        .get(f.function.as_ref())
+        .ok_or(format!("{name} has no function {}", f.function))?;
     let (module, name) = resolve.wasm_import_name(MANGLING, WasmImport::Func { interface: Some(key), func });
     let sig = resolve.wasm_signature(AbiVariant::GuestImport, func);
     Ok(Import {

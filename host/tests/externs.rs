@@ -1,0 +1,168 @@
+//! Extern snippets bound to WASI functions: a list of pairs arrives as a Map, the seed's own
+//! `http.get` extern is the standard library's implementation, and an extern's effect is what a
+//! caller must declare.
+
+mod common;
+
+use covenant_host::grants::Grants;
+use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
+
+const ENVIRONMENT: &str = r#"snippet id="sys.environment" kind="extern"
+effects
+  effect os
+end
+signature
+  fn name="environment"
+    returns type="Map<String, String>"
+  end
+end
+metadata
+  wasi_interface="wasi:cli/environment"
+  wasi_function="get-environment"
+end
+end
+
+snippet id="app.main" kind="fn"
+effects
+  effect console
+  effect os
+end
+signature
+  fn name="main"
+    returns type="Unit"
+  end
+end
+body
+  step id="s1" kind="call"
+    fn="sys.environment"
+    as="env"
+  end
+  step id="s2" kind="compute"
+    op=map_keys
+    input var="env"
+    as="names"
+  end
+  step id="s3" kind="compute"
+    op=list_sort
+    input var="names"
+    as="sorted"
+  end
+  step id="s4" kind="compute"
+    op=join
+    input var="sorted"
+    input lit=","
+    as="text"
+  end
+  step id="s5" kind="call"
+    fn="console.println"
+    arg name="message" from="text"
+    as="_"
+  end
+  step id="s6" kind="compute"
+    op=map_get
+    input var="env"
+    input lit="GREETING"
+    as="greeting"
+  end
+  step id="s7" kind="call"
+    fn="console.println"
+    arg name="message" from="greeting"
+    as="_"
+  end
+end
+end
+"#;
+
+fn run(source: &str, grants: &Grants) -> String {
+    let c = common::compile_ok("externs", source);
+    let stdio = Stdio::capture();
+    let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), grants).unwrap();
+    assert_eq!(exit, Exit::Ok);
+    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
+    String::from_utf8(stdout.contents().to_vec()).unwrap()
+}
+
+#[test]
+fn a_list_of_pairs_arrives_as_a_map() {
+    let env = vec![("GREETING".to_string(), "grüß dich".to_string()), ("B".to_string(), "2".to_string())];
+    let out = run(ENVIRONMENT, &Grants { env, ..Default::default() });
+    assert_eq!(out, "B,GREETING\ngrüß dich\n");
+    let c = common::compile_ok("externs", ENVIRONMENT);
+    let row = c.imports.iter().find(|r| r.interface == "wasi:cli/environment@0.2.12").expect("the extern's import");
+    assert_eq!((row.effect.as_str(), row.functions.as_slice()), ("os", &["get-environment".to_string()][..]));
+}
+
+#[test]
+fn the_seeds_http_get_extern_is_the_standard_librarys() {
+    // As WASI_INTEGRATION.md writes it ("Extern Snippet Compatibility").
+    let seed = r#"snippet id="http.get" kind="extern"
+
+effects
+  effect network
+end
+
+signature
+  fn name="get"
+    param name="url" type="String"
+    returns union
+      type="Response"
+      type="HttpError"
+    end
+  end
+end
+
+metadata
+  contract="undici.request@6"
+  platform="node"
+  wasi_interface="wasi:http/outgoing-handler"
+  wasi_function="handle"
+end
+
+end
+
+snippet id="app.status" kind="fn"
+effects
+  effect network
+end
+signature
+  fn name="status"
+    param name="url" type="String"
+    returns type="Int"
+  end
+end
+body
+  step id="s1" kind="call"
+    fn="http.get"
+    arg name="url" from="url"
+    as="r"
+  end
+  step id="s2" kind="match"
+    on="r"
+    case variant type="Ok" bindings=("resp")
+      step id="s2a" kind="return"
+        field="status" of="resp"
+        as="_"
+      end
+    end
+    case variant type="Err"
+      step id="s2b" kind="return"
+        lit=0
+        as="_"
+      end
+    end
+    as="_"
+  end
+end
+end
+"#;
+    let c = common::compile_ok("seed", seed);
+    assert_eq!(c.imports[0].interface, "wasi:http/outgoing-handler@0.2.12");
+    assert_eq!(c.imports[0].effect, "network");
+    // A caller without the effect is told to declare it.
+    let pure = seed.replace(
+        "snippet id=\"app.status\" kind=\"fn\"\neffects\n  effect network\nend\n",
+        "snippet id=\"app.status\" kind=\"fn\"\n",
+    );
+    let c = covenant_compiler::compile(&pure, &Default::default());
+    assert!(c.diagnostics.iter().any(|d| d.code == "E-EFFECT-001"), "{:?}", c.diagnostics);
+}
