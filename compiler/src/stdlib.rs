@@ -28,6 +28,17 @@ pub enum FsOp {
     Rename,
 }
 
+/// `path.*` functions (Node's `path.posix`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathFn {
+    Join,
+    Normalize,
+    Dirname,
+    Basename,
+    Extname,
+    IsAbsolute,
+}
+
 /// Key-value operations (`std.storage.kv.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KvOp {
@@ -56,6 +67,8 @@ pub enum Intrinsic {
     RandomFloat,
     /// `crypto.sha256`: pure, inside the component.
     Sha256,
+    /// `path.*`: pure, inside the component.
+    Path(PathFn),
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -137,6 +150,16 @@ pub fn http_method(id: &str) -> Option<&'static str> {
         "http.delete" => Some("DELETE"),
         _ => None,
     }
+}
+
+const fn path(
+    id: &'static str,
+    params: &'static [StdParam],
+    returns: &'static str,
+    f: PathFn,
+    doc: &'static str,
+) -> StdFn {
+    StdFn { id, params, aliases: &[], returns, effect: None, intrinsic: Intrinsic::Path(f), doc }
 }
 
 const fn kv(
@@ -238,6 +261,18 @@ pub const STD_FNS: &[StdFn] = &[
         KvOp::Clear,
         "Delete every value, or those whose keys have a prefix",
     ),
+    path(
+        "path.join",
+        &[p("base", "String"), p("segment", "String")],
+        "String",
+        PathFn::Join,
+        "Join two paths and normalize",
+    ),
+    path("path.normalize", PATH, "String", PathFn::Normalize, "Resolve `.` and `..` and repeated slashes"),
+    path("path.dirname", PATH, "String", PathFn::Dirname, "The directory part of a path"),
+    path("path.basename", PATH, "String", PathFn::Basename, "The last part of a path"),
+    path("path.extname", PATH, "String", PathFn::Extname, "The extension of the last part, with its dot"),
+    path("path.is_absolute", PATH, "Bool", PathFn::IsAbsolute, "Whether a path starts at the root"),
     StdFn {
         id: "crypto.sha256",
         params: &[p("input", "String")],
@@ -454,7 +489,7 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
-            Intrinsic::Sha256 => vec![],
+            Intrinsic::Sha256 | Intrinsic::Path(_) => vec![],
             // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
             Intrinsic::Extern(_) => vec![],
             Intrinsic::Kv(op) => {

@@ -115,12 +115,49 @@ pub(super) fn emit_ops(
                 }
             }
             Op::Intrinsic {
-                intrinsic: intrinsic @ (Intrinsic::RandomInt | Intrinsic::RandomFloat | Intrinsic::Sha256),
+                intrinsic:
+                    intrinsic @ (Intrinsic::RandomInt | Intrinsic::RandomFloat | Intrinsic::Sha256 | Intrinsic::Path(_)),
                 args,
                 result,
                 ..
             } => {
-                if *intrinsic == Intrinsic::Sha256 {
+                if let Intrinsic::Path(f) = *intrinsic {
+                    for a in args {
+                        push_value(b, frame, a, code);
+                    }
+                    use super::path::PathOp;
+                    let op = match f {
+                        crate::stdlib::PathFn::Join => PathOp::Join,
+                        crate::stdlib::PathFn::Normalize => PathOp::Normalize,
+                        crate::stdlib::PathFn::Dirname => PathOp::Dirname,
+                        crate::stdlib::PathFn::Basename => PathOp::Basename,
+                        crate::stdlib::PathFn::Extname => PathOp::Extname,
+                        crate::stdlib::PathFn::IsAbsolute => {
+                            // A non-empty path whose first byte is '/'.
+                            let (p, l) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+                            code.extend([
+                                I::LocalSet(l),
+                                I::LocalSet(p),
+                                I::LocalGet(l),
+                                I::If(BlockType::Result(ValType::I32)),
+                                I::LocalGet(p),
+                                I::I32Load8U(mem(0, 0)),
+                                I::I32Const(b'/' as i32),
+                                I::I32Eq,
+                                I::Else,
+                                I::I32Const(0),
+                                I::End,
+                            ]);
+                            if let Some(local) = result {
+                                store(frame, *local, code);
+                            } else {
+                                code.push(I::Drop);
+                            }
+                            continue;
+                        }
+                    };
+                    code.push(I::Call(b.helper(Helper::Path(op))?));
+                } else if *intrinsic == Intrinsic::Sha256 {
                     for a in args {
                         push_value(b, frame, a, code);
                     }

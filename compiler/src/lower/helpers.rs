@@ -60,6 +60,7 @@ pub(super) enum Helper {
     Sha256,
     /// The default key-value store's bucket, opened once.
     KvBucket,
+    Path(super::path::PathOp),
     Kv(crate::stdlib::KvOp),
 }
 
@@ -132,6 +133,7 @@ impl Helper {
             Helper::Http => "http_request",
             Helper::Sha256 => "sha256",
             Helper::KvBucket => "kv_bucket",
+            Helper::Path(op) => op.name(),
             Helper::Kv(_) => "kv",
         }
     }
@@ -630,6 +632,7 @@ impl Builder<'_> {
             Helper::Http => self.http_request(&mut code)?,
             Helper::Sha256 => self.sha256(&mut code)?,
             Helper::KvBucket => self.kv_bucket(&mut code)?,
+            Helper::Path(op) => self.path_helper(op, &mut code)?,
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;

@@ -35,6 +35,7 @@ mod kv;
 mod lists;
 mod maps;
 mod memory;
+mod path;
 mod text;
 
 use body::emit_function;
