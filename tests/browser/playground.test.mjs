@@ -161,8 +161,13 @@ test("Ctrl+Enter runs, and clicking a diagnostic selects its span in the editor"
 
 test("a share link opens the program without running it; a damaged link says so and leaves the editor empty", async () => {
   const code = (await page.inputValue("#editor")).replace("Hello, world!", "Hello from a link ✓");
+  const before = await page.inputValue("#share");
   await page.fill("#editor", code);
-  await page.waitForFunction(() => document.querySelector("#share").value.includes("#v1="));
+  // The link follows the editor after a short debounce: wait for the new one, not the old.
+  await page.waitForFunction(
+    (old) => document.querySelector("#share").value.includes("#v1=") && document.querySelector("#share").value !== old,
+    before,
+  );
   // Ctrl+S copies the link (the notice confirms) instead of saving the page.
   await page.keyboard.press("Control+s");
   await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("copied"));
