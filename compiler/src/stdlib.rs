@@ -28,6 +28,20 @@ pub enum FsOp {
     Rename,
 }
 
+/// `json.*` functions. `Is` and `As` name a case of `Json` (Null 0, Bool 1, Number 2, String 3,
+/// Array 4, Object 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JsonFn {
+    Parse,
+    IsValid,
+    Stringify,
+    Format,
+    Is(u32),
+    As(u32),
+    GetField,
+    GetIndex,
+}
+
 /// `path.*` functions (Node's `path.posix`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PathFn {
@@ -69,6 +83,8 @@ pub enum Intrinsic {
     Sha256,
     /// `path.*`: pure, inside the component.
     Path(PathFn),
+    /// `json.*`: pure, inside the component.
+    Json(JsonFn),
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -150,6 +166,18 @@ pub fn http_method(id: &str) -> Option<&'static str> {
         "http.delete" => Some("DELETE"),
         _ => None,
     }
+}
+
+const JSON: &[StdParam] = &[p("value", "Json")];
+
+const fn json(
+    id: &'static str,
+    params: &'static [StdParam],
+    returns: &'static str,
+    f: JsonFn,
+    doc: &'static str,
+) -> StdFn {
+    StdFn { id, params, aliases: &[], returns, effect: None, intrinsic: Intrinsic::Json(f), doc }
 }
 
 const fn path(
@@ -273,6 +301,39 @@ pub const STD_FNS: &[StdFn] = &[
     path("path.basename", PATH, "String", PathFn::Basename, "The last part of a path"),
     path("path.extname", PATH, "String", PathFn::Extname, "The extension of the last part, with its dot"),
     path("path.is_absolute", PATH, "Bool", PathFn::IsAbsolute, "Whether a path starts at the root"),
+    json("json.parse", &[p("input", "String")], "Json | JsonError", JsonFn::Parse, "Parse JSON text"),
+    json("json.is_valid", &[p("input", "String")], "Bool", JsonFn::IsValid, "Whether the text is JSON"),
+    json("json.stringify", JSON, "String", JsonFn::Stringify, "Compact JSON text"),
+    json(
+        "json.format",
+        &[p("value", "Json"), opt("indent", "String", StdDefault::Str("  "))],
+        "String",
+        JsonFn::Format,
+        "Indented JSON text (two spaces unless `indent` says otherwise)",
+    ),
+    json("json.is_null", JSON, "Bool", JsonFn::Is(0), "Whether the value is null"),
+    json("json.is_bool", JSON, "Bool", JsonFn::Is(1), "Whether the value is a boolean"),
+    json("json.is_number", JSON, "Bool", JsonFn::Is(2), "Whether the value is a number"),
+    json("json.is_string", JSON, "Bool", JsonFn::Is(3), "Whether the value is a string"),
+    json("json.is_array", JSON, "Bool", JsonFn::Is(4), "Whether the value is an array"),
+    json("json.is_object", JSON, "Bool", JsonFn::Is(5), "Whether the value is an object"),
+    json("json.as_bool", JSON, "Bool?", JsonFn::As(1), "The boolean, or none"),
+    json("json.as_number", JSON, "Float?", JsonFn::As(2), "The number, or none"),
+    json("json.as_string", JSON, "String?", JsonFn::As(3), "The string, or none"),
+    json(
+        "json.get_field",
+        &[p("obj", "Json"), p("key", "String")],
+        "Json?",
+        JsonFn::GetField,
+        "An object's field, or none (not an object, or no such key)",
+    ),
+    json(
+        "json.get_index",
+        &[p("arr", "Json"), p("index", "Int")],
+        "Json?",
+        JsonFn::GetIndex,
+        "An array's element, or none (not an array, or out of range)",
+    ),
     StdFn {
         id: "crypto.sha256",
         params: &[p("input", "String")],
@@ -310,6 +371,31 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("DirEntry", &[("name", "String"), ("is_file", "Bool"), ("is_directory", "Bool")]),
     ("Response", &[("status", "Int"), ("body", "String"), ("headers", "Map<String, String>")]),
     ("HttpError", &[("message", "String"), ("status", "Int?")]),
+];
+
+/// Fields as (name, type as written).
+pub type StdFields = &'static [(&'static str, &'static str)];
+
+/// The standard library's enums: name, and each variant's fields.
+pub const STD_ENUMS: &[(&str, &[(&str, StdFields)])] = &[
+    (
+        "Json",
+        &[
+            ("Null", &[]),
+            ("Bool", &[("value", "Bool")]),
+            ("Number", &[("value", "Float")]),
+            ("String", &[("value", "String")]),
+            ("Array", &[("items", "Json[]")]),
+            ("Object", &[("fields", "Map<String, Json>")]),
+        ],
+    ),
+    (
+        "JsonError",
+        &[
+            ("ParseError", &[("message", "String"), ("line", "Int"), ("column", "Int")]),
+            ("InvalidType", &[("expected", "String"), ("actual", "String")]),
+        ],
+    ),
 ];
 
 pub fn lookup(id: &str) -> Option<&'static StdFn> {
@@ -489,7 +575,7 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
-            Intrinsic::Sha256 | Intrinsic::Path(_) => vec![],
+            Intrinsic::Sha256 | Intrinsic::Path(_) | Intrinsic::Json(_) => vec![],
             // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
             Intrinsic::Extern(_) => vec![],
             Intrinsic::Kv(op) => {

@@ -297,16 +297,38 @@ impl<'a> Checker<'a> {
 
     /// A standard-library struct (`IoError`, `FileStat`, ...), declared on first use.
     fn std_type(&mut self, name: &str) -> Option<Type> {
-        let (std_name, fields) = crate::stdlib::STD_TYPES.iter().find(|(n, _)| *n == name)?;
+        use crate::stdlib::{STD_ENUMS, STD_TYPES};
+        let (std_name, is_enum) = match STD_TYPES.iter().find(|(n, _)| *n == name) {
+            Some((n, _)) => (*n, false),
+            None => (STD_ENUMS.iter().find(|(n, _)| *n == name)?.0, true),
+        };
+        let named = |id| Named { id, name: std_name.into() };
+        let make = |id| if is_enum { Type::Enum(named(id)) } else { Type::Struct(named(id)) };
         if let Some(&id) = self.std_types.get(std_name) {
-            return Some(Type::Struct(Named { id, name: (*std_name).into() }));
+            return Some(make(id));
         }
-        let fields: Vec<(String, Type)> =
-            fields.iter().map(|(f, t)| (f.to_string(), self.parse_type(t).unwrap_or(Type::Error))).collect();
+        // Registered before its fields are read, so a type may refer to itself (`Json[]`).
         let id = self.out.types.defs.len() as u32;
-        self.out.types.defs.push(TypeDef::Struct { name: std_name.to_string(), fields });
+        let placeholder = if is_enum {
+            TypeDef::Enum { name: std_name.to_string(), variants: vec![] }
+        } else {
+            TypeDef::Struct { name: std_name.to_string(), fields: vec![] }
+        };
+        self.out.types.defs.push(placeholder);
         self.std_types.insert(std_name, id);
-        Some(Type::Struct(Named { id, name: (*std_name).into() }))
+        let mut fields_of = |fields: &[(&str, &str)]| -> Vec<(String, Type)> {
+            fields.iter().map(|(f, t)| (f.to_string(), self.parse_type(t).unwrap_or(Type::Error))).collect()
+        };
+        let def = match STD_TYPES.iter().find(|(n, _)| *n == std_name) {
+            Some((_, fields)) => TypeDef::Struct { name: std_name.to_string(), fields: fields_of(fields) },
+            None => {
+                let (_, variants) = STD_ENUMS.iter().find(|(n, _)| *n == std_name)?;
+                let variants = variants.iter().map(|(v, fields)| (v.to_string(), fields_of(fields))).collect();
+                TypeDef::Enum { name: std_name.to_string(), variants }
+            }
+        };
+        self.out.types.defs[id as usize] = def;
+        Some(make(id))
     }
 
     /// `returns union type="T" type="E" end`: a value type and an error type, a WIT result.

@@ -184,6 +184,32 @@ pub(super) fn emit_ops(
                     None => code.push(I::Drop),
                 }
             }
+            Op::Intrinsic { intrinsic: Intrinsic::Json(f), args, result, returns } => {
+                use super::json::JsonOp;
+                use crate::stdlib::JsonFn;
+                for a in args {
+                    push_value(b, frame, a, code);
+                }
+                let op = match *f {
+                    JsonFn::Parse => JsonOp::Parse,
+                    JsonFn::IsValid => JsonOp::IsValid,
+                    JsonFn::Stringify => {
+                        // No indent.
+                        code.extend([I::I32Const(0), I::I32Const(0)]);
+                        JsonOp::Stringify
+                    }
+                    JsonFn::Format => JsonOp::Stringify,
+                    JsonFn::Is(case) => JsonOp::Is(case),
+                    JsonFn::As(case) => JsonOp::As(case),
+                    JsonFn::GetField => JsonOp::GetField,
+                    JsonFn::GetIndex => JsonOp::GetIndex,
+                };
+                code.push(I::Call(b.helper(Helper::Json(op))?));
+                match result {
+                    Some(local) => store(frame, *local, code),
+                    None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),
+                }
+            }
             Op::Intrinsic { intrinsic: Intrinsic::Extern(i), args, result, returns } => {
                 let ext = program.externs.get(*i as usize).ok_or("extern without a binding")?;
                 super::externs::emit_extern_call(b, frame, ext, args, code)?;

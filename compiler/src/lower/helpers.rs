@@ -61,6 +61,7 @@ pub(super) enum Helper {
     /// The default key-value store's bucket, opened once.
     KvBucket,
     Path(super::path::PathOp),
+    Json(super::json::JsonOp),
     Kv(crate::stdlib::KvOp),
 }
 
@@ -134,6 +135,7 @@ impl Helper {
             Helper::Sha256 => "sha256",
             Helper::KvBucket => "kv_bucket",
             Helper::Path(op) => op.name(),
+            Helper::Json(op) => op.name(),
             Helper::Kv(_) => "kv",
         }
     }
@@ -633,6 +635,7 @@ impl Builder<'_> {
             Helper::Sha256 => self.sha256(&mut code)?,
             Helper::KvBucket => self.kv_bucket(&mut code)?,
             Helper::Path(op) => self.path_helper(op, &mut code)?,
+            Helper::Json(op) => self.json_helper(op, &mut code)?,
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;

@@ -31,6 +31,8 @@ mod float_text;
 mod fs;
 mod helpers;
 mod http;
+mod json;
+mod json_parse;
 mod kv;
 mod lists;
 mod maps;
@@ -108,6 +110,8 @@ struct Builder<'r> {
     ret_area_at: Option<(u32, u32)>,
     /// The result type of `http.*` (`Response | HttpError`).
     http_returns: Option<Type>,
+    /// The globals of the JSON parser and writer, made on first use.
+    json_state: Option<json::JsonState>,
     /// The result type of `std.storage.kv.get` (`String?`).
     kv_get_returns: Option<Type>,
     /// The result type of `os.env_get` (`String?`).
@@ -263,6 +267,7 @@ pub fn lower<'r>(
         ret_area_at: None,
         http_returns: None,
         kv_get_returns: None,
+        json_state: None,
         env_returns: None,
         pin_arena: false,
         exports: ExportSection::new(),
