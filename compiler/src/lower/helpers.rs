@@ -136,7 +136,14 @@ impl Helper {
             Helper::KvBucket => "kv_bucket",
             Helper::Path(op) => op.name(),
             Helper::Json(op) => op.name(),
-            Helper::Kv(_) => "kv",
+            Helper::Kv(op) => match op {
+                crate::stdlib::KvOp::Set => "kv_set",
+                crate::stdlib::KvOp::Get => "kv_get",
+                crate::stdlib::KvOp::Delete => "kv_delete",
+                crate::stdlib::KvOp::Has => "kv_has",
+                crate::stdlib::KvOp::List => "kv_list",
+                crate::stdlib::KvOp::Clear => "kv_clear",
+            },
         }
     }
 }

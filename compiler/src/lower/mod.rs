@@ -31,6 +31,7 @@ mod float_text;
 mod fs;
 mod helpers;
 mod http;
+mod intrinsics;
 mod json;
 mod json_parse;
 mod kv;

@@ -1,0 +1,179 @@
+//! Standard-library and extern calls (`Op::Intrinsic`). Console writes and delays are inline;
+//! every other operation is one runtime helper (fs.rs, http.rs, kv.rs, json.rs, path.rs, ...)
+//! that takes the arguments' representations and returns the result's.
+
+use super::body::{Frame, push_value, store};
+use super::fs::FsHelper;
+use super::json::JsonOp;
+use super::path::PathOp;
+use super::*;
+use crate::ir::LocalId;
+use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, wasi};
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit_intrinsic(
+    b: &mut Builder,
+    program: &CheckedProgram,
+    frame: &mut Frame,
+    intrinsic: Intrinsic,
+    args: &[Value],
+    result: Option<LocalId>,
+    returns: &Type,
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
+    match intrinsic {
+        Intrinsic::Write { stream, newline } => return write(b, frame, stream, newline, &args[0], code),
+        Intrinsic::Delay => return delay(b, frame, &args[0], code),
+        _ => {}
+    }
+    // The helper, recording the result types it builds values of.
+    let helper = match intrinsic {
+        Intrinsic::Fs(op) => {
+            b.fs_returns.insert(op, returns.clone());
+            if let Type::Result(_, err) = returns {
+                b.io_error.get_or_insert((**err).clone());
+            }
+            Some(Helper::Fs(FsHelper::Op(op)))
+        }
+        Intrinsic::EnvGet => {
+            b.env_returns = Some(returns.clone());
+            Some(Helper::EnvGet)
+        }
+        Intrinsic::Http => {
+            b.http_returns = Some(returns.clone());
+            Some(Helper::Http)
+        }
+        Intrinsic::Kv(op) => {
+            if op == KvOp::Get {
+                b.kv_get_returns = Some(returns.clone());
+            }
+            Some(Helper::Kv(op))
+        }
+        Intrinsic::RandomInt => Some(Helper::RandomInt),
+        Intrinsic::Sha256 => Some(Helper::Sha256),
+        Intrinsic::Path(f) => match f {
+            PathFn::Join => Some(Helper::Path(PathOp::Join)),
+            PathFn::Normalize => Some(Helper::Path(PathOp::Normalize)),
+            PathFn::Dirname => Some(Helper::Path(PathOp::Dirname)),
+            PathFn::Basename => Some(Helper::Path(PathOp::Basename)),
+            PathFn::Extname => Some(Helper::Path(PathOp::Extname)),
+            PathFn::IsAbsolute => None,
+        },
+        Intrinsic::Json(f) => Some(Helper::Json(match f {
+            JsonFn::Parse => JsonOp::Parse,
+            JsonFn::IsValid => JsonOp::IsValid,
+            JsonFn::Stringify | JsonFn::Format => JsonOp::Stringify,
+            JsonFn::Is(case) => JsonOp::Is(case),
+            JsonFn::As(case) => JsonOp::As(case),
+            JsonFn::GetField => JsonOp::GetField,
+            JsonFn::GetIndex => JsonOp::GetIndex,
+        })),
+        Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
+        Intrinsic::Write { .. } | Intrinsic::Delay => unreachable!("handled above"),
+    };
+    match (intrinsic, helper) {
+        (Intrinsic::Extern(i), _) => {
+            let ext = program.externs.get(i as usize).ok_or("extern without a binding")?;
+            super::externs::emit_extern_call(b, frame, ext, args, code)?;
+        }
+        (_, Some(helper)) => {
+            let helper = b.helper(helper)?;
+            for a in args {
+                push_value(b, frame, a, code);
+            }
+            if intrinsic == Intrinsic::Json(JsonFn::Stringify) {
+                // Compact: no indent.
+                code.extend([I::I32Const(0), I::I32Const(0)]);
+            }
+            code.push(I::Call(helper));
+        }
+        (Intrinsic::RandomFloat, None) => {
+            // The top 53 bits, scaled: every Float k / 2^53.
+            let random = b.import(&RANDOM_U64)?;
+            code.extend([
+                I::Call(random),
+                I::I64Const(11),
+                I::I64ShrU,
+                I::F64ConvertI64U,
+                I::F64Const((1.0f64 / 9_007_199_254_740_992.0).into()),
+                I::F64Mul,
+            ]);
+        }
+        (_, None) => {
+            // path.is_absolute: a non-empty path whose first byte is '/'.
+            push_value(b, frame, &args[0], code);
+            let (p, l) = (frame.scratch(ValType::I32), frame.scratch(ValType::I32));
+            code.extend([
+                I::LocalSet(l),
+                I::LocalSet(p),
+                I::LocalGet(l),
+                I::If(BlockType::Result(ValType::I32)),
+                I::LocalGet(p),
+                I::I32Load8U(mem(0, 0)),
+                I::I32Const(b'/' as i32),
+                I::I32Eq,
+                I::Else,
+                I::I32Const(0),
+                I::End,
+            ]);
+        }
+    }
+    match result {
+        Some(local) => store(frame, local, code),
+        None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),
+    }
+    Ok(())
+}
+
+/// `console.*`: the message, then a newline when asked, on stdout or stderr.
+fn write(
+    b: &mut Builder,
+    frame: &mut Frame,
+    stream: OutStream,
+    newline: bool,
+    message: &Value,
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
+    let handle = b.helper(Helper::StreamHandle(stream))?;
+    let write_all = b.helper(Helper::WriteAll)?;
+    code.push(I::Call(handle));
+    push_value(b, frame, message, code);
+    code.push(I::Call(write_all));
+    if newline {
+        let nl = b.data.intern("\n");
+        code.extend([I::Call(handle), I::I32Const(nl as i32), I::I32Const(1), I::Call(write_all)]);
+    }
+    Ok(())
+}
+
+/// `timers.delay(ms)` on the monotonic clock.
+fn delay(b: &mut Builder, frame: &mut Frame, ms_value: &Value, code: &mut Vec<I<'static>>) -> Result<(), String> {
+    let subscribe = b.import(&wasi("wasi:clocks/monotonic-clock", "subscribe-duration"))?;
+    let block = b.import(&wasi("wasi:io/poll", "[method]pollable.block"))?;
+    let drop = b.import(&wasi("wasi:io/poll", "[resource-drop]pollable"))?;
+    let (ms, pollable) = (frame.scratch(ValType::I64), frame.scratch(ValType::I32));
+    push_value(b, frame, ms_value, code);
+    // nanoseconds = clamp(ms, 0, i64::MAX / 1e6) * 1e6: negative waits nothing, huge waits saturate.
+    code.extend([
+        I::LocalTee(ms),
+        I::I64Const(0),
+        I::LocalGet(ms),
+        I::I64Const(0),
+        I::I64GtS,
+        I::Select,
+        I::LocalTee(ms),
+        I::I64Const(i64::MAX / 1_000_000),
+        I::LocalGet(ms),
+        I::I64Const(i64::MAX / 1_000_000),
+        I::I64LtS,
+        I::Select,
+        I::I64Const(1_000_000),
+        I::I64Mul,
+        I::Call(subscribe),
+        I::LocalTee(pollable),
+        I::Call(block),
+        I::LocalGet(pollable),
+        I::Call(drop),
+    ]);
+    Ok(())
+}
