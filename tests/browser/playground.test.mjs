@@ -175,7 +175,8 @@ test("a share link opens the program without running it; a damaged link says so 
 
   const shared = await openPage();
   await shared.goto(link);
-  await shared.waitForFunction(() => document.querySelector("#editor").value.length > 0);
+  // A fresh page mounts the app after load: its elements may not exist yet.
+  await shared.waitForFunction(() => document.querySelector("#editor")?.value.length > 0);
   assert.equal(await shared.inputValue("#editor"), code);
   assert.match(await shared.textContent("#notice"), /Loaded a shared program\. It runs only when you click Run\./);
   await shared.waitForTimeout(500);
@@ -188,7 +189,7 @@ test("a share link opens the program without running it; a damaged link says so 
 
   const damaged = await openPage();
   await damaged.goto(server.url + "#v1=not-a-program");
-  await damaged.waitForFunction(() => document.querySelector("#notice").textContent.length > 0);
+  await damaged.waitForFunction(() => document.querySelector("#notice")?.textContent.length > 0);
   assert.match(await damaged.textContent("#notice"), /Could not open the shared program: this share link is damaged/);
   assert.equal(await damaged.inputValue("#editor"), "");
   await damaged.close();
@@ -200,7 +201,7 @@ test("autosave restores the last program after a reload, without running it", as
   assert.ok(code.includes("Hello, autosave!"));
   await page.fill("#editor", code);
   await page.reload();
-  await page.waitForFunction(() => document.querySelector("#editor").value.includes("Hello, autosave!"));
+  await page.waitForFunction(() => document.querySelector("#editor")?.value.includes("Hello, autosave!"));
   assert.equal(await page.inputValue("#editor"), code);
   assert.match(await page.textContent("#notice"), /Restored your last program/);
   assert.equal(await page.textContent("#diagnostics"), "");
