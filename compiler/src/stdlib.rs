@@ -373,6 +373,42 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("HttpError", &[("message", "String"), ("status", "Int?")]),
 ];
 
+/// Standard-library functions that are operators under another name (`text.upper(s)` is the
+/// `upper` operator): id, operator, and the parameters in operand order (runtime/std's names).
+pub const OPERATOR_FNS: &[(&str, &str, &[&str])] = &[
+    ("text.concat", "concat", &["a", "b"]),
+    ("text.upper", "upper", &["s"]),
+    ("text.lower", "lower", &["s"]),
+    ("text.trim", "trim", &["s"]),
+    ("text.trim_start", "trim_start", &["s"]),
+    ("text.trim_end", "trim_end", &["s"]),
+    ("text.contains", "contains", &["haystack", "needle"]),
+    ("text.starts_with", "starts_with", &["s", "prefix"]),
+    ("text.ends_with", "ends_with", &["s", "suffix"]),
+    ("text.index_of", "index_of", &["haystack", "needle"]),
+    ("text.slice", "slice", &["s", "start", "end"]),
+    ("text.char_at", "char_at", &["s", "index"]),
+    ("text.replace_all", "replace", &["s", "from", "to"]),
+    ("text.split", "split", &["s", "delimiter"]),
+    ("text.join", "join", &["parts", "separator"]),
+    ("text.repeat", "repeat", &["s", "count"]),
+    ("text.str_len", "str_len", &["s"]),
+    ("text.byte_len", "byte_len", &["s"]),
+    ("text.is_empty", "is_empty", &["s"]),
+    ("text.str_reverse", "str_reverse", &["s"]),
+    ("text.pad_start", "pad_start", &["s", "target_len", "fill"]),
+    ("text.pad_end", "pad_end", &["s", "target_len", "fill"]),
+    ("list.len", "list_len", &["list"]),
+    ("list.is_empty", "list_is_empty", &["list"]),
+    ("list.get", "list_get", &["list", "index"]),
+    ("list.first", "list_first", &["list"]),
+    ("list.last", "list_last", &["list"]),
+    ("list.append", "list_append", &["list", "item"]),
+    ("list.contains", "list_contains", &["list", "item"]),
+    ("list.flatten", "list_flatten", &["list"]),
+    ("map.get", "map_get", &["map", "key"]),
+];
+
 /// Fields as (name, type as written).
 pub type StdFields = &'static [(&'static str, &'static str)];
 

@@ -17,8 +17,61 @@ impl<'a> Checker<'a> {
         if let Some(&index) = self.extern_ids.get(call.target.value.as_str()) {
             return self.call_extern(s, step, call, index, body, out);
         }
+        if let Some((id, op, params)) = stdlib::OPERATOR_FNS.iter().find(|(id, ..)| *id == call.target.value) {
+            // An operator under its library name: the arguments are its operands, by name.
+            let mut args = vec![];
+            for p in *params {
+                match call.args.iter().find(|a| a.name.value == *p) {
+                    Some(a) => args.push(self.value(&a.value, body, out)),
+                    None => {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E-TYPE-001",
+                                format!("missing argument `{p}` for `{id}`"),
+                                call.target.span,
+                            )
+                            .with_label(format!("`{p}` is not given"))
+                            .with_help(format!("add `arg name=\"{p}\" lit=...` or `from=\"...\"`")),
+                        );
+                        args.push(Value::Poison);
+                    }
+                }
+            }
+            for a in &call.args {
+                if !params.contains(&a.name.value.as_str()) {
+                    let names: Vec<String> = params.iter().map(|p| format!("`{p}`")).collect();
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E-SYMBOL-001",
+                            format!("`{id}` has no parameter `{}`", a.name.value),
+                            a.name.span,
+                        )
+                        .with_label("unknown parameter")
+                        .with_help(format!("its parameters are {}", names.join(", "))),
+                    );
+                }
+            }
+            if let Some(case) = call.handle.first() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("`{id}` cannot fail, so it has nothing to handle"),
+                        case.type_name.span,
+                    )
+                    .with_label("no error to handle")
+                    .with_help("remove the `handle` block"),
+                );
+            }
+            let op = Spanned { value: op.to_string(), span: call.target.span };
+            return self.compute_values(step, &op, args, body, out);
+        }
         let Some(f) = stdlib::lookup(&call.target.value) else {
-            let names = stdlib::STD_FNS.iter().map(|f| f.id).chain(self.by_id.keys().copied()).collect::<Vec<_>>();
+            let names = stdlib::STD_FNS
+                .iter()
+                .map(|f| f.id)
+                .chain(stdlib::OPERATOR_FNS.iter().map(|(id, ..)| *id))
+                .chain(self.by_id.keys().copied())
+                .collect::<Vec<_>>();
             let mut d = Diagnostic::error(
                 "E-SYMBOL-001",
                 format!("undefined function `{}`", call.target.value),

@@ -10,9 +10,23 @@ impl<'a> Checker<'a> {
         body: &mut Body,
         out: &mut Vec<Op>,
     ) -> Value {
-        let mut args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
+        let args: Vec<Value> = c.inputs.iter().map(|i| self.value(i, body, out)).collect();
+        self.compute_values(step, &c.op, args, body, out)
+    }
+
+    /// An operator applied to evaluated inputs (a `compute` step, or a call of an operator
+    /// under its standard-library name, `stdlib::OPERATOR_FNS`).
+    pub(super) fn compute_values(
+        &mut self,
+        step: &ast::Step,
+        op_name: &Spanned<String>,
+        mut args: Vec<Value>,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
+        let c_op = op_name;
         // A set operation accepts a list where it takes a set (`set_add` on `[]` starts one).
-        if c.op.value.starts_with("set_") {
+        if c_op.value.starts_with("set_") {
             for a in args.iter_mut() {
                 if let Type::List(e) = a.ty()
                     && let Some(v) = self.coerce(a.clone(), &Type::Set(e), body, out)
@@ -22,7 +36,7 @@ impl<'a> Checker<'a> {
             }
         }
         let types: Vec<Type> = args.iter().map(Value::ty).collect();
-        let Some((op, result_ty)) = self.resolve_op(&c.op, &types) else {
+        let Some((op, result_ty)) = self.resolve_op(c_op, &types) else {
             // Bind the name anyway (poisoned), so its later uses are not reported again.
             if let Some(name) = &step.bind_as {
                 self.bind(body, name, Type::Error, false);
@@ -32,7 +46,7 @@ impl<'a> Checker<'a> {
         // An element read from `[]` or `{}` whose type nothing has told yet.
         if result_ty == Type::Error {
             self.diags.push(
-                Diagnostic::error("E-TYPE-001", "cannot tell the type of this step's value", c.op.span)
+                Diagnostic::error("E-TYPE-001", "cannot tell the type of this step's value", c_op.span)
                     .with_label("reads an element of an empty `[]` or `{}` whose element type is not known")
                     .with_help("bind the collection from a typed value, or let a typed parameter, return or insert fix its type"),
             );
