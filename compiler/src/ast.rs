@@ -51,6 +51,9 @@ pub struct Snippet {
     pub signature: Option<FnSignature>,
     pub body: Option<Vec<Step>>,
     pub metadata: Vec<Attr>,
+    /// Attribute lines directly in the snippet, as an `extern-impl`'s `implements=".."` and
+    /// `platform=".."`.
+    pub attrs: Vec<Attr>,
     /// A `struct` or `enum` snippet's declaration.
     pub type_decl: Option<TypeDecl>,
     /// Declarations in the snippet's `types` section (structs, enums, aliases).

@@ -85,6 +85,7 @@ impl Builder {
             signature: None,
             body: None,
             metadata: vec![],
+            attrs: vec![],
             type_decl: None,
             local_types: vec![],
             span: n.span,
@@ -114,6 +115,7 @@ impl Builder {
                 }
                 Some("body") => s.body = Some(c.children.iter().filter_map(|st| self.step(st)).collect()),
                 Some("metadata") => s.metadata.extend(c.children.iter().flat_map(|m| m.attrs().cloned())),
+                None => s.attrs.extend(c.attrs().cloned()),
                 _ => {}
             }
         }

@@ -166,3 +166,104 @@ end
     let c = covenant_compiler::compile(&pure, &Default::default());
     assert!(c.diagnostics.iter().any(|d| d.code == "E-EFFECT-001"), "{:?}", c.diagnostics);
 }
+
+/// An `extern-abstract` with implementations per platform (runtime/std's shape): the WASI one
+/// binds it; a standard-library id without a binding is the library's own.
+const ABSTRACT: &str = r#"snippet id="sys.rand" kind="extern-abstract"
+effects
+  effect random
+end
+signature
+  fn name="rand"
+    returns type="Int"
+  end
+end
+end
+
+snippet id="sys.rand.node" kind="extern-impl"
+implements="sys.rand"
+platform="node"
+metadata
+  contract="crypto.randomInt"
+end
+end
+
+snippet id="sys.rand.wasi" kind="extern-impl"
+implements="sys.rand"
+platform="wasi"
+metadata
+  wasi_interface="wasi:random/random"
+  wasi_function="get-random-u64"
+end
+end
+
+snippet id="path.join" kind="extern-abstract"
+signature
+  fn name="join"
+    param name="base" type="String"
+    param name="segment" type="String"
+    returns type="String"
+  end
+end
+end
+
+snippet id="app.main" kind="fn"
+effects
+  effect console
+  effect random
+end
+signature
+  fn name="main"
+    returns type="Unit"
+  end
+end
+body
+  step id="s1" kind="call"
+    fn="sys.rand"
+    as="r"
+  end
+  step id="s2" kind="call"
+    fn="path.join"
+    arg name="base" lit="/a"
+    arg name="segment" lit="../b"
+    as="p"
+  end
+  step id="s3" kind="call"
+    fn="console.println"
+    arg name="message" from="p"
+    as="_"
+  end
+  step id="s4" kind="compute"
+    op=not_equals
+    input var="r"
+    input lit=0
+    as="nz"
+  end
+  step id="s5" kind="compute"
+    op=to_string
+    input var="nz"
+    as="t"
+  end
+  step id="s6" kind="call"
+    fn="console.println"
+    arg name="message" from="t"
+    as="_"
+  end
+end
+end
+"#;
+
+#[test]
+fn extern_abstract_calls_use_the_wasi_implementation() {
+    assert_eq!(run(ABSTRACT, &Grants::default()), "/b\ntrue\n");
+    let c = common::compile_ok("abstract", ABSTRACT);
+    let interfaces: Vec<&str> = c.imports.iter().map(|r| r.interface.as_str()).collect();
+    assert!(interfaces.contains(&"wasi:random/random@0.2.12"), "{interfaces:?}");
+    // Without the WASI implementation, a call has nothing to call.
+    let start = ABSTRACT.find("snippet id=\"sys.rand.wasi\"").unwrap();
+    let end = start + ABSTRACT[start..].find("\nend\n\n").unwrap() + 5;
+    let without = format!("{}{}", &ABSTRACT[..start], &ABSTRACT[end..]);
+    let c = covenant_compiler::compile(&without, &Default::default());
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E-EXTERN-002"], "{:?}", c.diagnostics);
+}

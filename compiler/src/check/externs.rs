@@ -28,7 +28,9 @@ fn text(a: &ast::Attr) -> Option<&str> {
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn extern_snippet(&mut self, s: &'a ast::Snippet) {
+    /// An `extern` snippet, or an `extern-abstract` one with its WASI `extern-impl` (`impl_for`),
+    /// whose metadata holds the binding.
+    pub(super) fn extern_snippet(&mut self, s: &'a ast::Snippet, impl_for: Option<&'a ast::Snippet>) {
         let Some(sig) = &s.signature else {
             self.diags.push(
                 Diagnostic::error("E-PARSE-002", format!("extern `{}` has no signature", s.id.value), s.id.span)
@@ -45,7 +47,17 @@ impl<'a> Checker<'a> {
             Some(ast::Returns::Collection(t)) => Type::list(self.resolve_type(t)),
             Some(ast::Returns::Union(ts)) => self.union_type(ts, sig.name.span),
         };
-        let meta = |key: &str| s.metadata.iter().find(|a| a.key.value == key);
+        let binding_source = impl_for.unwrap_or(s);
+        let meta = |key: &str| binding_source.metadata.iter().find(|a| a.key.value == key);
+        // A standard-library function without a WASI binding of its own is the library's
+        // implementation (runtime/std's `extern-impl`s name JavaScript-style contracts).
+        if let Some(std) = stdlib::lookup(&s.id.value)
+            && meta("wasi_interface").is_none()
+            && meta("wasi_function").is_none()
+        {
+            self.std_signature_matches(s, sig, std, &params, &returns);
+            return;
+        }
         let binding = match (meta("wasi_interface"), meta("wasi_function")) {
             (None, None) => None,
             (Some(one), None) | (None, Some(one)) => {
@@ -81,26 +93,7 @@ impl<'a> Checker<'a> {
                             ),
                         );
                     }
-                    // Its signature is the library's: the declared parameters (a prefix of the
-                    // library's, the rest optional) and result.
-                    let std_params: Vec<(String, Type)> =
-                        std.params.iter().map(|p| (p.name.to_string(), self.std_type_text(p.ty))).collect();
-                    let std_returns = self.std_type_text(std.returns);
-                    let declared_fit = params.len() <= std_params.len()
-                        && params.iter().zip(&std_params).all(|((n, t), (sn, st))| n == sn && t == st)
-                        && std.params[params.len()..].iter().all(|p| p.default.is_some());
-                    if !declared_fit || returns != std_returns {
-                        let shown: Vec<String> = std_params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
-                        self.diags.push(
-                            Diagnostic::error(
-                                "E-EXTERN-001",
-                                format!("`{}` does not match the standard library's signature", s.id.value),
-                                sig.name.span,
-                            )
-                            .with_label("declared differently")
-                            .with_help(format!("the library's is ({}) -> {std_returns}", shown.join(", "))),
-                        );
-                    }
+                    self.std_signature_matches(s, sig, std, &params, &returns);
                     return;
                 }
                 match bind(i, f, &params, &returns, &self.out.types) {
@@ -125,6 +118,36 @@ impl<'a> Checker<'a> {
         };
         self.extern_ids.insert(&s.id.value, self.externs.len());
         self.externs.push(ExternInfo { snippet: s, params, returns, binding });
+    }
+
+    /// An extern with a standard-library id declares the library's signature: the declared
+    /// parameters (a prefix of the library's, the rest optional) and result.
+    fn std_signature_matches(
+        &mut self,
+        s: &ast::Snippet,
+        sig: &ast::FnSignature,
+        std: &stdlib::StdFn,
+        params: &[(String, Type)],
+        returns: &Type,
+    ) {
+        let std_params: Vec<(String, Type)> =
+            std.params.iter().map(|p| (p.name.to_string(), self.std_type_text(p.ty))).collect();
+        let std_returns = self.std_type_text(std.returns);
+        let declared_fit = params.len() <= std_params.len()
+            && params.iter().zip(&std_params).all(|((n, t), (sn, st))| n == sn && t == st)
+            && std.params[params.len()..].iter().all(|p| p.default.is_some());
+        if !declared_fit || *returns != std_returns {
+            let shown: Vec<String> = std_params.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            self.diags.push(
+                Diagnostic::error(
+                    "E-EXTERN-001",
+                    format!("`{}` does not match the standard library's signature", s.id.value),
+                    sig.name.span,
+                )
+                .with_label("declared differently")
+                .with_help(format!("the library's is ({}) -> {std_returns}", shown.join(", "))),
+            );
+        }
     }
 
     /// A call of an extern: effects as for a user function, arguments, and the bound import.
@@ -152,6 +175,10 @@ impl<'a> Checker<'a> {
                 .with_secondary(callee.id.span, "declared here")
                 .with_help("bind it with `metadata wasi_interface=\"..\" wasi_function=\"..\" end`"),
             );
+            // Bound anyway (poisoned), so later uses are not reported again.
+            if let Some(name) = &step.bind_as {
+                self.bind(body, name, Type::Error, false);
+            }
             return Value::Poison;
         };
         // The import table names the extern's first effect, or `extern` when it declares none.

@@ -155,11 +155,30 @@ impl<'a> Checker<'a> {
             decls.extend(s.local_types.iter().map(|d| (*s, Some(d))));
         }
         self.declare_types(&decls);
+        // `extern-impl` snippets for the WASI platform, by the id they implement.
+        let attr = |s: &'a ast::Snippet, key: &str| {
+            s.attrs.iter().find(|a| a.key.value == key).and_then(|a| match &a.value.value {
+                LitValue::Str(t) | LitValue::Word(t) => Some(t.as_str()),
+                _ => None,
+            })
+        };
+        let wasi_impls: HashMap<&str, &'a ast::Snippet> = unique
+            .iter()
+            .filter(|s| s.kind.value == SnippetKind::ExternImpl && attr(s, "platform") == Some("wasi"))
+            .filter_map(|s| attr(s, "implements").map(|id| (id, *s)))
+            .collect();
         for s in unique {
             self.target_rules(s);
             match s.kind.value {
                 SnippetKind::Fn => self.signature(s),
-                SnippetKind::Extern => self.extern_snippet(s),
+                SnippetKind::Extern => self.extern_snippet(s, None),
+                // The implementation for this target, if any, carries the binding.
+                SnippetKind::ExternAbstract => {
+                    let imp = wasi_impls.get(s.id.value.as_str()).copied();
+                    self.extern_snippet(s, imp)
+                }
+                // Read with the abstract snippet it implements; other platforms' are for other targets.
+                SnippetKind::ExternImpl => {}
                 // Types were declared above; documentation and tests carry no code for the component.
                 SnippetKind::Struct | SnippetKind::Enum | SnippetKind::Data | SnippetKind::Test => {}
                 k => self.diags.push(unsupported(
