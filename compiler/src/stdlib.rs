@@ -42,6 +42,14 @@ pub enum JsonFn {
     GetIndex,
 }
 
+/// `url.*` functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UrlFn {
+    Parse,
+    Format,
+    Resolve,
+}
+
 /// `path.*` functions (Node's `path.posix`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PathFn {
@@ -85,6 +93,8 @@ pub enum Intrinsic {
     Path(PathFn),
     /// `json.*`: pure, inside the component.
     Json(JsonFn),
+    /// `url.*`: pure, inside the component.
+    Url(UrlFn),
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -335,6 +345,33 @@ pub const STD_FNS: &[StdFn] = &[
         "An array's element, or none (not an array, or out of range)",
     ),
     StdFn {
+        id: "url.parse",
+        params: &[p("raw", "String")],
+        aliases: &[],
+        returns: "Url | UrlError",
+        effect: None,
+        intrinsic: Intrinsic::Url(UrlFn::Parse),
+        doc: "The parts of a URL (WHATWG URL parsing)",
+    },
+    StdFn {
+        id: "url.format",
+        params: &[p("url", "Url")],
+        aliases: &[],
+        returns: "String",
+        effect: None,
+        intrinsic: Intrinsic::Url(UrlFn::Format),
+        doc: "A URL's text",
+    },
+    StdFn {
+        id: "url.resolve",
+        params: &[p("base", "String"), p("relative", "String")],
+        aliases: &[],
+        returns: "String",
+        effect: None,
+        intrinsic: Intrinsic::Url(UrlFn::Resolve),
+        doc: "A relative reference resolved against a base URL (the relative text when either is not a URL)",
+    },
+    StdFn {
         id: "crypto.sha256",
         params: &[p("input", "String")],
         aliases: &[],
@@ -369,6 +406,18 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("IoError", &[("message", "String"), ("code", "String")]),
     ("FileStat", &[("size", "Int"), ("is_file", "Bool"), ("is_directory", "Bool")]),
     ("DirEntry", &[("name", "String"), ("is_file", "Bool"), ("is_directory", "Bool")]),
+    (
+        "Url",
+        &[
+            ("protocol", "String"),
+            ("host", "String"),
+            ("port", "Int?"),
+            ("pathname", "String"),
+            ("search", "String?"),
+            ("hash", "String?"),
+        ],
+    ),
+    ("UrlError", &[("message", "String")]),
     ("Response", &[("status", "Int"), ("body", "String"), ("headers", "Map<String, String>")]),
     ("HttpError", &[("message", "String"), ("status", "Int?")]),
 ];
@@ -611,7 +660,7 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
-            Intrinsic::Sha256 | Intrinsic::Path(_) | Intrinsic::Json(_) => vec![],
+            Intrinsic::Sha256 | Intrinsic::Path(_) | Intrinsic::Json(_) | Intrinsic::Url(_) => vec![],
             // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
             Intrinsic::Extern(_) => vec![],
             Intrinsic::Kv(op) => {

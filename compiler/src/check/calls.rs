@@ -105,6 +105,10 @@ impl<'a> Checker<'a> {
         let defaults: Vec<(&str, Value)> =
             f.params.iter().filter_map(|p| p.default.map(|d| (p.name, default_value(d)))).collect();
         let returns = self.std_type_text(f.returns);
+        if f.intrinsic == stdlib::Intrinsic::Url(stdlib::UrlFn::Resolve) {
+            // It parses and formats inside: the types it works with must exist.
+            self.std_type_text("Url | UrlError");
+        }
         let mut args = self.arguments_with_defaults(call, f.id, &params, f.aliases, &defaults, body, out);
         if let stdlib::Intrinsic::Fs(_) = f.intrinsic {
             // The component refuses paths outside the declared `filesystem(path=..)` itself.

@@ -62,6 +62,7 @@ pub(super) enum Helper {
     KvBucket,
     Path(super::path::PathOp),
     Json(super::json::JsonOp),
+    Url(super::url::UrlOp),
     Kv(crate::stdlib::KvOp),
 }
 
@@ -136,6 +137,7 @@ impl Helper {
             Helper::KvBucket => "kv_bucket",
             Helper::Path(op) => op.name(),
             Helper::Json(op) => op.name(),
+            Helper::Url(op) => op.name(),
             Helper::Kv(op) => match op {
                 crate::stdlib::KvOp::Set => "kv_set",
                 crate::stdlib::KvOp::Get => "kv_get",
@@ -643,6 +645,7 @@ impl Builder<'_> {
             Helper::KvBucket => self.kv_bucket(&mut code)?,
             Helper::Path(op) => self.path_helper(op, &mut code)?,
             Helper::Json(op) => self.json_helper(op, &mut code)?,
+            Helper::Url(op) => self.url_helper(op, &mut code)?,
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;

@@ -6,9 +6,10 @@ use super::body::{Frame, push_value, store};
 use super::fs::FsHelper;
 use super::json::JsonOp;
 use super::path::PathOp;
+use super::url::UrlOp;
 use super::*;
 use crate::ir::LocalId;
-use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, wasi};
+use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, UrlFn, wasi};
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_intrinsic(
@@ -68,6 +69,28 @@ pub(super) fn emit_intrinsic(
             JsonFn::GetField => JsonOp::GetField,
             JsonFn::GetIndex => JsonOp::GetIndex,
         })),
+        Intrinsic::Url(f) => {
+            // The Url type: parse's result, or format's argument.
+            let url = match (returns, args.first().map(Value::ty)) {
+                (Type::Result(ok, err), _) => Some(((**ok).clone(), (**err).clone())),
+                (_, Some(t @ Type::Struct(_))) => {
+                    Some((t, b.url_types.as_ref().map_or(Type::Error, |(_, e)| e.clone())))
+                }
+                _ => None,
+            };
+            if let Some(types) = url {
+                b.url_types.get_or_insert(types);
+            }
+            if b.url_types.is_none() {
+                // url.resolve alone: the types are the library's, found by name.
+                b.url_types = std_url_types(b);
+            }
+            Some(Helper::Url(match f {
+                UrlFn::Parse => UrlOp::Parse,
+                UrlFn::Format => UrlOp::Format,
+                UrlFn::Resolve => UrlOp::Resolve,
+            }))
+        }
         Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
         Intrinsic::Write { .. } | Intrinsic::Delay => unreachable!("handled above"),
     };
@@ -176,4 +199,16 @@ fn delay(b: &mut Builder, frame: &mut Frame, ms_value: &Value, code: &mut Vec<I<
         I::Call(drop),
     ]);
     Ok(())
+}
+
+/// The program's `Url` and `UrlError` structs (declared when `url.*` is called).
+fn std_url_types(b: &Builder) -> Option<(Type, Type)> {
+    let find = |name: &str| {
+        b.defs
+            .defs
+            .iter()
+            .position(|d| matches!(d, crate::types::TypeDef::Struct { name: n, .. } if n == name))
+            .map(|id| Type::Struct(crate::types::Named { id: id as u32, name: name.into() }))
+    };
+    Some((find("Url")?, find("UrlError")?))
 }

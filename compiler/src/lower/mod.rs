@@ -40,6 +40,8 @@ mod maps;
 mod memory;
 mod path;
 mod text;
+mod url;
+mod url_parse;
 
 use body::emit_function;
 use data::DataPool;
@@ -111,6 +113,8 @@ struct Builder<'r> {
     ret_area_at: Option<(u32, u32)>,
     /// The result type of `http.*` (`Response | HttpError`).
     http_returns: Option<Type>,
+    /// The program's `Url` and `UrlError` types, when it uses `url.*`.
+    url_types: Option<(Type, Type)>,
     /// The globals of the JSON parser and writer, made on first use.
     json_state: Option<json::JsonState>,
     /// The result type of `std.storage.kv.get` (`String?`).
@@ -269,6 +273,7 @@ pub fn lower<'r>(
         http_returns: None,
         kv_get_returns: None,
         json_state: None,
+        url_types: None,
         env_returns: None,
         pin_arena: false,
         exports: ExportSection::new(),
