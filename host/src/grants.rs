@@ -88,6 +88,26 @@ pub fn narrow(dirs: &[DirGrant], roots: Option<&[String]>) -> Result<Vec<DirGran
     Ok(out)
 }
 
+/// The capabilities a compiled component declares (its `covenant:capabilities` section):
+/// (filesystem roots, network hosts). `None` for a component without the section, whose grants
+/// stay as given.
+pub fn declared_in(component: &[u8]) -> Option<(Vec<String>, Vec<String>)> {
+    for payload in wasmparser::Parser::new(0).parse_all(component) {
+        if let Ok(wasmparser::Payload::CustomSection(s)) = payload
+            && s.name() == covenant_compiler::CAPABILITIES_SECTION
+        {
+            let value: serde_json::Value = serde_json::from_slice(s.data()).ok()?;
+            let list = |key: &str| -> Vec<String> {
+                value[key]
+                    .as_array()
+                    .map_or(vec![], |a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            };
+            return Some((list("filesystem"), list("network")));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

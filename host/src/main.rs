@@ -188,7 +188,9 @@ struct Declared {
 fn load_component(file: &Path) -> Result<(Vec<u8>, Option<Declared>)> {
     if file.extension().is_some_and(|e| e == "wasm") {
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        return Ok((bytes, None));
+        // A Covenant component carries what it declares; another component gets the grants as given.
+        let declared = grants::declared_in(&bytes).map(|(roots, hosts)| Declared { roots, hosts });
+        return Ok((bytes, declared));
     }
     let c = source::compile_file(file, Format::Human, color())?;
     let declared = Declared { roots: c.filesystem_roots.clone(), hosts: c.network_hosts.clone() };

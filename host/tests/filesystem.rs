@@ -175,3 +175,39 @@ fn only_passed_environment_variables_are_visible() {
     let c = common::compile_ok("env", &source);
     assert!(c.imports.iter().any(|r| r.effect == "os" && r.interface == "wasi:cli/environment@0.2.12"));
 }
+
+#[test]
+fn a_compiled_component_carries_what_it_declares() {
+    let source = program(
+        "  effect console\n  effect filesystem(path=\"./data/reports/\")",
+        &read_and_print("s1", "data/reports/q1.txt"),
+    );
+    let c = common::compile_ok("declared", &source);
+    let declared = grants::declared_in(c.component.as_ref().unwrap());
+    assert_eq!(declared, Some((vec!["data/reports".to_string()], vec![])));
+    // A pure program declares nothing and has no section.
+    let pure = common::compile_ok(
+        "pure",
+        &program(
+            "  effect console",
+            "  step id=\"s1\" kind=\"compute\"\n    op=add\n    input lit=1\n    input lit=2\n    as=\"_\"\n  end",
+        ),
+    );
+    assert_eq!(grants::declared_in(pure.component.as_ref().unwrap()), None);
+    // `covenant run app.wasm --dir` narrows as for source: a grant of the whole directory preopens
+    // only data/reports, which holds the file.
+    let scratch = Scratch::new("declared-wasm");
+    std::fs::create_dir_all(scratch.0.join("data/reports")).unwrap();
+    std::fs::write(scratch.0.join("data/reports/q1.txt"), "q1 figures").unwrap();
+    let wasm = scratch.0.join("app.wasm");
+    std::fs::write(&wasm, c.component.as_ref().unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_covenant"))
+        .arg("run")
+        .arg(&wasm)
+        .arg("--dir")
+        .arg(format!("{}::.", scratch.0.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "q1 figures\n");
+}

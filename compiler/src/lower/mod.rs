@@ -124,6 +124,8 @@ struct Builder<'r> {
     /// Set when something the host handed over must outlive export calls (the preopens): the
     /// arena's base global becomes mutable and moves past it.
     pin_arena: bool,
+    /// The `covenant:capabilities` custom section (declared paths and hosts), when there are any.
+    capabilities: Option<Vec<u8>>,
     exports: ExportSection,
 }
 
@@ -276,6 +278,7 @@ pub fn lower<'r>(
         url_types: None,
         env_returns: None,
         pin_arena: false,
+        capabilities: capabilities(program),
         exports: ExportSection::new(),
     };
     for f in &plan.wasi_fns {
@@ -313,6 +316,20 @@ pub fn lower<'r>(
     }
     b.exports.export("memory", ExportKind::Memory, 0);
     encode(b)
+}
+
+/// Name of the custom section that carries a program's declared capabilities.
+pub const CAPABILITIES_SECTION: &str = "covenant:capabilities";
+
+/// The declared `filesystem(path=..)` and `network(host=..)` values as JSON
+/// (`{"filesystem": [...], "network": [...]}`), so a host given only the component can narrow
+/// its grants as it does for source. `None` when the program declares neither.
+fn capabilities(program: &CheckedProgram) -> Option<Vec<u8>> {
+    if program.filesystem_roots.is_empty() && program.network_hosts.is_empty() {
+        return None;
+    }
+    let value = serde_json::json!({ "filesystem": program.filesystem_roots, "network": program.network_hosts });
+    serde_json::to_vec(&value).ok()
 }
 
 fn encode(b: Builder) -> Result<Vec<u8>, String> {
@@ -382,6 +399,9 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
         let mut section = NameSection::new();
         section.functions(&names);
         module.section(&section);
+    }
+    if let Some(data) = &b.capabilities {
+        module.section(&wasm_encoder::CustomSection { name: CAPABILITIES_SECTION.into(), data: data.into() });
     }
     Ok(module.finish())
 }
