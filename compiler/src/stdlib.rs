@@ -95,6 +95,8 @@ pub enum Intrinsic {
     Json(JsonFn),
     /// `url.*`: pure, inside the component.
     Url(UrlFn),
+    /// `text.replace`: the first occurrence only.
+    ReplaceFirst,
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -344,6 +346,15 @@ pub const STD_FNS: &[StdFn] = &[
         JsonFn::GetIndex,
         "An array's element, or none (not an array, or out of range)",
     ),
+    StdFn {
+        id: "text.replace",
+        params: &[p("s", "String"), p("from", "String"), p("to", "String")],
+        aliases: &[],
+        returns: "String",
+        effect: None,
+        intrinsic: Intrinsic::ReplaceFirst,
+        doc: "The text with the first occurrence of `from` replaced by `to` (`text.replace_all` replaces every one)",
+    },
     StdFn {
         id: "url.parse",
         params: &[p("raw", "String")],
@@ -660,7 +671,13 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
-            Intrinsic::Sha256 | Intrinsic::Path(_) | Intrinsic::Json(_) | Intrinsic::Url(_) => vec![],
+            Intrinsic::Sha256
+            | Intrinsic::Path(_)
+            | Intrinsic::Json(_)
+            | Intrinsic::Url(_)
+            | Intrinsic::ReplaceFirst => {
+                vec![]
+            }
             // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
             Intrinsic::Extern(_) => vec![],
             Intrinsic::Kv(op) => {

@@ -63,6 +63,8 @@ pub(super) enum Helper {
     Path(super::path::PathOp),
     Json(super::json::JsonOp),
     Url(super::url::UrlOp),
+    /// `text.replace`: (s, from, to) -> s with the first `from` replaced.
+    ReplaceFirst,
     Kv(crate::stdlib::KvOp),
 }
 
@@ -138,6 +140,7 @@ impl Helper {
             Helper::Path(op) => op.name(),
             Helper::Json(op) => op.name(),
             Helper::Url(op) => op.name(),
+            Helper::ReplaceFirst => "str_replace_first",
             Helper::Kv(op) => match op {
                 crate::stdlib::KvOp::Set => "kv_set",
                 crate::stdlib::KvOp::Get => "kv_get",
@@ -646,6 +649,50 @@ impl Builder<'_> {
             Helper::Path(op) => self.path_helper(op, &mut code)?,
             Helper::Json(op) => self.json_helper(op, &mut code)?,
             Helper::Url(op) => self.url_helper(op, &mut code)?,
+            Helper::ReplaceFirst => {
+                let find = self.helper(Helper::Text(super::text::TextOp::Find))?;
+                let concat = self.helper(Helper::Concat)?;
+                let (s, sl, from, fl, to, tl, at) = (0, 1, 2, 3, 4, 5, 6);
+                code.extend([
+                    // An empty `from`, or no occurrence: the text as it is.
+                    I::LocalGet(s),
+                    I::LocalGet(sl),
+                    I::LocalGet(from),
+                    I::LocalGet(fl),
+                    I::I32Const(0),
+                    I::Call(find),
+                    I::LocalTee(at),
+                    I::I32Const(0),
+                    I::I32LtS,
+                    I::LocalGet(fl),
+                    I::I32Eqz,
+                    I::I32Or,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(s),
+                    I::LocalGet(sl),
+                    I::Return,
+                    I::End,
+                    I::LocalGet(s),
+                    I::LocalGet(at),
+                    I::LocalGet(to),
+                    I::LocalGet(tl),
+                    I::I32Const(1),
+                    I::Call(concat),
+                    I::LocalGet(s),
+                    I::LocalGet(at),
+                    I::I32Add,
+                    I::LocalGet(fl),
+                    I::I32Add,
+                    I::LocalGet(sl),
+                    I::LocalGet(at),
+                    I::I32Sub,
+                    I::LocalGet(fl),
+                    I::I32Sub,
+                    I::I32Const(1),
+                    I::Call(concat),
+                ]);
+                (vec![I32; 6], vec![I32, I32], vec![I32])
+            }
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;

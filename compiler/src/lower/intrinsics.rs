@@ -51,6 +51,7 @@ pub(super) fn emit_intrinsic(
             Some(Helper::Kv(op))
         }
         Intrinsic::RandomInt => Some(Helper::RandomInt),
+        Intrinsic::ReplaceFirst => Some(Helper::ReplaceFirst),
         Intrinsic::Sha256 => Some(Helper::Sha256),
         Intrinsic::Path(f) => match f {
             PathFn::Join => Some(Helper::Path(PathOp::Join)),

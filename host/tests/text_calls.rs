@@ -1,0 +1,59 @@
+//! `text.replace` (the first occurrence) against Rust's `replacen(from, to, 1)`, on edge cases:
+//! empty parts, no occurrence, overlapping and multi-byte text.
+
+mod common;
+
+use covenant_host::runtime::{self, engine};
+use wasmtime::component::Val;
+
+const REPLACE: &str = r#"snippet id="t.first" kind="fn"
+signature
+  fn name="first"
+    param name="s" type="String"
+    param name="from" type="String"
+    param name="to" type="String"
+    returns type="String"
+  end
+end
+body
+  step id="s1" kind="call"
+    fn="text.replace"
+    arg name="s" from="s"
+    arg name="from" from="from"
+    arg name="to" from="to"
+    as="out"
+  end
+  step id="s2" kind="return"
+    from="out"
+    as="_"
+  end
+end
+end
+"#;
+
+#[test]
+fn text_replace_changes_the_first_occurrence_only() {
+    let c = common::compile_ok("replace", REPLACE);
+    let bytes = c.component.unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let engine = engine().unwrap();
+    let cases = [
+        ("a-b-c", "-", "+"),
+        ("aaa", "aa", "b"),
+        ("no match", "x", "y"),
+        ("", "", "z"),
+        ("abc", "", "z"),
+        ("Grüße, Grüße", "ü", "ue"),
+        ("end", "end", ""),
+        ("🦀🦀", "🦀", "crab"),
+    ];
+    for (s, from, to) in cases {
+        // Rust inserts `to` at the start for an empty `from`; the documents leave the text as it is.
+        let expected = if from.is_empty() { s.to_string() } else { s.replacen(from, to, 1) };
+        let args = [Val::String(s.into()), Val::String(from.into()), Val::String(to.into())];
+        let out = rt
+            .block_on(runtime::invoke(&engine, &bytes, "first", &args, &Default::default(), &Default::default()))
+            .unwrap();
+        assert_eq!(out, [Val::String(expected)], "replace({s:?}, {from:?}, {to:?})");
+    }
+}
