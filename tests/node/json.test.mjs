@@ -53,6 +53,30 @@ test("json.parse, stringify and format agree with JavaScript's JSON", async () =
   assert.equal(m.roundtrip('{"a": 1,\n  "b" 2}'), "error at 2:7: expected ':' after the key");
   assert.equal(m.roundtrip('["é", ?]'), "error at 1:7: unexpected character");
   assert.equal(m.roundtrip("[1, 2"), "error at 1:6: unexpected end of input");
+  // Random texts made of JSON's pieces: accepted exactly when JavaScript accepts them, and every
+  // accepted one round-trips to JavaScript's text (a seeded generator, so a failure repeats).
+  let seed = 12345;
+  const next = (n) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const pieces = ["{", "}", "[", "]", ",", ":", '"', '"a"', '"\\u00e9"', "\\", "1", "-", "0", ".", "e", "+", "2",
+    "true", "false", "null", " ", "\n", "x", '""', "[]", "{}", '{"k":', "é"];
+  let accepted = 0;
+  for (let n = 0; n < 3000; n++) {
+    const text = Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join("");
+    let js;
+    try {
+      js = JSON.stringify(JSON.parse(text));
+    } catch {
+      js = undefined;
+    }
+    assert.equal(m.valid(text), js !== undefined, `valid(${JSON.stringify(text)})`);
+    if (js !== undefined) {
+      accepted++;
+      assert.equal(m.roundtrip(text), js, `roundtrip(${JSON.stringify(text)})`);
+    } else {
+      assert.match(m.roundtrip(text), /^error at \d+:\d+: /, `roundtrip(${JSON.stringify(text)})`);
+    }
+  }
+  assert.ok(accepted > 100, `only ${accepted} random texts were JSON`);
   // Deeper than 512 levels is refused (JavaScript goes on to its own stack limit).
   assert.equal(m.roundtrip("[".repeat(600)), "error at 1:514: nesting deeper than 512 levels");
   assert.equal(m.valid("[".repeat(600) + "]".repeat(600)), false);
