@@ -97,6 +97,8 @@ pub enum Intrinsic {
     Url(UrlFn),
     /// `text.replace`: the first occurrence only.
     ReplaceFirst,
+    /// `path.resolve`: against the initial working directory of `wasi:cli/environment`.
+    PathResolve,
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -346,6 +348,15 @@ pub const STD_FNS: &[StdFn] = &[
         JsonFn::GetIndex,
         "An array's element, or none (not an array, or out of range)",
     ),
+    StdFn {
+        id: "path.resolve",
+        params: PATH,
+        aliases: &[],
+        returns: "String",
+        effect: Some("os"),
+        intrinsic: Intrinsic::PathResolve,
+        doc: "An absolute, normalized path: a relative one is taken from the working directory the host gives",
+    },
     StdFn {
         id: "text.replace",
         params: &[p("s", "String"), p("from", "String"), p("to", "String")],
@@ -624,6 +635,7 @@ pub(crate) mod kv {
     pub const LIST_KEYS: WasiFn = wasi(S, "[method]bucket.list-keys");
 }
 
+pub(crate) const INITIAL_CWD: WasiFn = wasi("wasi:cli/environment", "initial-cwd");
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
 
 impl FsOp {
@@ -669,6 +681,7 @@ impl Intrinsic {
                 fns
             }
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
+            Intrinsic::PathResolve => vec![INITIAL_CWD],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::Http => http::ALL.to_vec(),
             Intrinsic::Sha256
@@ -696,6 +709,14 @@ impl Intrinsic {
 
     /// Whether the host hands the component lists or strings (so it must export `cabi_realloc`).
     pub fn receives_memory(self) -> bool {
-        matches!(self, Intrinsic::Fs(_) | Intrinsic::EnvGet | Intrinsic::Http | Intrinsic::Kv(_) | Intrinsic::Extern(_))
+        matches!(
+            self,
+            Intrinsic::Fs(_)
+                | Intrinsic::EnvGet
+                | Intrinsic::Http
+                | Intrinsic::Kv(_)
+                | Intrinsic::Extern(_)
+                | Intrinsic::PathResolve
+        )
     }
 }

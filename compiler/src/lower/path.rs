@@ -16,6 +16,8 @@ pub(super) enum PathOp {
     Dirname,
     Basename,
     Extname,
+    /// (p, l) -> (p, l): `path.resolve(p)` against the initial working directory (or `/`).
+    Resolve,
 }
 
 impl PathOp {
@@ -27,6 +29,7 @@ impl PathOp {
             PathOp::Dirname => "path_dirname",
             PathOp::Basename => "path_basename",
             PathOp::Extname => "path_extname",
+            PathOp::Resolve => "path_resolve",
         }
     }
 }
@@ -500,6 +503,98 @@ impl Builder<'_> {
                     I::I32Sub,
                 ]);
                 (vec![I32; 2], vec![I32; 2], vec![I32; 4])
+            }
+            PathOp::Resolve => {
+                // Node's posix.resolve with one path: an absolute path as it is, else the working
+                // directory, '/', the path; then normalized with no trailing '/'.
+                let cwd = self.import(&crate::stdlib::INITIAL_CWD)?;
+                let norm = self.helper(Helper::Path(PathOp::NormalizeString))?;
+                let concat = self.helper(Helper::Concat)?;
+                let (slash, dot) = (self.data.intern("/"), self.data.intern("."));
+                let (p, l, tp, tl, abs, cp, cl) = (0, 1, 2, 3, 4, 5, 6);
+                code.extend([
+                    I::LocalGet(p),
+                    I::LocalSet(tp),
+                    I::LocalGet(l),
+                    I::LocalSet(tl),
+                    I::LocalGet(l),
+                    I::If(BlockType::Result(I32)),
+                    I::LocalGet(p),
+                    I::I32Load8U(mem(0, 0)),
+                    I::I32Const(SLASH),
+                    I::I32Eq,
+                    I::Else,
+                    I::I32Const(0),
+                    I::End,
+                    I::I32Eqz,
+                    I::If(BlockType::Empty),
+                    // initial-cwd: option<string> in the return area (tag, then pointer and length).
+                    I::I32Const(RETPTR),
+                    I::Call(cwd),
+                    I::I32Const(slash as i32),
+                    I::LocalSet(cp),
+                    I::I32Const(1),
+                    I::LocalSet(cl),
+                    I::I32Const(RETPTR),
+                    I::I32Load8U(mem(0, 0)),
+                    I::If(BlockType::Empty),
+                    I::I32Const(RETPTR),
+                    I::I32Load(mem(4, 2)),
+                    I::LocalSet(cp),
+                    I::I32Const(RETPTR),
+                    I::I32Load(mem(8, 2)),
+                    I::LocalSet(cl),
+                    I::End,
+                    I::LocalGet(cp),
+                    I::LocalGet(cl),
+                    I::I32Const(slash as i32),
+                    I::I32Const(1),
+                    I::I32Const(1),
+                    I::Call(concat),
+                    I::LocalGet(p),
+                    I::LocalGet(l),
+                    I::I32Const(1),
+                    I::Call(concat),
+                    I::LocalSet(tl),
+                    I::LocalSet(tp),
+                    I::End,
+                    I::LocalGet(tl),
+                    I::If(BlockType::Result(I32)),
+                    I::LocalGet(tp),
+                    I::I32Load8U(mem(0, 0)),
+                    I::I32Const(SLASH),
+                    I::I32Eq,
+                    I::Else,
+                    I::I32Const(0),
+                    I::End,
+                    I::LocalSet(abs),
+                    I::LocalGet(tp),
+                    I::LocalGet(tl),
+                    I::LocalGet(abs),
+                    I::I32Eqz,
+                    I::Call(norm),
+                    I::LocalSet(tl),
+                    I::LocalSet(tp),
+                    I::LocalGet(abs),
+                    I::If(BlockType::Empty),
+                    I::I32Const(slash as i32),
+                    I::I32Const(1),
+                    I::LocalGet(tp),
+                    I::LocalGet(tl),
+                    I::I32Const(1),
+                    I::Call(concat),
+                    I::Return,
+                    I::End,
+                    I::LocalGet(tl),
+                    I::If(BlockType::Empty),
+                    I::LocalGet(tp),
+                    I::LocalGet(tl),
+                    I::Return,
+                    I::End,
+                    I::I32Const(dot as i32),
+                    I::I32Const(1),
+                ]);
+                (vec![I32; 2], vec![I32; 2], vec![I32; 5])
             }
             PathOp::Extname => {
                 let (p, l, start_dot, start_part, end, matched, pre_dot, i, ch) = (0, 1, 2, 3, 4, 5, 6, 7, 8);
