@@ -9,6 +9,7 @@
 use super::body::Frame;
 use super::compute_data::emit_data;
 use super::helpers::{HelperSig, add_to, load_byte};
+use super::memory::{Growing, emit_room_for_one};
 use super::*;
 use crate::stdlib::{
     DROP_DESCRIPTOR, DROP_DIR_STREAM, FsOp, GET_DIRECTORIES, MKDIR_AT, OPEN_AT, READ, READ_DIR, READ_DIR_ENTRY,
@@ -1100,31 +1101,9 @@ impl Builder<'_> {
         // `none`: the end.
         code.extend([I::GlobalGet(g), I::I32Load8U(mem(u64::from(area) + 4, 0)), I::I32Eqz, I::BrIf(1)]);
         // Room for one more: double the buffer when full.
+        let growing = Growing { buf, n: count, cap, stride: size, align };
+        emit_room_for_one(alloc, &growing, 8, next, code);
         code.extend([
-            I::LocalGet(count),
-            I::LocalGet(cap),
-            I::I32Eq,
-            I::If(BlockType::Empty),
-            I::LocalGet(cap),
-            I::I32Const(1),
-            I::I32Shl,
-            I::I32Const(8),
-            I::LocalGet(cap),
-            I::Select,
-            I::LocalTee(cap),
-            I::I32Const(size as i32),
-            I::I32Mul,
-            I::I32Const(align as i32),
-            I::Call(alloc),
-            I::LocalTee(next),
-            I::LocalGet(buf),
-            I::LocalGet(count),
-            I::I32Const(size as i32),
-            I::I32Mul,
-            I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-            I::LocalGet(next),
-            I::LocalSet(buf),
-            I::End,
             // The entry's address.
             I::LocalGet(buf),
             I::LocalGet(count),

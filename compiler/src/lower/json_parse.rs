@@ -7,6 +7,7 @@ use super::compute_data::emit_data;
 use super::float_text::FloatText;
 use super::helpers::{HelperSig, add_to};
 use super::json::JsonOp;
+use super::memory::{Growing, emit_room_for_one};
 use super::*;
 
 impl Builder<'_> {
@@ -511,32 +512,8 @@ impl Builder<'_> {
         code.extend([I::Return, I::End]);
         // Arrays and objects: items in a buffer that doubles.
         let grow = |code: &mut Vec<I<'static>>, stride: u32| {
-            code.extend([
-                I::LocalGet(n),
-                I::LocalGet(cap),
-                I::I32Eq,
-                I::If(BlockType::Empty),
-                I::LocalGet(cap),
-                I::I32Const(1),
-                I::I32Shl,
-                I::I32Const(4),
-                I::LocalGet(cap),
-                I::Select,
-                I::LocalTee(cap),
-                I::I32Const(stride as i32),
-                I::I32Mul,
-                I::I32Const(align.max(entry.align) as i32),
-                I::Call(alloc),
-                I::LocalTee(fresh),
-                I::LocalGet(buf),
-                I::LocalGet(n),
-                I::I32Const(stride as i32),
-                I::I32Mul,
-                I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                I::LocalGet(fresh),
-                I::LocalSet(buf),
-                I::End,
-            ]);
+            let growing = Growing { buf, n, cap, stride, align: align.max(entry.align) };
+            emit_room_for_one(alloc, &growing, 4, fresh, code);
         };
         for (open, close, case) in [(b'[', b']', 4u32), (b'{', b'}', 5)] {
             let stride = if case == 4 { size } else { entry.stride };

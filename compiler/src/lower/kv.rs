@@ -6,6 +6,7 @@ use super::body::Frame;
 use super::compute_data::emit_data;
 use super::helpers::{Fault, HelperSig, add_to};
 use super::lists::{ElemKind, ListOp};
+use super::memory::{Growing, emit_room_for_one};
 use super::*;
 use crate::stdlib::{KvOp, kv};
 
@@ -167,31 +168,8 @@ impl Builder<'_> {
                     I::LocalGet(key_len),
                     I::Call(eq),
                     I::If(BlockType::Empty),
-                    I::LocalGet(n),
-                    I::LocalGet(cap),
-                    I::I32Eq,
-                    I::If(BlockType::Empty),
-                    I::LocalGet(cap),
-                    I::I32Const(1),
-                    I::I32Shl,
-                    I::I32Const(16),
-                    I::LocalGet(cap),
-                    I::Select,
-                    I::LocalTee(cap),
-                    I::I32Const(8),
-                    I::I32Mul,
-                    I::I32Const(4),
-                    I::Call(alloc),
-                    I::LocalTee(grown),
-                    I::LocalGet(buf),
-                    I::LocalGet(n),
-                    I::I32Const(8),
-                    I::I32Mul,
-                    I::MemoryCopy { src_mem: 0, dst_mem: 0 },
-                    I::LocalGet(grown),
-                    I::LocalSet(buf),
-                    I::End,
                 ]);
+                emit_room_for_one(alloc, &Growing { buf, n, cap, stride: 8, align: 4 }, 16, grown, code);
                 code.extend([
                     I::LocalGet(buf),
                     I::LocalGet(n),

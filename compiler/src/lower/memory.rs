@@ -180,3 +180,44 @@ impl Builder<'_> {
         Ok(())
     }
 }
+
+/// A buffer that grows as elements are added, in i32 locals: its address, element count and
+/// capacity (elements of `stride` bytes, aligned to `align`).
+pub(super) struct Growing {
+    pub(super) buf: u32,
+    pub(super) n: u32,
+    pub(super) cap: u32,
+    pub(super) stride: u32,
+    pub(super) align: u32,
+}
+
+/// Emits: make room for one more element, doubling the capacity (starting at `first`) and
+/// copying the elements when full. `spare` is a scratch i32 local.
+pub(super) fn emit_room_for_one(alloc: u32, g: &Growing, first: i32, spare: u32, code: &mut Vec<I<'static>>) {
+    code.extend([
+        I::LocalGet(g.n),
+        I::LocalGet(g.cap),
+        I::I32Eq,
+        I::If(BlockType::Empty),
+        I::LocalGet(g.cap),
+        I::I32Const(1),
+        I::I32Shl,
+        I::I32Const(first),
+        I::LocalGet(g.cap),
+        I::Select,
+        I::LocalTee(g.cap),
+        I::I32Const(g.stride as i32),
+        I::I32Mul,
+        I::I32Const(g.align as i32),
+        I::Call(alloc),
+        I::LocalTee(spare),
+        I::LocalGet(g.buf),
+        I::LocalGet(g.n),
+        I::I32Const(g.stride as i32),
+        I::I32Mul,
+        I::MemoryCopy { src_mem: 0, dst_mem: 0 },
+        I::LocalGet(spare),
+        I::LocalSet(g.buf),
+        I::End,
+    ]);
+}

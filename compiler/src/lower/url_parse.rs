@@ -7,6 +7,28 @@ use super::text::TextOp;
 use super::url::UrlOp;
 use super::*;
 
+/// Emits: whether byte `b` (at index `i`) may be in a scheme that starts at `start`: a letter,
+/// or after the first character a digit, `+`, `-` or `.`. Leaves an i32.
+fn scheme_char(code: &mut Vec<I<'static>>, b: u32, i: u32, start: u32) {
+    code.extend([
+        I::LocalGet(b),
+        I::I32Const(0x20),
+        I::I32Or,
+        I::I32Const(b'a' as i32),
+        I::I32Sub,
+        I::I32Const(26),
+        I::I32LtU,
+        I::LocalGet(i),
+        I::LocalGet(start),
+        I::I32GtU,
+    ]);
+    code.extend([I::LocalGet(b), I::I32Const(b'0' as i32), I::I32Sub, I::I32Const(10), I::I32LtU]);
+    for ch in [b'+', b'-', b'.'] {
+        code.extend([I::LocalGet(b), I::I32Const(ch as i32), I::I32Eq, I::I32Or]);
+    }
+    code.extend([I::I32And, I::I32Or]);
+}
+
 impl Builder<'_> {
     /// Emits: return `Err(UrlError { message })` of `ty`.
     fn url_fail(&mut self, f: &mut Frame, ty: &Type, message: &str, code: &mut Vec<I<'static>>) -> Result<(), String> {
@@ -70,39 +92,9 @@ impl Builder<'_> {
         code.extend([I::LocalGet(s), I::LocalSet(i), I::Block(BlockType::Empty), I::Loop(BlockType::Empty)]);
         code.extend([I::LocalGet(i), I::LocalGet(e), I::I32GeU, I::BrIf(1)]);
         code.extend(load_byte(p, i));
-        code.extend([
-            I::LocalTee(b),
-            I::I32Const(0x20),
-            I::I32Or,
-            I::I32Const(b'a' as i32),
-            I::I32Sub,
-            I::I32Const(26),
-            I::I32LtU,
-            I::LocalGet(i),
-            I::LocalGet(s),
-            I::I32GtU,
-            I::LocalGet(b),
-            I::I32Const(b'0' as i32),
-            I::I32Sub,
-            I::I32Const(10),
-            I::I32LtU,
-            I::LocalGet(b),
-            I::I32Const(b'+' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::LocalGet(b),
-            I::I32Const(b'-' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::LocalGet(b),
-            I::I32Const(b'.' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::I32And,
-            I::I32Or,
-            I::I32Eqz,
-            I::BrIf(1),
-        ]);
+        code.extend([I::LocalTee(b)]);
+        scheme_char(code, b, i, s);
+        code.extend([I::I32Eqz, I::BrIf(1)]);
         code.extend(add_to(i, I::I32Const(1)));
         code.extend([I::Br(0), I::End, I::End]);
         code.extend([I::LocalGet(i), I::LocalGet(s), I::I32Eq, I::LocalGet(i), I::LocalGet(e), I::I32GeU, I::I32Or]);
@@ -492,39 +484,10 @@ impl Builder<'_> {
         ]);
         parse_or_give_up(code, rp, rl);
         code.extend([I::LocalGet(u), I::Call(format), I::Return, I::End]);
-        code.extend([
-            I::LocalGet(b),
-            I::I32Const(0x20),
-            I::I32Or,
-            I::I32Const(b'a' as i32),
-            I::I32Sub,
-            I::I32Const(26),
-            I::I32LtU,
-            I::LocalGet(i),
-            I::I32Const(0),
-            I::I32GtU,
-            I::LocalGet(b),
-            I::I32Const(b'0' as i32),
-            I::I32Sub,
-            I::I32Const(10),
-            I::I32LtU,
-            I::LocalGet(b),
-            I::I32Const(b'+' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::LocalGet(b),
-            I::I32Const(b'-' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::LocalGet(b),
-            I::I32Const(b'.' as i32),
-            I::I32Eq,
-            I::I32Or,
-            I::I32And,
-            I::I32Or,
-            I::I32Eqz,
-            I::BrIf(1),
-        ]);
+        // The scheme starts at 0: `cut`, set only later, holds that 0 meanwhile.
+        code.extend([I::I32Const(0), I::LocalSet(cut)]);
+        scheme_char(code, b, i, cut);
+        code.extend([I::I32Eqz, I::BrIf(1)]);
         code.extend(add_to(i, I::I32Const(1)));
         code.extend([I::Br(0), I::End, I::End]);
         parse_or_give_up(code, bp, bl);
