@@ -34,7 +34,7 @@ impl Abi<'_> {
         match ty {
             Type::Int | Type::Float => (8, 8),
             Type::Bool => (1, 1),
-            Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => (8, 4),
+            Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => (8, 4),
             Type::Unit | Type::Error => (0, 1),
             Type::Struct(n) => {
                 let fields: Vec<Type> = self.defs.struct_fields(n).iter().map(|(_, t)| t.clone()).collect();
@@ -102,7 +102,9 @@ impl Abi<'_> {
     /// The value's representation inside generated code, as core wasm locals.
     pub fn rep(&self, ty: &Type) -> Vec<ValType> {
         match ty {
-            Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => vec![ValType::I32, ValType::I32],
+            Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
+                vec![ValType::I32, ValType::I32]
+            }
             Type::Int => vec![ValType::I64],
             Type::Float => vec![ValType::F64],
             Type::Bool => vec![ValType::I32],
@@ -138,7 +140,7 @@ impl Abi<'_> {
     /// passing it in needs `cabi_realloc`.
     pub fn has_pointers(&self, ty: &Type) -> bool {
         match ty {
-            Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => true,
+            Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => true,
             Type::Struct(_) => self.struct_offsets(ty).iter().any(|(t, _)| self.has_pointers(t)),
             Type::Enum(_) | Type::Optional(_) | Type::Result(..) => self
                 .defs

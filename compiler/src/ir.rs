@@ -243,6 +243,20 @@ pub enum ComputeOp {
     /// `slice(s, start, end)`: characters start..end, with both clamped to the string.
     StrSlice,
     StrReverse,
+    /// `bytes_len(b)`: the number of bytes.
+    BytesLen,
+    BytesIsEmpty,
+    /// `bytes_get(b, i)`: the byte (0..255) at index i; traps when out of range.
+    BytesGet,
+    /// `bytes_slice(b, start, end)`: bytes start..end, both clamped.
+    BytesSlice,
+    BytesConcat,
+    /// `bytes_to_string(b)`: the bytes as UTF-8 text; traps (invalid utf-8) when they are not.
+    BytesToString,
+    /// Lower-case hexadecimal, two digits per byte.
+    BytesToHex,
+    /// Standard base64 with `=` padding (RFC 4648).
+    BytesToBase64,
     /// Every occurrence replaced.
     StrReplace,
     StrSplit,

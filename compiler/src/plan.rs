@@ -150,6 +150,7 @@ fn wit_type(t: &Type) -> String {
         Type::Float => "f64".into(),
         Type::Bool => "bool".into(),
         Type::String => "string".into(),
+        Type::Bytes => "list<u8>".into(),
         Type::List(e) | Type::Set(e) => format!("list<{}>", wit_type(e)),
         Type::Map(k, v) => format!("list<tuple<{}, {}>>", wit_type(k), wit_type(v)),
         Type::Struct(n) | Type::Enum(n) => escaped(&type_name(&n.name)),

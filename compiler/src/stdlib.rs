@@ -19,6 +19,7 @@ pub enum OutStream {
 pub enum FsOp {
     ReadFile,
     WriteFile,
+    WriteBytes,
     Exists,
     Mkdir,
     Remove,
@@ -99,6 +100,8 @@ pub enum Intrinsic {
     ReplaceFirst,
     /// `path.resolve`: against the initial working directory of `wasi:cli/environment`.
     PathResolve,
+    /// `crypto.random_bytes`: from `wasi:random/random`.
+    RandomBytes,
     /// `std.storage.kv.*` on `wasi:keyvalue/store`.
     Kv(KvOp),
     /// A call of an `extern` snippet bound to a WASI function (`CheckedProgram::externs` index).
@@ -260,6 +263,13 @@ pub const STD_FNS: &[StdFn] = &[
         FsOp::WriteFile,
         "Write text to a file, creating or replacing it",
     ),
+    fs(
+        "fs.write_bytes",
+        &[p("path", "String"), p("content", "Bytes")],
+        "Unit | IoError",
+        FsOp::WriteBytes,
+        "Write binary data to a file, creating or replacing it",
+    ),
     fs("fs.exists", PATH, "Bool", FsOp::Exists, "Whether a file or directory exists at the path"),
     fs(
         "fs.mkdir",
@@ -392,6 +402,15 @@ pub const STD_FNS: &[StdFn] = &[
         effect: None,
         intrinsic: Intrinsic::Url(UrlFn::Resolve),
         doc: "A relative reference resolved against a base URL (the relative text when either is not a URL)",
+    },
+    StdFn {
+        id: "crypto.random_bytes",
+        params: &[p("length", "Int")],
+        aliases: &[],
+        returns: "Bytes",
+        effect: Some("random"),
+        intrinsic: Intrinsic::RandomBytes,
+        doc: "Cryptographically secure random bytes (a negative length is the runtime error invalid range)",
     },
     StdFn {
         id: "crypto.sha256",
@@ -636,6 +655,7 @@ pub(crate) mod kv {
 }
 
 pub(crate) const INITIAL_CWD: WasiFn = wasi("wasi:cli/environment", "initial-cwd");
+pub(crate) const RANDOM_BYTES: WasiFn = wasi("wasi:random/random", "get-random-bytes");
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
 
 impl FsOp {
@@ -643,7 +663,7 @@ impl FsOp {
     fn wasi_fns(self) -> Vec<WasiFn> {
         match self {
             FsOp::ReadFile => vec![OPEN_AT, READ],
-            FsOp::WriteFile => vec![OPEN_AT, WRITE_AT],
+            FsOp::WriteFile | FsOp::WriteBytes => vec![OPEN_AT, WRITE_AT],
             FsOp::Exists => vec![STAT_AT],
             FsOp::Mkdir => vec![MKDIR_AT],
             FsOp::Remove => vec![STAT_AT, RMDIR_AT, UNLINK_AT],
@@ -683,6 +703,7 @@ impl Intrinsic {
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
             Intrinsic::PathResolve => vec![INITIAL_CWD],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
+            Intrinsic::RandomBytes => vec![RANDOM_BYTES],
             Intrinsic::Http => http::ALL.to_vec(),
             Intrinsic::Sha256
             | Intrinsic::Path(_)
@@ -717,6 +738,7 @@ impl Intrinsic {
                 | Intrinsic::Kv(_)
                 | Intrinsic::Extern(_)
                 | Intrinsic::PathResolve
+                | Intrinsic::RandomBytes
         )
     }
 }

@@ -22,6 +22,8 @@ pub enum Type {
     Float,
     Bool,
     String,
+    /// Binary data: bytes laid out as a WIT `list<u8>`, represented as (pointer, length).
+    Bytes,
     Unit,
     /// `List<T>` or `T[]`: an immutable sequence laid out as the canonical ABI lays out `list<T>`.
     List(Box<Type>),
@@ -116,6 +118,7 @@ impl Type {
             "Float" => Type::Float,
             "Bool" => Type::Bool,
             "String" => Type::String,
+            "Bytes" => Type::Bytes,
             "Unit" => Type::Unit,
             _ => return None,
         })
@@ -184,6 +187,7 @@ impl fmt::Display for Type {
             Type::Float => f.write_str("Float"),
             Type::Bool => f.write_str("Bool"),
             Type::String => f.write_str("String"),
+            Type::Bytes => f.write_str("Bytes"),
             Type::Unit => f.write_str("Unit"),
             Type::List(t) if **t == Type::Error => f.write_str("List<_>"),
             Type::List(t) => write!(f, "List<{t}>"),

@@ -211,3 +211,27 @@ fn a_compiled_component_carries_what_it_declares() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "q1 figures\n");
 }
+
+#[test]
+fn bytes_are_written_as_they_are_and_read_back_only_as_text() {
+    let scratch = Scratch::new("write-bytes");
+    let write = |id: &str, path: &str, from: &str| {
+        format!(
+            "  step id=\"{id}\" kind=\"call\"\n    fn=\"fs.write_bytes\"\n    arg name=\"path\" lit=\"{path}\"\n    arg name=\"content\" from=\"{from}\"\n    as=\"_\"\n  end"
+        )
+    };
+    let steps = [
+        "  step id=\"b1\" kind=\"call\"\n    fn=\"crypto.random_bytes\"\n    arg name=\"length\" lit=64\n    as=\"noise\"\n  end".to_string(),
+        write("w1", "/data/noise.bin", "noise"),
+        read_and_print("r1", "/data/noise.bin"),
+    ]
+    .join("\n");
+    let source = program("  effect console\n  effect random\n  effect filesystem(path=\"/data\")", &steps);
+    let out = run(&source, &Grants { dirs: vec![grant(scratch.0.clone(), "/data")], ..Default::default() });
+    let written = std::fs::read(scratch.0.join("noise.bin")).unwrap();
+    assert_eq!(written.len(), 64, "the bytes as they are");
+    // 64 random bytes are UTF-8 with a probability far below 1e-9: reading them as text is an
+    // IoError, not a crash.
+    assert!(std::str::from_utf8(&written).is_err());
+    assert_eq!(out, "EILSEQ the file is not UTF-8 text: /data/noise.bin\n");
+}

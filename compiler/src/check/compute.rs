@@ -121,6 +121,8 @@ impl<'a> Checker<'a> {
                     (x, y) if numeric(x) && numeric(y) => Some((FloatCmp(c), Bool)),
                     (Bool, Bool) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((BoolCmp(c), Bool)),
                     (String, String) => Some((StrCmp(c), Bool)),
+                    // Bytes compare byte for byte, as strings do.
+                    (Bytes, Bytes) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((StrCmp(c), Bool)),
                     (Set(x), Set(y)) if matches!(c, Cmp::Eq | Cmp::Ne) && x.fits(y) && comparable(&x.join(y)) => {
                         Some((SetEq(x.join(y), c == Cmp::Ne), Bool))
                     }
@@ -194,6 +196,14 @@ impl<'a> Checker<'a> {
             ("trim_start", [String]) => Some((StrTrimStart, String)),
             ("trim_end", [String]) => Some((StrTrimEnd, String)),
             ("str_reverse", [String]) => Some((StrReverse, String)),
+            ("bytes_len", [Bytes]) => Some((BytesLen, Int)),
+            ("bytes_is_empty", [Bytes]) => Some((BytesIsEmpty, Bool)),
+            ("bytes_get", [Bytes, Int]) => Some((BytesGet, Int)),
+            ("bytes_slice", [Bytes, Int, Int]) => Some((BytesSlice, Bytes)),
+            ("bytes_concat", [Bytes, Bytes]) => Some((BytesConcat, Bytes)),
+            ("bytes_to_string", [Bytes]) => Some((BytesToString, String)),
+            ("bytes_to_hex", [Bytes]) => Some((BytesToHex, String)),
+            ("bytes_to_base64", [Bytes]) => Some((BytesToBase64, String)),
             ("repeat", [String, Int]) => Some((StrRepeat, String)),
             ("char_at", [String, Int]) => Some((StrCharAt, String)),
             ("slice", [String, Int, Int]) => Some((StrSlice, String)),
@@ -373,6 +383,14 @@ const KNOWN_OPS: &[&str] = &[
     "trim_start",
     "trim_end",
     "str_reverse",
+    "bytes_len",
+    "bytes_is_empty",
+    "bytes_get",
+    "bytes_slice",
+    "bytes_concat",
+    "bytes_to_string",
+    "bytes_to_hex",
+    "bytes_to_base64",
     "repeat",
     "char_at",
     "slice",

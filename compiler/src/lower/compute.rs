@@ -384,6 +384,9 @@ pub(super) fn emit_compute(
             let len = frame.scratch(ValType::I32);
             code.extend([I::LocalSet(len), I::Drop, I::LocalGet(len), I::I64ExtendI32U]);
         }
+        BytesLen | BytesIsEmpty | BytesGet | BytesSlice | BytesConcat | BytesToString | BytesToHex | BytesToBase64 => {
+            super::bytes::emit_bytes(b, frame, &op, code)?
+        }
         // Lists, maps, and compound values.
         other => emit_data(b, frame, other, args, code)?,
     }

@@ -177,11 +177,16 @@ impl Builder<'_> {
                 code.push(I::I32Eq);
             }
             Type::Unit | Type::Error => code.push(I::I32Const(1)),
-            Type::String | Type::List(_) | Type::Map(..) => {
+            Type::String | Type::Bytes | Type::List(_) | Type::Map(..) => {
                 for p in [a, b] {
                     code.extend([I::LocalGet(p), I::I32Load(mem(o, 2)), I::LocalGet(p), I::I32Load(mem(o + 4, 2))]);
                 }
-                let f = if *ty == Type::String { self.helper(Helper::StrEq)? } else { self.eq_helper(ty)? };
+                // Strings and bytes are equal byte for byte.
+                let f = if matches!(ty, Type::String | Type::Bytes) {
+                    self.helper(Helper::StrEq)?
+                } else {
+                    self.eq_helper(ty)?
+                };
                 code.push(I::Call(f));
             }
             _ => {

@@ -83,7 +83,7 @@ pub(super) fn emit_export(
     } else if sig.retptr {
         // More than one flat result: the caller reads them from the returned address, laid out as
         // the canonical ABI says, which is how compound values already live in memory.
-        if matches!(f.returns, Type::String | Type::List(_) | Type::Set(_) | Type::Map(..)) {
+        if matches!(f.returns, Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..)) {
             let alloc = b.helper(Helper::Alloc)?;
             let (len, ptr, area) =
                 (frame.scratch(ValType::I32), frame.scratch(ValType::I32), frame.scratch(ValType::I32));
@@ -170,7 +170,7 @@ fn store_flat(b: &Builder, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset
             get_as(srcs[0], ValType::I32, code);
             code.push(I::I32Store8(mem(o, 0)));
         }
-        Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => {
+        Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
             for (i, src) in srcs.iter().take(2).enumerate() {
                 code.push(I::LocalGet(addr));
                 get_as(*src, ValType::I32, code);

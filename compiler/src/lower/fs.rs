@@ -52,6 +52,7 @@ impl FsHelper {
             FsHelper::Op(op) => match op {
                 FsOp::ReadFile => "fs_read_file",
                 FsOp::WriteFile => "fs_write_file",
+                FsOp::WriteBytes => "fs_write_bytes",
                 FsOp::Exists => "fs_exists",
                 FsOp::Mkdir => "fs_mkdir",
                 FsOp::Remove => "fs_remove",
@@ -900,7 +901,7 @@ impl Builder<'_> {
         }
         let (g, area) = self.ret_area();
         let params: Vec<ValType> = match op {
-            FsOp::WriteFile | FsOp::Copy | FsOp::Rename => vec![I32; 6],
+            FsOp::WriteFile | FsOp::WriteBytes | FsOp::Copy | FsOp::Rename => vec![I32; 6],
             FsOp::Mkdir => vec![I32; 5],
             _ => vec![I32; 4],
         };
@@ -930,7 +931,8 @@ impl Builder<'_> {
                 code.extend([I::LocalGet(p), I::LocalGet(l)]);
                 self.fs_ok(f, &ty, code)?;
             }
-            FsOp::WriteFile => {
+            // Text and bytes are written alike: (pointer, length).
+            FsOp::WriteFile | FsOp::WriteBytes => {
                 let write_all = self.helper(Helper::Fs(FsHelper::WriteAll))?;
                 let dir = self.fs_open_path(f, &ty, path, allowed, code)?;
                 let (file, err) = self.fs_open_at(f, dir, CREATE | TRUNCATE, WRITE_FLAG, code)?;

@@ -65,6 +65,9 @@ pub(super) enum Helper {
     Url(super::url::UrlOp),
     /// `text.replace`: (s, from, to) -> s with the first `from` replaced.
     ReplaceFirst,
+    Bytes(super::bytes::BytesOp),
+    /// `crypto.random_bytes`: (length) -> Bytes.
+    RandomBytes,
     Kv(crate::stdlib::KvOp),
 }
 
@@ -88,6 +91,8 @@ pub(super) enum Fault {
     InvalidRange,
     /// The key-value store failed (the documented functions have no error case).
     StorageFailed,
+    /// `bytes_to_string` of bytes that are not UTF-8 text.
+    InvalidUtf8,
 }
 
 impl Fault {
@@ -102,6 +107,7 @@ impl Fault {
             Fault::MissingKey => "covenant_error_missing_key",
             Fault::InvalidRange => "covenant_error_invalid_range",
             Fault::StorageFailed => "covenant_error_storage_failed",
+            Fault::InvalidUtf8 => "covenant_error_bytes_not_text",
         }
     }
 }
@@ -141,6 +147,8 @@ impl Helper {
             Helper::Json(op) => op.name(),
             Helper::Url(op) => op.name(),
             Helper::ReplaceFirst => "str_replace_first",
+            Helper::Bytes(op) => op.name(),
+            Helper::RandomBytes => "random_bytes",
             Helper::Kv(op) => match op {
                 crate::stdlib::KvOp::Set => "kv_set",
                 crate::stdlib::KvOp::Get => "kv_get",
@@ -649,6 +657,27 @@ impl Builder<'_> {
             Helper::Path(op) => self.path_helper(op, &mut code)?,
             Helper::Json(op) => self.json_helper(op, &mut code)?,
             Helper::Url(op) => self.url_helper(op, &mut code)?,
+            Helper::Bytes(op) => self.bytes_helper(op, &mut code)?,
+            Helper::RandomBytes => {
+                let get = self.import(&crate::stdlib::RANDOM_BYTES)?;
+                let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;
+                code.extend([
+                    I::LocalGet(0),
+                    I::I64Const(0),
+                    I::I64LtS,
+                    I::If(BlockType::Empty),
+                    I::Call(invalid),
+                    I::End,
+                    I::LocalGet(0),
+                    I::I32Const(RETPTR),
+                    I::Call(get),
+                    I::I32Const(RETPTR),
+                    I::I32Load(mem(0, 2)),
+                    I::I32Const(RETPTR),
+                    I::I32Load(mem(4, 2)),
+                ]);
+                (vec![I64], vec![I32, I32], vec![])
+            }
             Helper::ReplaceFirst => {
                 let find = self.helper(Helper::Text(super::text::TextOp::Find))?;
                 let concat = self.helper(Helper::Concat)?;

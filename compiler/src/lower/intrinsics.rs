@@ -53,6 +53,7 @@ pub(super) fn emit_intrinsic(
         Intrinsic::RandomInt => Some(Helper::RandomInt),
         Intrinsic::ReplaceFirst => Some(Helper::ReplaceFirst),
         Intrinsic::PathResolve => Some(Helper::Path(PathOp::Resolve)),
+        Intrinsic::RandomBytes => Some(Helper::RandomBytes),
         Intrinsic::Sha256 => Some(Helper::Sha256),
         Intrinsic::Path(f) => match f {
             PathFn::Join => Some(Helper::Path(PathOp::Join)),

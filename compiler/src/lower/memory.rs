@@ -11,7 +11,7 @@ pub(super) fn load_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, c
         Type::Int => code.push(I::I64Load(mem(o, 3))),
         Type::Float => code.push(I::F64Load(mem(o, 3))),
         Type::Bool => code.push(I::I32Load8U(mem(o, 0))),
-        Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => {
+        Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
             let addr = frame.scratch(ValType::I32);
             code.extend([I::LocalTee(addr), I::I32Load(mem(o, 2)), I::LocalGet(addr), I::I32Load(mem(o + 4, 2))]);
         }
@@ -33,7 +33,7 @@ pub(super) fn store_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, 
         Type::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(o, 3))]),
         Type::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(o, 3))]),
         Type::Bool => code.extend([I::LocalGet(x[0]), I::I32Store8(mem(o, 0))]),
-        Type::String | Type::List(_) | Type::Set(_) | Type::Map(..) => {
+        Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
             let addr = frame.scratch(ValType::I32);
             code.extend([
                 I::LocalTee(addr),

@@ -18,6 +18,7 @@ use crate::types::{Type, TypeDefs};
 use std::collections::HashMap;
 
 mod body;
+mod bytes;
 mod compute;
 mod compute_data;
 mod data;
