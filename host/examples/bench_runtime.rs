@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceTable, Val};
 
-const REFERENCE_WIT: &str = "package bench:reference;\n\nworld reference {\n  export fib: func(n: s64) -> s64;\n  export build-string: func(n: s64) -> s64;\n  export sort-checksum: func(values: list<s64>) -> s64;\n}\n";
+const REFERENCE_WIT: &str = "package bench:reference;\n\nworld reference {\n  export fib: func(n: s64) -> s64;\n  export build-string: func(n: s64) -> s64;\n  export sort-checksum: func(values: list<s64>) -> s64;\n  export json-roundtrip: func(text: string) -> s64;\n}\n";
 
 struct State(wasmtime_wasi::WasiCtx, ResourceTable);
 impl wasmtime_wasi::WasiView for State {
@@ -56,10 +56,21 @@ fn main() {
             Val::S64(seed)
         })
         .collect();
+    // A JSON document of 2,000 records (numbers that are not integral print alike in both).
+    let records: Vec<String> = (0..2_000)
+        .map(|i| {
+            format!(
+                "{{\"id\": {i}, \"name\": \"user {i}\", \"tags\": [\"a\", \"b\"], \"score\": {i}.5, \"active\": {}}}",
+                i % 2 == 0
+            )
+        })
+        .collect();
+    let document = format!("[{}]", records.join(", "));
     for (name, n, arg) in [
         ("fib", 27, Val::S64(27)),
         ("build-string", 20_000, Val::S64(20_000)),
         ("sort-checksum", 100_000, Val::List(numbers)),
+        ("json-roundtrip", document.len() as i64, Val::String(document.clone())),
     ] {
         let mut times = [Duration::MAX; 2];
         let mut results = [None, None];

@@ -26,6 +26,16 @@ pub extern "C" fn sort_checksum(ptr: *mut i64, len: usize) -> i64 {
     values.iter().fold(0, |check, x| (check * 31 + x) % 1_000_000_007)
 }
 
+/// The JSON text parsed and written back compactly (serde_json), then its length in bytes.
+#[unsafe(export_name = "json-roundtrip")]
+pub extern "C" fn json_roundtrip(ptr: *mut u8, len: usize) -> i64 {
+    let text = if len == 0 { String::new() } else { unsafe { String::from_raw_parts(ptr, len, len) } };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(value) => value.to_string().len() as i64,
+        Err(_) => -1,
+    }
+}
+
 /// The canonical ABI's allocator, on Rust's global allocator.
 #[unsafe(no_mangle)]
 pub extern "C" fn cabi_realloc(old: *mut u8, old_size: usize, align: usize, new_size: usize) -> *mut u8 {
