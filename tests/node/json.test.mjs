@@ -77,6 +77,16 @@ test("json.parse, stringify and format agree with JavaScript's JSON", async () =
     }
   }
   assert.ok(accepted > 100, `only ${accepted} random texts were JSON`);
+  // Numbers: fast and exact paths of reading, shortest writing, against JavaScript.
+  const digits = (k) => Array.from({ length: k }, () => next(10)).join("");
+  const numbers = Array.from({ length: 2000 }, () => {
+    const int = String(Number(digits(1 + next(19))));
+    const frac = next(2) ? "." + digits(1 + next(18)) : "";
+    const exp = next(3) ? "" : "e" + ["", "+", "-"][next(3)] + String(next(330));
+    return (next(2) ? "-" : "") + int + frac + exp;
+  });
+  const array = "[" + numbers.join(",") + "]";
+  assert.equal(m.roundtrip(array), JSON.stringify(JSON.parse(array)));
   // Deeper than 512 levels is refused (JavaScript goes on to its own stack limit).
   assert.equal(m.roundtrip("[".repeat(600)), "error at 1:514: nesting deeper than 512 levels");
   assert.equal(m.valid("[".repeat(600) + "]".repeat(600)), false);

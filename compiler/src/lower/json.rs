@@ -24,6 +24,9 @@ pub(super) enum JsonOp {
     Ws,
     /// (at) -> the four hex digits at input[at..] as a number, or -1.
     Hex,
+    /// (p, l) -> the Float a JSON number's text denotes: exactly by f64 arithmetic when it has
+    /// at most 17 significant digits and a small exponent (Clinger's fast path), else `parse_float`.
+    Number,
     /// (message p, l) -> 0: records an error at `pos`.
     Fail,
     /// (value, indent p, l) -> (p, l).
@@ -53,6 +56,7 @@ impl JsonOp {
             JsonOp::Str => "json_string",
             JsonOp::Ws => "json_ws",
             JsonOp::Hex => "json_hex",
+            JsonOp::Number => "json_number",
             JsonOp::Fail => "json_fail",
             JsonOp::Stringify => "json_stringify",
             JsonOp::Write => "json_write",
@@ -428,6 +432,7 @@ impl Builder<'_> {
             }
             JsonOp::Str => return self.json_string(&mut f, code),
             JsonOp::Hex => return self.json_hex(&mut f, code),
+            JsonOp::Number => return self.json_number(&mut f, code),
             JsonOp::Value => return self.json_value(&json, &mut f, code),
             JsonOp::Parse | JsonOp::IsValid => {
                 let (value, ws) = (self.helper(Helper::Json(JsonOp::Value))?, self.helper(Helper::Json(JsonOp::Ws))?);
@@ -616,7 +621,9 @@ impl Builder<'_> {
             I::F64Eq,
             I::LocalGet(x),
             I::F64Abs,
-            I::F64Const(9.0e18.into()),
+            // Below 2^53 every integer is exact and its digits are the shortest; above, the shortest
+            // digits are fewer (JavaScript writes 2^60 as 1152921504606847000).
+            I::F64Const(9_007_199_254_740_992.0.into()),
             I::F64Lt,
             I::I32And,
             I::If(BlockType::Empty),

@@ -5,7 +5,7 @@
 use super::body::Frame;
 use super::compute_data::emit_data;
 use super::float_text::FloatText;
-use super::helpers::{HelperSig, add_to};
+use super::helpers::{HelperSig, add_to, load_byte};
 use super::json::JsonOp;
 use super::memory::{Growing, emit_room_for_one};
 use super::*;
@@ -82,6 +82,150 @@ impl Builder<'_> {
         code.extend(add_to(i, I::I32Const(1)));
         code.extend([I::LocalGet(i), I::I32Const(4), I::I32LtU, I::BrIf(0), I::End, I::LocalGet(v)]);
         Ok((vec![I32], vec![I32], f.decls.clone()))
+    }
+
+    /// (p, l) -> f64 for the text of a JSON number (already checked against the grammar).
+    pub(super) fn json_number(&mut self, f: &mut Frame, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
+        use ValType::{F64, I32, I64};
+        let parse_float = self.helper(Helper::Float(FloatText::Parse))?;
+        let powers: Vec<u8> = (0..=22).flat_map(|k| 10f64.powi(k).to_le_bytes()).collect();
+        let pow10 = self.data.place(&powers, 8);
+        let (p, l) = (0, 1);
+        f.next = 2;
+        let (i, c, neg, dot, frac, exp_neg) =
+            (f.scratch(I32), f.scratch(I32), f.scratch(I32), f.scratch(I32), f.scratch(I32), f.scratch(I32));
+        let (m, e) = (f.scratch(I64), f.scratch(I64));
+        let x = f.scratch(F64);
+        let slow = |code: &mut Vec<I<'static>>| {
+            code.extend([I::LocalGet(p), I::LocalGet(l), I::Call(parse_float), I::Return]);
+        };
+        code.extend([I::LocalGet(p), I::I32Load8U(mem(0, 0)), I::I32Const(b'-' as i32), I::I32Eq, I::LocalTee(neg)]);
+        code.extend([I::LocalSet(i)]);
+        // The significant digits into m (at most 17 of them, else the exact path), counting those after '.'.
+        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l)]);
+        code.extend([I::I32GeU, I::BrIf(1)]);
+        code.extend(load_byte(p, i));
+        code.extend([
+            I::LocalTee(c),
+            I::I32Const(b'.' as i32),
+            I::I32Eq,
+            I::If(BlockType::Empty),
+            I::I32Const(1),
+            I::LocalSet(dot),
+            I::Else,
+            I::LocalGet(c),
+            I::I32Const(b'0' as i32),
+            I::I32Sub,
+            I::I32Const(10),
+            I::I32GeU,
+            I::BrIf(2),
+            I::LocalGet(m),
+            I::I64Const(10_000_000_000_000_000),
+            I::I64GeU,
+            I::If(BlockType::Empty),
+        ]);
+        slow(code);
+        code.extend([
+            I::End,
+            I::LocalGet(m),
+            I::I64Const(10),
+            I::I64Mul,
+            I::LocalGet(c),
+            I::I32Const(b'0' as i32),
+            I::I32Sub,
+            I::I64ExtendI32U,
+            I::I64Add,
+            I::LocalSet(m),
+            I::LocalGet(frac),
+            I::LocalGet(dot),
+            I::I32Add,
+            I::LocalSet(frac),
+            I::End,
+        ]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend([I::Br(0), I::End, I::End]);
+        // The exponent (e or E, a sign, digits), capped so it cannot overflow.
+        code.extend([I::LocalGet(i), I::LocalGet(l), I::I32LtU, I::If(BlockType::Empty)]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend(load_byte(p, i));
+        code.extend([I::I32Const(b'-' as i32), I::I32Eq, I::LocalSet(exp_neg)]);
+        code.extend(load_byte(p, i));
+        code.extend([I::I32Const(b'0' as i32), I::I32Sub, I::I32Const(10), I::I32GeU, I::If(BlockType::Empty)]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend([I::End, I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(l)]);
+        code.extend([I::I32GeU, I::BrIf(1), I::LocalGet(e), I::I64Const(100_000), I::I64GtS, I::If(BlockType::Empty)]);
+        slow(code);
+        code.extend([I::End, I::LocalGet(e), I::I64Const(10), I::I64Mul]);
+        code.extend(load_byte(p, i));
+        code.extend([I::I32Const(b'0' as i32), I::I32Sub, I::I64ExtendI32U, I::I64Add, I::LocalSet(e)]);
+        code.extend(add_to(i, I::I32Const(1)));
+        code.extend([
+            I::Br(0),
+            I::End,
+            I::End,
+            I::I64Const(0),
+            I::LocalGet(e),
+            I::I64Sub,
+            I::LocalGet(e),
+            I::LocalGet(exp_neg),
+            I::Select,
+            I::LocalSet(e),
+            I::End,
+        ]);
+        // e = exponent - digits after the point; exact when m < 2^53 and |e| <= 22.
+        code.extend([
+            I::LocalGet(e),
+            I::LocalGet(frac),
+            I::I64ExtendI32U,
+            I::I64Sub,
+            I::LocalTee(e),
+            I::I64Const(22),
+            I::I64GtS,
+            I::LocalGet(e),
+            I::I64Const(-22),
+            I::I64LtS,
+            I::I32Or,
+            I::LocalGet(m),
+            I::I64Const(1 << 53),
+            I::I64GtU,
+            I::I32Or,
+            I::If(BlockType::Empty),
+        ]);
+        slow(code);
+        code.extend([
+            I::End,
+            I::LocalGet(m),
+            I::F64ConvertI64U,
+            I::LocalSet(x),
+            I::LocalGet(e),
+            I::I64Const(0),
+            I::I64GeS,
+            I::If(BlockType::Result(F64)),
+            I::LocalGet(x),
+            I::LocalGet(e),
+            I::I32WrapI64,
+            I::I32Const(8),
+            I::I32Mul,
+            I::F64Load(mem(u64::from(pow10), 3)),
+            I::F64Mul,
+            I::Else,
+            I::LocalGet(x),
+            I::I32Const(0),
+            I::LocalGet(e),
+            I::I32WrapI64,
+            I::I32Sub,
+            I::I32Const(8),
+            I::I32Mul,
+            I::F64Load(mem(u64::from(pow10), 3)),
+            I::F64Div,
+            I::End,
+            I::LocalTee(x),
+            I::F64Neg,
+            I::LocalGet(x),
+            I::LocalGet(neg),
+            I::Select,
+        ]);
+        Ok((vec![I32; 2], vec![F64], f.decls.clone()))
     }
 
     /// (input, len, pos) globals of the parser.
@@ -334,7 +478,7 @@ impl Builder<'_> {
             self.helper(Helper::Json(JsonOp::Str))?,
         );
         let (alloc, eq) = (self.helper(Helper::Alloc)?, self.helper(Helper::StrEq)?);
-        let parse_float = self.helper(Helper::Float(FloatText::Parse))?;
+        let number = self.helper(Helper::Json(JsonOp::Number))?;
         let depth = 0;
         f.next = 1;
         let (c, start, item, buf, n, cap, fresh, kp, kl, j, x) = (
@@ -504,7 +648,7 @@ impl Builder<'_> {
             I::GlobalGet(pos),
             I::LocalGet(start),
             I::I32Sub,
-            I::Call(parse_float),
+            I::Call(number),
             I::LocalSet(x),
             I::LocalGet(x),
         ]);

@@ -311,8 +311,11 @@ impl Builder<'_> {
         code.extend([I::LocalSet(path_l), I::LocalSet(path_p)]);
         // The query, to '#': "?" and the query (just "?" when it is empty), or none when there is
         // no '?'; then the fragment likewise.
-        for (mark, set_of, target, stops) in [(b'?', 0, search_opt, &b"#"[..]), (b'#', 1, hash_opt, &b""[..])] {
-            let mark_text = self.data.intern(std::str::from_utf8(&[mark]).unwrap_or("?"));
+        for (mark_str, is_query, target, stops) in
+            [("?", true, search_opt, &b"#"[..]), ("#", false, hash_opt, &b""[..])]
+        {
+            let mark = mark_str.as_bytes()[0];
+            let mark_text = self.data.intern(mark_str);
             code.extend([
                 I::LocalGet(q),
                 I::LocalGet(e),
@@ -337,7 +340,7 @@ impl Builder<'_> {
             Self::url_scan(code, p, j, e, stops);
             code.extend([I::I32Const(mark_text as i32), I::I32Const(1), I::LocalGet(p), I::LocalGet(k), I::I32Add]);
             code.extend([I::LocalGet(j), I::LocalGet(k), I::I32Sub]);
-            if set_of == 0 {
+            if is_query {
                 let (special_query, query) = (super::url::SPECIAL_QUERY_SET, super::url::QUERY_SET);
                 code.extend([I::I32Const(special_query), I::I32Const(query), I::LocalGet(special), I::Select]);
             } else {
