@@ -8,7 +8,7 @@
 
 use super::body::Frame;
 use super::compute_data::emit_data;
-use super::helpers::{HelperSig, add_to, load_byte};
+use super::helpers::{HelperSig, add_to, emit_scan_to, load_byte};
 use super::memory::{Growing, emit_room_for_one};
 use super::*;
 use crate::stdlib::{
@@ -195,20 +195,8 @@ impl Builder<'_> {
                 code.extend(add_to(i, I::I32Const(1)));
                 code.extend([I::Br(0), I::End, I::End, I::LocalGet(i), I::LocalGet(l), I::I32GeU, I::BrIf(1)]);
                 // One component: [start, i).
-                code.extend([
-                    I::LocalGet(i),
-                    I::LocalSet(start),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(l),
-                    I::I32GeU,
-                    I::BrIf(1),
-                ]);
-                code.extend(load_byte(p, i));
-                code.extend([I::I32Const(b'/' as i32), I::I32Eq, I::BrIf(1)]);
-                code.extend(add_to(i, I::I32Const(1)));
-                code.extend([I::Br(0), I::End, I::End]);
+                code.extend([I::LocalGet(i), I::LocalSet(start)]);
+                emit_scan_to(code, p, i, l, b"/");
                 // `.`: nothing.
                 seg_len(code);
                 code.extend([I::I32Const(1), I::I32Eq]);

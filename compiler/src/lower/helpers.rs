@@ -23,6 +23,19 @@ pub(super) fn min_u32(local: u32, other: I<'static>) -> [I<'static>; 5] {
     [I::LocalGet(local), other.clone(), I::LocalGet(local), other, I::I32LtU]
 }
 
+/// Emits: advance the i32 local `i` until the byte at `p + i` is one of `stops`, or `i` reaches
+/// `end` (all i32 locals).
+pub(super) fn emit_scan_to(code: &mut Vec<I<'static>>, p: u32, i: u32, end: u32, stops: &[u8]) {
+    code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(end)]);
+    code.extend([I::I32GeU, I::BrIf(1)]);
+    for s in stops {
+        code.extend(load_byte(p, i));
+        code.extend([I::I32Const(*s as i32), I::I32Eq, I::BrIf(1)]);
+    }
+    code.extend(add_to(i, I::I32Const(1)));
+    code.extend([I::Br(0), I::End, I::End]);
+}
+
 /// Runtime helpers, each emitted once per module and only when used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Helper {

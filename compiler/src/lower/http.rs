@@ -6,7 +6,7 @@
 
 use super::body::Frame;
 use super::compute_data::emit_data;
-use super::helpers::{HelperSig, add_to, load_byte};
+use super::helpers::{HelperSig, add_to, emit_scan_to, load_byte};
 use super::text::TextOp;
 use super::*;
 use crate::stdlib::http as fns;
@@ -240,27 +240,9 @@ impl Builder<'_> {
             I::LocalSet(rest_len),
             I::I32Const(0),
             I::LocalSet(j),
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(j),
-            I::LocalGet(rest_len),
-            I::I32GeU,
-            I::BrIf(1),
         ]);
-        for stop in [b'/', b'?', b'#'] {
-            code.extend(load_byte(rest, j));
-            code.extend([I::I32Const(stop as i32), I::I32Eq, I::BrIf(1)]);
-        }
-        code.extend(add_to(j, I::I32Const(1)));
-        code.extend([
-            I::Br(0),
-            I::End,
-            I::End,
-            I::LocalGet(rest),
-            I::LocalSet(auth),
-            I::LocalGet(j),
-            I::LocalSet(auth_len),
-        ]);
+        emit_scan_to(code, rest, j, rest_len, b"/?#");
+        code.extend([I::LocalGet(rest), I::LocalSet(auth), I::LocalGet(j), I::LocalSet(auth_len)]);
         code.extend([I::LocalGet(auth_len), I::I32Eqz]);
         self.http_fail_if(f, &ty, "the URL has no host", code)?;
         // path = the rest up to '#', "/" when empty; a query alone gets "/" in front.

@@ -35,6 +35,24 @@ impl PathOp {
 }
 
 const SLASH: i32 = b'/' as i32;
+
+/// Emits: set `i` to `l`, then open a loop (a block and a loop, closed by the caller with `Br(0),
+/// End, End`) whose body sees `i` stepped down by one, leaving when `i` falls below `min`.
+fn backward_from_end(code: &mut Vec<I<'static>>, i: u32, l: u32, min: i32) {
+    code.extend([
+        I::LocalGet(l),
+        I::LocalSet(i),
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(i),
+        I::I32Const(1),
+        I::I32Sub,
+        I::LocalTee(i),
+        I::I32Const(min),
+        I::I32LtS,
+        I::BrIf(1),
+    ]);
+}
 const DOT: i32 = b'.' as i32;
 
 impl Builder<'_> {
@@ -375,18 +393,8 @@ impl Builder<'_> {
                     I::LocalSet(end),
                     I::I32Const(1),
                     I::LocalSet(matched),
-                    I::LocalGet(l),
-                    I::LocalSet(i),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::LocalTee(i),
-                    I::I32Const(1),
-                    I::I32LtS,
-                    I::BrIf(1),
                 ]);
+                backward_from_end(code, i, l, 1);
                 code.extend(load_byte(p, i));
                 code.extend([
                     I::I32Const(SLASH),
@@ -440,23 +448,8 @@ impl Builder<'_> {
             }
             PathOp::Basename => {
                 let (p, l, start, end, matched, i) = (0, 1, 2, 3, 4, 5);
-                code.extend([
-                    I::I32Const(-1),
-                    I::LocalSet(end),
-                    I::I32Const(1),
-                    I::LocalSet(matched),
-                    I::LocalGet(l),
-                    I::LocalSet(i),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::LocalTee(i),
-                    I::I32Const(0),
-                    I::I32LtS,
-                    I::BrIf(1),
-                ]);
+                code.extend([I::I32Const(-1), I::LocalSet(end), I::I32Const(1), I::LocalSet(matched)]);
+                backward_from_end(code, i, l, 0);
                 code.extend(load_byte(p, i));
                 code.extend([
                     I::I32Const(SLASH),
@@ -605,18 +598,8 @@ impl Builder<'_> {
                     I::LocalSet(end),
                     I::I32Const(1),
                     I::LocalSet(matched),
-                    I::LocalGet(l),
-                    I::LocalSet(i),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Sub,
-                    I::LocalTee(i),
-                    I::I32Const(0),
-                    I::I32LtS,
-                    I::BrIf(1),
                 ]);
+                backward_from_end(code, i, l, 0);
                 code.extend(load_byte(p, i));
                 code.extend([
                     I::LocalTee(ch),

@@ -2,7 +2,7 @@
 
 use super::body::Frame;
 use super::compute_data::emit_data;
-use super::helpers::{HelperSig, add_to, load_byte};
+use super::helpers::{HelperSig, add_to, emit_scan_to, load_byte};
 use super::text::TextOp;
 use super::url::UrlOp;
 use super::*;
@@ -39,18 +39,6 @@ impl Builder<'_> {
         emit_data(self, f, ComputeOp::Variant(ty.clone(), 1), &[], code)?;
         code.push(I::Return);
         Ok(())
-    }
-
-    /// Emits: i = the first index in [i, end) whose byte is one of `stops` (or end).
-    fn url_scan(code: &mut Vec<I<'static>>, p: u32, i: u32, end: u32, stops: &[u8]) {
-        code.extend([I::Block(BlockType::Empty), I::Loop(BlockType::Empty), I::LocalGet(i), I::LocalGet(end)]);
-        code.extend([I::I32GeU, I::BrIf(1)]);
-        for s in stops {
-            code.extend(load_byte(p, i));
-            code.extend([I::I32Const(*s as i32), I::I32Eq, I::BrIf(1)]);
-        }
-        code.extend(add_to(i, I::I32Const(1)));
-        code.extend([I::Br(0), I::End, I::End]);
     }
 
     /// (p, l) -> `Url | UrlError`.
@@ -267,7 +255,7 @@ impl Builder<'_> {
         code.extend([I::LocalSet(port_opt), I::End]);
         // The path: to '?' or '#'.
         code.extend([I::LocalGet(j), I::LocalSet(q)]);
-        Self::url_scan(code, p, q, e, b"?#");
+        emit_scan_to(code, p, q, e, b"?#");
         code.extend([I::LocalGet(p), I::LocalGet(j), I::I32Add, I::LocalSet(path_p), I::LocalGet(q), I::LocalGet(j)]);
         code.extend([I::I32Sub, I::LocalSet(path_l), I::LocalGet(special), I::If(BlockType::Empty)]);
         // '\' is '/' in special URLs: replace in a copy when there is one.
@@ -337,7 +325,7 @@ impl Builder<'_> {
                 I::LocalTee(k),
                 I::LocalSet(j),
             ]);
-            Self::url_scan(code, p, j, e, stops);
+            emit_scan_to(code, p, j, e, stops);
             code.extend([I::I32Const(mark_text as i32), I::I32Const(1), I::LocalGet(p), I::LocalGet(k), I::I32Add]);
             code.extend([I::LocalGet(j), I::LocalGet(k), I::I32Sub]);
             if is_query {
