@@ -95,7 +95,8 @@ pub(super) fn emit_intrinsic(
             }))
         }
         Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
-        Intrinsic::Write { .. } | Intrinsic::Delay => unreachable!("handled above"),
+        // Emitted inline above; an error here would be a compiler bug, reported, not a panic.
+        Intrinsic::Write { .. } | Intrinsic::Delay => return Err("console and delay are emitted inline".into()),
     };
     match (intrinsic, helper) {
         (Intrinsic::Extern(i), _) => {
