@@ -15,7 +15,8 @@ log "Rust tests (compiler, host, wasmtime CLI)"
 # (COVENANT_UPSTREAM_DIR); without one it is filtered out, not counted as passed.
 skip=()
 [ -n "${COVENANT_UPSTREAM_DIR:-}" ] || skip=(--skip upstream_programs_parse_without_syntax_errors)
-cargo test --locked -- --include-ignored "${skip[@]}"
+# The database tests fail, not skip, when the PostgreSQL or MariaDB server is missing.
+COVENANT_REQUIRE_DATABASES=1 cargo test --locked -- --include-ignored "${skip[@]}"
 
 log "building the covenant binary"
 cargo build --locked -p covenant-host --bin covenant

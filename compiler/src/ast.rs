@@ -156,6 +156,8 @@ pub enum StepKind {
     Construct(Constructor),
     /// `construct collection item from=".." item lit=.. end`: a list of the items.
     Collection(Vec<Operand>),
+    /// `transaction`: the steps run on one database transaction.
+    Transaction(Vec<Step>),
     /// A step kind later phases do not give meaning to yet; `kind` is the `kind=` value.
     Other {
         kind: Spanned<String>,

@@ -23,6 +23,55 @@ pub struct CheckedProgram {
     pub network_hosts: Vec<String>,
     /// `extern` snippets bound to a WASI function, by `Intrinsic::Extern` index.
     pub externs: Vec<ExternFn>,
+    /// `database` snippets, by the index `Intrinsic::Query` and the transaction intrinsics use.
+    pub databases: Vec<Database>,
+    /// SQL queries, by `Intrinsic::Query` index.
+    pub queries: Vec<SqlQuery>,
+}
+
+/// A `database` snippet: where its connection comes from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Database {
+    /// The snippet id, e.g. `db.app`; `--db app=URL` names it by its last segment.
+    pub id: String,
+    pub dialect: crate::sql::Dialect,
+    /// The `connection` metadata as written (a URL or `env:NAME`); "" for the embedded default.
+    pub connection: String,
+    /// True when every function that uses it declares `database(readonly=true)`.
+    pub readonly: bool,
+}
+
+/// One `query` step in a SQL dialect.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqlQuery {
+    pub database: u32,
+    /// The SQL with its placeholders in the database's positional form.
+    pub sql: String,
+    /// The parameters' types, in the order the SQL's placeholders number them.
+    pub params: Vec<Type>,
+    /// What the step's value is made of.
+    pub shape: RowShape,
+    /// Inside a `transaction` step: runs on the open transaction.
+    pub in_transaction: bool,
+    /// A failure ends the run (the function cannot return `DbError`); else it is left for
+    /// `Intrinsic::DbFailed` and `Intrinsic::DbError`.
+    pub traps: bool,
+}
+
+/// How result rows become the step's value. A column holds Int, Float, Bool, String or Bytes, or
+/// an optional of one of them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowShape {
+    /// Nothing (the statement's rows are ignored).
+    Unit,
+    /// The first column of the first row; an Int of a statement without columns is the number of
+    /// rows it changed. Optional: none when there is no row.
+    Scalar(Type),
+    /// One row as a struct whose fields are read from the columns of the same name; optional:
+    /// none when there is no row.
+    Row(Type),
+    /// Every row, each a struct (by column names) or a scalar (the first column).
+    Rows(Type),
 }
 
 impl CheckedProgram {
@@ -30,6 +79,13 @@ impl CheckedProgram {
     pub fn wasi_fns(&self, intrinsic: Intrinsic) -> Vec<crate::stdlib::WasiFn> {
         match intrinsic {
             Intrinsic::Extern(i) => self.externs.get(i as usize).map(|e| e.wasi_fn()).into_iter().collect(),
+            Intrinsic::Query(i) => {
+                let mut fns = intrinsic.wasi_fns();
+                if self.queries.get(i as usize).is_some_and(|q| q.in_transaction) {
+                    fns.push(crate::stdlib::db::TX_QUERY);
+                }
+                fns
+            }
             other => other.wasi_fns(),
         }
     }

@@ -18,6 +18,7 @@ pub mod lower;
 pub mod parser;
 pub mod plan;
 pub mod span;
+pub mod sql;
 pub mod stdlib;
 pub mod syntax;
 pub mod types;

@@ -76,7 +76,10 @@ pub enum KvOp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Intrinsic {
     /// Write the message, then a newline when `newline`.
-    Write { stream: OutStream, newline: bool },
+    Write {
+        stream: OutStream,
+        newline: bool,
+    },
     /// Pause for a number of milliseconds (on the monotonic clock).
     Delay,
     /// A filesystem operation. Its last argument is the declared `filesystem(path=..)` of the
@@ -109,6 +112,16 @@ pub enum Intrinsic {
     /// `http.*`: one request. Its arguments are always (url, method, body, headers, content
     /// type, timeout in ms, the declared `network(host=..)` or "").
     Http,
+    /// A SQL `query` step (`CheckedProgram::queries` index); its arguments are the parameters.
+    Query(u32),
+    /// A `transaction` step's start, commit and rollback on a database (by index).
+    TxBegin(u32),
+    TxCommit(u32),
+    TxRollback(u32),
+    /// Whether the last query or transaction operation failed (Bool).
+    DbFailed,
+    /// That failure as a `DbError`.
+    DbError,
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -461,6 +474,8 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("UrlError", &[("message", "String")]),
     ("Response", &[("status", "Int"), ("body", "String"), ("headers", "Map<String, String>")]),
     ("HttpError", &[("message", "String"), ("status", "Int?")]),
+    // The first fields of `covenant:database/sql`'s `error` record, in its layout.
+    ("DbError", &[("code", "String"), ("message", "String")]),
 ];
 
 /// Standard-library functions that are operators under another name (`text.upper(s)` is the
@@ -654,6 +669,24 @@ pub(crate) mod kv {
     pub const LIST_KEYS: WasiFn = wasi(S, "[method]bucket.list-keys");
 }
 
+pub(crate) mod db {
+    use super::{WasiFn, wasi};
+    const S: &str = "covenant:database/sql";
+    pub const OPEN: WasiFn = wasi(S, "[static]connection.open");
+    pub const QUERY: WasiFn = wasi(S, "[method]connection.query");
+    pub const BEGIN: WasiFn = wasi(S, "[method]connection.begin");
+    pub const NEXT: WasiFn = wasi(S, "[method]rows.next");
+    pub const COLUMNS: WasiFn = wasi(S, "[method]rows.columns");
+    pub const ROWS_AFFECTED: WasiFn = wasi(S, "[method]rows.rows-affected");
+    pub const DROP_ROWS: WasiFn = wasi(S, "[resource-drop]rows");
+    pub const TX_QUERY: WasiFn = wasi(S, "[method]transaction.query");
+    pub const COMMIT: WasiFn = wasi(S, "[method]transaction.commit");
+    pub const ROLLBACK: WasiFn = wasi(S, "[method]transaction.rollback");
+    pub const DROP_TX: WasiFn = wasi(S, "[resource-drop]transaction");
+    /// What every query imports (a query in a transaction adds `TX_QUERY`).
+    pub const QUERY_FNS: [WasiFn; 6] = [OPEN, QUERY, NEXT, COLUMNS, ROWS_AFFECTED, DROP_ROWS];
+}
+
 pub(crate) const INITIAL_CWD: WasiFn = wasi("wasi:cli/environment", "initial-cwd");
 pub(crate) const RANDOM_BYTES: WasiFn = wasi("wasi:random/random", "get-random-bytes");
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
@@ -712,8 +745,13 @@ impl Intrinsic {
             | Intrinsic::ReplaceFirst => {
                 vec![]
             }
-            // The program knows what an extern imports (`CheckedProgram::wasi_fns`).
+            // The program knows what an extern or a query imports (`CheckedProgram::wasi_fns`).
             Intrinsic::Extern(_) => vec![],
+            Intrinsic::Query(_) => db::QUERY_FNS.to_vec(),
+            Intrinsic::TxBegin(_) => vec![db::OPEN, db::BEGIN],
+            Intrinsic::TxCommit(_) => vec![db::COMMIT, db::DROP_TX],
+            Intrinsic::TxRollback(_) => vec![db::ROLLBACK, db::DROP_TX],
+            Intrinsic::DbFailed | Intrinsic::DbError => vec![],
             Intrinsic::Kv(op) => {
                 let used = match op {
                     KvOp::Set => kv::SET,
@@ -739,6 +777,10 @@ impl Intrinsic {
                 | Intrinsic::Extern(_)
                 | Intrinsic::PathResolve
                 | Intrinsic::RandomBytes
+                | Intrinsic::Query(_)
+                | Intrinsic::TxBegin(_)
+                | Intrinsic::TxCommit(_)
+                | Intrinsic::TxRollback(_)
         )
     }
 }

@@ -437,6 +437,9 @@ impl Builder {
                 let otherwise = arm(self, "else");
                 StepKind::If(IfStep { condition, then, otherwise })
             }
+            "transaction" => StepKind::Transaction(
+                st.children.iter().filter(|c| c.is("step")).filter_map(|c| self.step(c)).collect(),
+            ),
             _ => StepKind::Other { kind },
         };
         Some(Step { id, kind: step_kind, bind_as, span: st.span, node: st.clone() })

@@ -20,6 +20,8 @@ pub struct Grants {
     pub env: Vec<(String, String)>,
     /// The hosts HTTP requests may reach.
     pub net: crate::net::AllowList,
+    /// `--db NAME=URL`: where a declared database really is.
+    pub db: Vec<(String, String)>,
 }
 
 /// `HOST::GUEST`, or `HOST` (the same path inside).
@@ -92,17 +94,20 @@ pub fn narrow(dirs: &[DirGrant], roots: Option<&[String]>) -> Result<Vec<DirGran
 /// (filesystem roots, network hosts). `None` for a component without the section, whose grants
 /// stay as given.
 pub fn declared_in(component: &[u8]) -> Option<(Vec<String>, Vec<String>)> {
+    let value = capabilities(component)?;
+    let list = |key: &str| -> Vec<String> {
+        value[key].as_array().map_or(vec![], |a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+    };
+    Some((list("filesystem"), list("network")))
+}
+
+/// The `covenant:capabilities` section of a component, parsed.
+pub fn capabilities(component: &[u8]) -> Option<serde_json::Value> {
     for payload in wasmparser::Parser::new(0).parse_all(component) {
         if let Ok(wasmparser::Payload::CustomSection(s)) = payload
             && s.name() == covenant_compiler::CAPABILITIES_SECTION
         {
-            let value: serde_json::Value = serde_json::from_slice(s.data()).ok()?;
-            let list = |key: &str| -> Vec<String> {
-                value[key]
-                    .as_array()
-                    .map_or(vec![], |a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            };
-            return Some((list("filesystem"), list("network")));
+            return serde_json::from_slice(s.data()).ok();
         }
     }
     None

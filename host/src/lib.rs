@@ -1,6 +1,7 @@
 //! The Covenant host: loads `.cov` sources and components and runs them on Wasmtime.
 //! All IO of the project lives here (and in the playground's JS shims), never in the compiler.
 
+pub mod database;
 pub mod grants;
 pub mod invoke;
 pub mod net;

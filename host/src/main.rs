@@ -67,6 +67,10 @@ enum Command {
         /// Pass an environment variable, NAME=VALUE (or NAME for the host's value). Repeatable.
         #[arg(long = "env", value_name = "NAME=VALUE", value_parser = grants::parse_env)]
         env: Vec<(String, String)>,
+        /// Where a declared database is, NAME=URL (NAME: its snippet id or the id's last
+        /// segment; URL: postgres://, mysql://, sqlite:PATH). Repeatable.
+        #[arg(long = "db", value_name = "NAME=URL", value_parser = covenant_host::database::parse_db)]
+        db: Vec<(String, String)>,
     },
 }
 
@@ -117,13 +121,13 @@ fn real_main() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout, dirs, env } => {
+        Command::Run { file, invoke, fuel, timeout, dirs, env, db } => {
             let (bytes, declared) = load_component(&file)?;
             let roots = declared.as_ref().map(|d| d.roots.clone());
             let hosts = declared.as_ref().map(|d| d.hosts.clone());
             let budget = runtime::Budget { fuel, timeout };
             let net = covenant_host::net::AllowList::for_program(hosts.as_deref());
-            let mut granted = grants::Grants { dirs: vec![], env, net };
+            let mut granted = grants::Grants { dirs: vec![], env, net, db };
             for dir in grants::narrow(&dirs, roots.as_deref())? {
                 if dir.host.is_dir() {
                     granted.dirs.push(dir);

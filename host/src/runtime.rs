@@ -7,6 +7,7 @@ use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use crate::database::{Db, DbCtx, DbGrants};
 use crate::grants::Grants;
 use crate::net::AllowList;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -43,6 +44,8 @@ struct HostState {
     net: AllowList,
     /// `wasi:keyvalue`: an in-memory store per run.
     kv: WasiKeyValueCtx,
+    /// `covenant:database/sql`: the databases the component declares.
+    db: DbCtx,
 }
 
 impl WasiHttpView for HostState {
@@ -94,19 +97,37 @@ pub fn describe_error(e: &wasmtime::Error, budget: &Budget) -> String {
         _ if text.contains("covenant_error_") => {
             let at = text.find("covenant_error_").expect("checked") + "covenant_error_".len();
             let name: String = text[at..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
-            format!("runtime error: {}", name.replace('_', " "))
+            match text.find(DB_ERROR).filter(|_| name == "database_failed") {
+                Some(at) => {
+                    let last = text[at + DB_ERROR.len()..].lines().next().unwrap_or_default();
+                    format!("runtime error: database failed: {last}")
+                }
+                None => format!("runtime error: {}", name.replace('_', " ")),
+            }
         }
         _ => format!("runtime error: {e:#}"),
     }
 }
 
-fn store(engine: &Engine, ctx: WasiCtx, budget: &Budget, grants: &Grants) -> Result<Store<HostState>> {
+/// What a failed database operation said, kept with a trap (`describe_error` shows it).
+const DB_ERROR: &str = "the last database error was ";
+
+fn with_db_error(e: wasmtime::Error, store: &Store<HostState>) -> wasmtime::Error {
+    match &store.data().db.last_error {
+        Some(last) => e.context(format!("{DB_ERROR}{last}")),
+        None => e,
+    }
+}
+
+fn store(engine: &Engine, bytes: &[u8], ctx: WasiCtx, budget: &Budget, grants: &Grants) -> Result<Store<HostState>> {
+    let declared = crate::grants::capabilities(bytes).map(|c| crate::database::declared(&c)).unwrap_or_default();
     let state = HostState {
         ctx,
         table: ResourceTable::new(),
         http: WasiHttpCtx::new(),
         net: grants.net.clone(),
         kv: WasiKeyValueCtx::builder().build(),
+        db: DbCtx::new(DbGrants { declared, overrides: grants.db.clone() }),
     };
     let mut store = Store::new(engine, state);
     store.set_fuel(budget.fuel.unwrap_or(u64::MAX))?;
@@ -143,6 +164,7 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     wasmtime_wasi_keyvalue::add_to_linker(&mut linker, |h: &mut HostState| WasiKeyValue::new(&h.kv, &mut h.table))?;
+    crate::database::add_to_linker(&mut linker, |h: &mut HostState| Db { ctx: &mut h.db, table: &mut h.table })?;
     Ok(linker)
 }
 
@@ -164,9 +186,9 @@ pub async fn run_command(
             builder.stdout(stdout.clone()).stderr(stderr.clone());
         }
     }
-    let mut store = store(engine, builder.build(), budget, grants)?;
+    let mut store = store(engine, bytes, builder.build(), budget, grants)?;
     let command = Command::instantiate_async(&mut store, &component, &linker(engine)?).await?;
-    let result = command.wasi_cli_run().call_run(&mut store).await?;
+    let result = command.wasi_cli_run().call_run(&mut store).await.map_err(|e| with_db_error(e, &store))?;
     Ok(if result.is_ok() { Exit::Ok } else { Exit::Failed })
 }
 
@@ -191,13 +213,13 @@ pub async fn invoke(
     grants: &Grants,
 ) -> Result<Vec<Val>> {
     let component = Component::new(engine, bytes)?;
-    let mut store = store(engine, granted(grants)?.build(), budget, grants)?;
+    let mut store = store(engine, bytes, granted(grants)?.build(), budget, grants)?;
     let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
     let func = instance
         .get_func(&mut store, name)
         .ok_or_else(|| wasmtime::Error::msg(format!("the component has no export `{name}`")))?;
     let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
-    func.call_async(&mut store, args, &mut results).await?;
+    func.call_async(&mut store, args, &mut results).await.map_err(|e| with_db_error(e, &store))?;
     Ok(results)
 }
 

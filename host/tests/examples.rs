@@ -64,8 +64,7 @@ fn examples_print_their_expected_stdout_on_the_host() {
         let dirs = common::example_dirs(&c, &scratch);
         let grants = Grants {
             dirs: dirs.into_iter().map(|(host, guest)| DirGrant { host, guest }).collect(),
-            env: vec![],
-            net: Default::default(),
+            ..Default::default()
         };
         let exit =
             run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), &grants).expect("runs");

@@ -87,7 +87,7 @@ fn a_symlink_out_of_the_granted_directory_is_an_io_error() {
     ]
     .join("\n");
     let source = program("  effect console\n  effect filesystem(path=\"/data\")", &steps);
-    let out = run(&source, &Grants { dirs: vec![grant(inside, "/data")], env: vec![], net: Default::default() });
+    let out = run(&source, &Grants { dirs: vec![grant(inside, "/data")], env: vec![], ..Default::default() });
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "fine");
     for line in &lines[1..] {
@@ -109,7 +109,7 @@ fn the_host_narrows_a_grant_to_the_declared_path() {
     let source = program("  effect console\n  effect filesystem", &steps);
     let dirs = grants::narrow(&[grant(scratch.0.clone(), "/data")], Some(&["/data/reports".to_string()])).unwrap();
     assert_eq!(dirs, [grant(scratch.0.join("reports"), "/data/reports")]);
-    let out = run(&source, &Grants { dirs, env: vec![], net: Default::default() });
+    let out = run(&source, &Grants { dirs, env: vec![], ..Default::default() });
     assert_eq!(
         out,
         "q1\nEACCES no directory is granted to the program for this path (the host's --dir): /data/payroll.txt\n"
@@ -170,7 +170,7 @@ fn only_passed_environment_variables_are_visible() {
     };
     let source = program("  effect console\n  effect os", &[steps("GREETING", "s1"), steps("HOME", "s2")].join("\n"));
     let env = vec![("GREETING".to_string(), "héllo=1".to_string())];
-    assert_eq!(run(&source, &Grants { dirs: vec![], env, net: Default::default() }), "héllo=1\n(unset)\n");
+    assert_eq!(run(&source, &Grants { env, ..Default::default() }), "héllo=1\n(unset)\n");
     // The world imports wasi:cli/environment for the `os` effect.
     let c = common::compile_ok("env", &source);
     assert!(c.imports.iter().any(|r| r.effect == "os" && r.interface == "wasi:cli/environment@0.2.12"));

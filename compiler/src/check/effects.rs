@@ -41,6 +41,11 @@ pub(super) fn path_param(e: &EffectDecl) -> Option<String> {
 }
 
 /// The declared `host=` of a `network` effect, in lower case (hosts compare case-insensitively).
+/// `database(readonly=true)`.
+pub(super) fn readonly_param(e: &EffectDecl) -> bool {
+    matches!(param(e, "readonly"), Some(LitValue::Bool(true)))
+}
+
 pub(super) fn host_param(e: &EffectDecl) -> Option<String> {
     text(param(e, "host")).map(str::to_ascii_lowercase)
 }

@@ -99,6 +99,8 @@ struct Body {
     refined: HashMap<u32, Type>,
     /// The `bind mut` locals, with the offset of their binding's name (the key of `hints`).
     mutable_sites: HashMap<LocalId, u32>,
+    /// The database of the `transaction` step being checked, if any.
+    transaction: Option<u32>,
 }
 
 impl Body {
@@ -179,6 +181,7 @@ impl<'a> Checker<'a> {
                 }
                 // Read with the abstract snippet it implements; other platforms' are for other targets.
                 SnippetKind::ExternImpl => {}
+                SnippetKind::Database => self.database_snippet(s),
                 // Types were declared above; documentation and tests carry no code for the component.
                 SnippetKind::Struct | SnippetKind::Enum | SnippetKind::Data | SnippetKind::Test => {}
                 k => self.diags.push(unsupported(
@@ -298,7 +301,7 @@ impl<'a> Checker<'a> {
     /// learns it from a later rebinding; when that happens the body is checked again with the
     /// learned types from the start, so every operation sees the final types.
     fn function(&mut self, index: usize) -> Function {
-        let (diags, uses) = (self.diags.len(), self.out.effect_uses.len());
+        let (diags, uses, queries) = (self.diags.len(), self.out.effect_uses.len(), self.out.queries.len());
         let mut hints = HashMap::new();
         for _ in 0..3 {
             let (f, refined) = self.function_pass(index, hints.clone());
@@ -307,6 +310,7 @@ impl<'a> Checker<'a> {
             }
             self.diags.truncate(diags);
             self.out.effect_uses.truncate(uses);
+            self.out.queries.truncate(queries);
             hints.extend(refined);
         }
         self.function_pass(index, hints).0
@@ -324,6 +328,7 @@ impl<'a> Checker<'a> {
             hints,
             refined: HashMap::new(),
             mutable_sites: HashMap::new(),
+            transaction: None,
         };
         let mut params = vec![];
         for (name, ty) in info.params.clone() {
@@ -468,6 +473,7 @@ fn collect_concurrent(steps: &[ast::Step], out: &mut Vec<(Span, String)>) {
                 collect_concurrent(i.otherwise.as_deref().unwrap_or_default(), out);
             }
             StepKind::For(f) => collect_concurrent(&f.body, out),
+            StepKind::Transaction(steps) => collect_concurrent(steps, out),
             StepKind::Match(m) => m.cases.iter().for_each(|c| collect_concurrent(&c.steps, out)),
             StepKind::Call(c) => c.handle.iter().for_each(|h| collect_concurrent(&h.steps, out)),
             _ => {}

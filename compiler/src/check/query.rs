@@ -1,120 +1,270 @@
-//! Checks on `query` steps that need no database (LANGUAGE-DECISIONS 26, 27): a SQL body's
-//! placeholders against the `params` list (E-QUERY-020 / 021) and the `returns` a SQL query needs
-//! (E-QUERY-022). Placeholders are `:name` in every dialect, or the dialect's own `$1`, `?`, `?1`,
-//! `@p1`, `@name`. Targets are not checked here: a database may be named only at run time
-//! (`covenant run --db NAME=URL`).
+//! Databases and SQL: `database` snippets, `query` steps in a SQL dialect, `transaction` steps.
+//! A query's placeholders are checked against its `params` (E-QUERY-020 / 021; `:name` in every
+//! dialect, or the dialect's own `$1`, `?`, `?1`, `@p1`, `@name`: LANGUAGE-DECISIONS 26, 27) and
+//! rewritten to the database's positional form; its `returns` says how rows become the step's
+//! value (E-QUERY-022 when missing, E-QUERY-013 when no column can fill it).
+//!
+//! A failed query returns the `DbError` from the function when its return type has one (after a
+//! rollback inside a transaction); otherwise it ends the run with the named error.
 
 use super::*;
 use crate::cst::Node;
+use crate::ir::{Database, RowShape, SqlQuery};
+use crate::sql::{self, Dialect, Placeholder};
+use crate::stdlib::Intrinsic;
 
-/// A placeholder in SQL text: its byte range in the text, and its name or 1-based position.
-#[derive(Debug, PartialEq)]
-enum Placeholder {
-    Named(String),
-    Position(usize),
-    /// A bare `?`: the next position.
-    Next,
+fn lit_text(a: &ast::Attr) -> Option<Spanned<String>> {
+    match &a.value.value {
+        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
+        _ => None,
+    }
 }
 
-/// The placeholders of a SQL text, skipping string literals, quoted identifiers, comments and
-/// PostgreSQL's `::type` casts.
-fn placeholders(sql: &str) -> Vec<(std::ops::Range<usize>, Placeholder)> {
-    let b = sql.as_bytes();
-    let mut out = vec![];
-    let mut i = 0;
-    let word = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
-    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b':' if b.get(i + 1) == Some(&b':') => i += 2,
-            b':' if b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') => {
-                let end = word(i + 1);
-                out.push((i..end, Placeholder::Named(sql[i + 1..end].to_string())));
-                i = end;
-            }
-            b'$' | b'?' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                let end = digits(i + 1);
-                out.push((i..end, Placeholder::Position(sql[i + 1..end].parse().unwrap_or(usize::MAX))));
-                i = end;
-            }
-            b'@' if b.get(i + 1) == Some(&b'p')
-                && b.get(i + 2).is_some_and(u8::is_ascii_digit)
-                && word(i + 1) == digits(i + 2) =>
-            {
-                let end = digits(i + 2);
-                out.push((i..end, Placeholder::Position(sql[i + 2..end].parse().unwrap_or(usize::MAX))));
-                i = end;
-            }
-            // SQL Server's named form, `@name`
-            b'@' if b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') => {
-                let end = word(i + 1);
-                out.push((i..end, Placeholder::Named(sql[i + 1..end].to_string())));
-                i = end;
-            }
-            b'?' => {
-                out.push((i..i + 1, Placeholder::Next));
-                i += 1;
-            }
-            _ => i += 1,
-        }
+/// Whether a column can hold a value of this type.
+fn column_type(t: &Type) -> bool {
+    match t {
+        Type::Int | Type::Float | Type::Bool | Type::String | Type::Bytes | Type::Error => true,
+        Type::Optional(inner) => !matches!(**inner, Type::Optional(_)) && column_type(inner),
+        _ => false,
     }
-    out
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn query_step(&mut self, step: &ast::Step) {
+    pub(super) fn database_snippet(&mut self, s: &'a ast::Snippet) {
+        let meta = |key: &str| s.metadata.iter().find(|a| a.key.value == key).and_then(lit_text);
+        let dialect = match meta("dialect") {
+            None => Dialect::Sqlite,
+            Some(d) => match Dialect::from_name(&d.value) {
+                Some(dialect) => dialect,
+                None => {
+                    self.diags.push(
+                        Diagnostic::error("E-QUERY-002", format!("`{}` is not a database dialect", d.value), d.span)
+                            .with_label("unknown dialect")
+                            .with_help("use `postgres`, `mysql`, `sqlserver` or `sqlite`"),
+                    );
+                    return;
+                }
+            },
+        };
+        let connection = meta("connection").map(|c| c.value).unwrap_or_default();
+        self.out.databases.push(Database { id: s.id.value.clone(), dialect, connection, readonly: true });
+    }
+
+    /// The database a query or transaction runs on: the one `target` names (its snippet id or the
+    /// id's last segment), or the only one declared.
+    fn database_for(&mut self, target: Option<&Spanned<String>>, at: Span) -> Option<u32> {
+        let dbs = &self.out.databases;
+        let found = match target {
+            Some(t) => dbs.iter().position(|d| d.id == t.value || d.id.rsplit('.').next() == Some(t.value.as_str())),
+            None if dbs.len() == 1 => Some(0),
+            None => None,
+        };
+        if found.is_none() {
+            let names: Vec<&str> = dbs.iter().map(|d| d.id.as_str()).collect();
+            let d = match target {
+                Some(t) => {
+                    let d = Diagnostic::error("E-QUERY-002", format!("no database `{}`", t.value), t.span)
+                        .with_label("not a declared database");
+                    match closest(&t.value, names.iter().copied()) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(t.span, format!("\"{s}\"")),
+                        None if names.is_empty() => d.with_help(
+                            "declare it: `snippet id=\"db.app\" kind=\"database\" metadata dialect=\"sqlite\" end end`",
+                        ),
+                        None => d.with_help(format!("declared databases: {}", names.join(", "))),
+                    }
+                }
+                None if names.is_empty() => Diagnostic::error(
+                    "E-QUERY-002",
+                    "this query has no database to run on",
+                    at,
+                )
+                .with_label("no `database` snippet is declared")
+                .with_help(
+                    "declare one: `snippet id=\"db.app\" kind=\"database\" metadata dialect=\"sqlite\" end end`",
+                ),
+                None => Diagnostic::error("E-QUERY-002", "this query does not say which database it runs on", at)
+                    .with_label("several databases are declared")
+                    .with_help(format!("add `target=\"..\"` naming one of {}", names.join(", "))),
+            };
+            self.diags.push(d);
+        }
+        found.map(|i| i as u32)
+    }
+
+    /// The `effect database` declaration that allows a query (its span, and whether it is
+    /// read-only), or E-EFFECT-001 / 002.
+    fn database_effect(&mut self, s: &ast::Snippet, kind: &Spanned<String>) -> Option<(Span, bool)> {
+        let decl = s.effects.iter().find(|e| e.name.value == "database");
+        if decl.is_none() {
+            self.missing_effect(s, kind, &format!("{} step", kind.value), "database", "E-EFFECT-002");
+        }
+        decl.map(|d| (d.span, super::effects::readonly_param(d)))
+    }
+
+    pub(super) fn query_step(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
         let node = &step.node;
         let attrs: Vec<&ast::Attr> =
             node.attrs().chain(node.children.iter().filter(|c| c.word.is_none()).flat_map(Node::attrs)).collect();
-        let text = |key: &str| {
-            attrs.iter().find(|a| a.key.value == key).and_then(|a| match &a.value.value {
-                LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-                _ => None,
-            })
+        let text = |key: &str| attrs.iter().find(|a| a.key.value == key).and_then(|a| lit_text(a));
+        let kind = Spanned::new("query".to_string(), node.head_span());
+        let dialect = text("dialect");
+        let Some(dialect) = dialect.filter(|d| d.value != "covenant") else {
+            self.diags.push(unsupported(
+                "Covenant-dialect and project queries are".into(),
+                node.head_span(),
+                "write the query in SQL: `dialect=\"sqlite\"` (or postgres, mysql, sqlserver) with a `body`",
+            ));
+            return self.bind_poison(step, body);
         };
-        let sql_dialect = text("dialect").is_some_and(|d| d.value != "covenant");
-        if !sql_dialect {
-            return;
-        }
-        if !node.children.iter().any(|c| c.is("returns")) && text("returns").is_none() {
+        let returns = node.children.iter().find(|c| c.is("returns"));
+        if returns.is_none() {
             self.diags.push(
                 Diagnostic::error("E-QUERY-022", "this SQL query does not say what it returns", node.head_span())
                     .with_label("needs a `returns` annotation")
                     .with_help("add `returns collection of=\"Row\"`, `returns type=\"T\"`, or `returns type=\"Unit\"`"),
             );
         }
-        let params: Vec<Spanned<String>> = node
+        let params: Vec<(Spanned<String>, Operand)> = node
             .children
             .iter()
             .filter(|c| c.is("params"))
             .flat_map(|p| p.children.iter().filter(|c| c.is("param")))
             .filter_map(|p| {
-                p.attr("name").and_then(|a| match &a.value.value {
-                    LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-                    _ => None,
-                })
+                let name = p.attr("name").and_then(lit_text)?;
+                let value = match (p.attr("from").and_then(lit_text), p.attr("lit")) {
+                    (Some(from), _) => Operand::Var(from),
+                    (None, Some(lit)) => Operand::Lit(lit.value.clone()),
+                    (None, None) => Operand::Var(name.clone()),
+                };
+                Some((name, value))
             })
             .collect();
-        let Some(body) = node.children.iter().find_map(|c| c.raw.as_ref()) else { return };
-        let found = placeholders(&body.value);
+        let Some(sql_body) = node.children.iter().find_map(|c| c.raw.as_ref()) else {
+            self.diags.push(
+                Diagnostic::error("E-QUERY-022", "this SQL query has no `body`", node.head_span())
+                    .with_label("needs the SQL text")
+                    .with_help("add `body SELECT ... end` with the statement"),
+            );
+            return self.bind_poison(step, body);
+        };
+        let mut ok = self.placeholders_match(sql_body, &params);
+        let Some(db) = self.database_for(text("target").as_ref(), node.head_span()) else {
+            return self.bind_poison(step, body);
+        };
+        let database = self.out.databases[db as usize].clone();
+        match Dialect::from_name(&dialect.value) {
+            Some(d) if d == database.dialect => {}
+            _ => {
+                ok = false;
+                self.diags.push(
+                    Diagnostic::error(
+                        "E-QUERY-002",
+                        format!(
+                            "this query is written for `{}`, but `{}` is a {} database",
+                            dialect.value,
+                            database.id,
+                            database.dialect.name()
+                        ),
+                        dialect.span,
+                    )
+                    .with_label("not the database's dialect")
+                    .with_help(format!("write it for {}", database.dialect.name()))
+                    .with_edit(dialect.span, format!("\"{}\"", database.dialect.name())),
+                );
+            }
+        }
+        let decl = self.database_effect(s, &kind);
+        let readonly = decl.is_some_and(|(_, readonly)| readonly);
+        if readonly && sql::is_write(&sql_body.value) {
+            ok = false;
+            self.diags.push(
+                Diagnostic::error(
+                    "E-QUERY-015",
+                    "this statement writes, but the function's database access is read-only",
+                    sql_body.span,
+                )
+                .with_label("a write")
+                .with_help("remove `readonly=true` from `effect database`, or make the statement a query"),
+            );
+        }
+        if !readonly {
+            self.out.databases[db as usize].readonly = false;
+        }
+        // The parameters' values, each of a type a column holds.
+        let mut values = vec![];
+        for (name, operand) in &params {
+            let v = self.value(operand, body, out);
+            if !column_type(&v.ty()) {
+                ok = false;
+                self.diags.push(
+                    Diagnostic::error(
+                        "E-TYPE-001",
+                        format!("param `{}` is {}, which no column holds", name.value, v.ty()),
+                        name.span,
+                    )
+                    .with_label(format!("this is {}", v.ty()))
+                    .with_help("pass an Int, Float, Bool, String or Bytes value, or an optional one"),
+                );
+            }
+            values.push(v);
+        }
+        let (shape, ty) = match returns {
+            Some(r) => self.row_shape(r),
+            None => (RowShape::Unit, Type::Error),
+        };
+        let names: Vec<&str> = params.iter().map(|(n, _)| n.value.as_str()).collect();
+        let (text, order) = sql::rewrite(&sql_body.value, database.dialect, params.len(), |ph, bare| match ph {
+            Placeholder::Named(n) => names.iter().position(|x| x == n),
+            Placeholder::Position(n) => n.checked_sub(1),
+            Placeholder::Next => Some(bare),
+        });
+        if !ok || ty == Type::Error && shape != RowShape::Unit {
+            return self.bind_poison(step, body);
+        }
+        let traps = !self.returns_db_error(body);
+        let index = self.out.queries.len() as u32;
+        let args: Vec<Value> = order.iter().filter_map(|i| values.get(*i).cloned()).collect();
+        self.out.queries.push(SqlQuery {
+            database: db,
+            sql: text,
+            params: args.iter().map(Value::ty).collect(),
+            shape,
+            in_transaction: body.transaction == Some(db),
+            traps,
+        });
+        if let Some(d) = decl {
+            self.out.effect_uses.push(EffectUse {
+                effect: "database".into(),
+                intrinsic: Intrinsic::Query(index),
+                call_span: step.span,
+                decl_span: d.0,
+            });
+        }
+        let local = step.bind_as.as_ref().and_then(|name| self.bind(body, name, ty.clone(), false));
+        out.push(Op::Intrinsic { intrinsic: Intrinsic::Query(index), args, result: local, returns: ty.clone() });
+        if !traps {
+            self.db_failure(body, out);
+        }
+        local.map_or(Value::Unit, |l| Value::Local(l, ty))
+    }
+
+    /// E-QUERY-020 / 021: every placeholder has a param and every param a placeholder.
+    fn placeholders_match(&mut self, sql_body: &Spanned<String>, params: &[(Spanned<String>, Operand)]) -> bool {
+        let found = sql::placeholders(&sql_body.value);
         let mut used = vec![false; params.len()];
         let mut next = 0;
+        let mut ok = true;
         for (range, ph) in &found {
-            let span = Span { start: body.span.start + range.start as u32, end: body.span.start + range.end as u32 };
+            let span =
+                Span { start: sql_body.span.start + range.start as u32, end: sql_body.span.start + range.end as u32 };
             let index = match ph {
-                Placeholder::Named(name) => params.iter().position(|p| p.value == *name),
+                Placeholder::Named(name) => params.iter().position(|(p, _)| p.value == *name),
                 Placeholder::Position(n) => n.checked_sub(1).filter(|i| *i < params.len()),
                 Placeholder::Next => {
                     next += 1;
@@ -124,8 +274,9 @@ impl<'a> Checker<'a> {
             match index {
                 Some(i) => used[i] = true,
                 None => {
-                    let shown = &body.value[range.clone()];
-                    let declared: Vec<String> = params.iter().map(|p| format!("`{}`", p.value)).collect();
+                    ok = false;
+                    let shown = &sql_body.value[range.clone()];
+                    let declared: Vec<String> = params.iter().map(|(p, _)| format!("`{}`", p.value)).collect();
                     self.diags.push(
                         Diagnostic::error(
                             "E-QUERY-020",
@@ -142,8 +293,9 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        for (p, used) in params.iter().zip(used) {
+        for ((p, _), used) in params.iter().zip(used) {
             if !used {
+                ok = false;
                 self.diags.push(
                     Diagnostic::error(
                         "E-QUERY-021",
@@ -155,29 +307,198 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        ok
+    }
+
+    /// `returns type="T"` or `returns collection of="T"`: the shape and the step's type.
+    fn row_shape(&mut self, r: &Node) -> (RowShape, Type) {
+        let collection = r.has_flag("collection");
+        let key = if collection { "of" } else { "type" };
+        let Some(written) = r.attr(key).and_then(lit_text) else {
+            self.diags.push(
+                Diagnostic::error("E-QUERY-022", "this `returns` does not name a type", r.head_span())
+                    .with_label(format!("needs `{key}=\"..\"`"))
+                    .with_help(
+                        "write `returns collection of=\"Row\"`, `returns type=\"T\"`, or `returns type=\"Unit\"`",
+                    ),
+            );
+            return (RowShape::Unit, Type::Error);
+        };
+        let ty = self.resolve_type(&ast::TypeRef { text: written.value.clone(), span: written.span });
+        let row_ty = match &ty {
+            Type::Optional(inner) if !collection => (**inner).clone(),
+            t => t.clone(),
+        };
+        // A struct's fields are read from the columns of their names.
+        let fits = match &row_ty {
+            Type::Struct(n) => {
+                let bad: Vec<String> = self
+                    .out
+                    .types
+                    .struct_fields(n)
+                    .iter()
+                    .filter(|(_, t)| !column_type(t))
+                    .map(|(f, t)| format!("`{f}` ({t})"))
+                    .collect();
+                if !bad.is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E-QUERY-013",
+                            format!("no column can fill field {} of `{}`", bad.join(", "), n.name),
+                            written.span,
+                        )
+                        .with_label("a row cannot become this type")
+                        .with_help("give the struct fields of Int, Float, Bool, String or Bytes, or optionals of them"),
+                    );
+                }
+                bad.is_empty()
+            }
+            _ => true,
+        };
+        if !fits || ty == Type::Error {
+            return (RowShape::Unit, Type::Error);
+        }
+        if !column_type(&row_ty) && !matches!(row_ty, Type::Struct(_) | Type::Unit) {
+            self.diags.push(
+                Diagnostic::error("E-QUERY-013", format!("a row cannot become {ty}"), written.span)
+                    .with_label("not a struct or a column's type")
+                    .with_help("return a struct, a collection of structs, or one Int, Float, Bool, String or Bytes"),
+            );
+            return (RowShape::Unit, Type::Error);
+        }
+        match (collection, &row_ty) {
+            (true, _) => (RowShape::Rows(row_ty.clone()), Type::list(row_ty)),
+            (false, Type::Unit) => (RowShape::Unit, Type::Unit),
+            (false, Type::Struct(_)) => (RowShape::Row(ty.clone()), ty),
+            (false, _) => (RowShape::Scalar(ty.clone()), ty),
+        }
+    }
+
+    /// Whether the function's return type is a union with the library's `DbError`.
+    fn returns_db_error(&mut self, body: &Body) -> bool {
+        let db_error = self.std_type_text("DbError");
+        matches!(&body.returns, Type::Result(_, e) if **e == db_error)
+    }
+
+    /// After a database operation: when it failed, roll back an open transaction and return the
+    /// `DbError`.
+    fn db_failure(&mut self, body: &mut Body, out: &mut Vec<Op>) {
+        let failed = body.new_local(Type::Bool);
+        out.push(Op::Intrinsic {
+            intrinsic: Intrinsic::DbFailed,
+            args: vec![],
+            result: Some(failed),
+            returns: Type::Bool,
+        });
+        let db_error = self.std_type_text("DbError");
+        let e = body.new_local(db_error.clone());
+        let mut then = vec![Op::Intrinsic {
+            intrinsic: Intrinsic::DbError,
+            args: vec![],
+            result: Some(e),
+            returns: db_error.clone(),
+        }];
+        if let Some(db) = body.transaction {
+            then.push(Op::Intrinsic {
+                intrinsic: Intrinsic::TxRollback(db),
+                args: vec![],
+                result: None,
+                returns: Type::Unit,
+            });
+        }
+        let returns = body.returns.clone();
+        let value = self.coerce(Value::Local(e, db_error), &returns, body, &mut then).unwrap_or(Value::Poison);
+        then.push(Op::Return(value));
+        out.push(Op::If { cond: Value::Local(failed, Type::Bool), then, otherwise: vec![] });
+    }
+
+    /// A step that could not be checked binds its name to an unknown type (no follow-on errors).
+    fn bind_poison(&mut self, step: &ast::Step, body: &mut Body) -> Value {
+        if let Some(name) = &step.bind_as {
+            self.bind(body, name, Type::Error, false);
+        }
+        Value::Poison
+    }
+
+    /// `transaction`: its steps run on one transaction of the database its first query names,
+    /// committed at the end; a failed step rolls it back.
+    pub(super) fn transaction_step(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        steps: &[ast::Step],
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
+        let kind = Spanned::new("transaction".to_string(), step.node.head_span());
+        let first_query = steps.iter().find(|st| matches!(&st.kind, StepKind::Other { kind } if kind.value == "query"));
+        let Some(first_query) = first_query else {
+            self.diags.push(
+                Diagnostic::error("E-QUERY-002", "this transaction has no query", step.node.head_span())
+                    .with_label("nothing to run in a transaction")
+                    .with_help("put the `query` steps that must succeed or fail together inside it"),
+            );
+            return self.bind_poison(step, body);
+        };
+        let target = first_query.node.attr("target").and_then(lit_text);
+        let (Some(db), Some(decl)) =
+            (self.database_for(target.as_ref(), first_query.node.head_span()), self.database_effect(s, &kind))
+        else {
+            return self.bind_poison(step, body);
+        };
+        let traps = !self.returns_db_error(body);
+        let intrinsic = Intrinsic::TxBegin(db);
+        self.out.effect_uses.push(EffectUse {
+            effect: "database".into(),
+            intrinsic,
+            call_span: step.span,
+            decl_span: decl.0,
+        });
+        for intrinsic in [Intrinsic::TxCommit(db), Intrinsic::TxRollback(db)] {
+            self.out.effect_uses.push(EffectUse {
+                effect: "database".into(),
+                intrinsic,
+                call_span: step.span,
+                decl_span: decl.0,
+            });
+        }
+        out.push(Op::Intrinsic { intrinsic, args: vec![Value::Bool(traps)], result: None, returns: Type::Unit });
+        if !traps {
+            self.db_failure(body, out);
+        }
+        let outer = body.transaction.replace(db);
+        let value = self.block(s, steps, body, out);
+        body.transaction = outer;
+        out.push(Op::Intrinsic {
+            intrinsic: Intrinsic::TxCommit(db),
+            args: vec![Value::Bool(traps)],
+            result: None,
+            returns: Type::Unit,
+        });
+        if !traps {
+            self.db_failure(body, out);
+        }
+        let Some(name) = &step.bind_as else { return value };
+        match self.bind(body, name, value.ty(), false) {
+            Some(local) => {
+                out.push(Op::Set { local, value: value.clone() });
+                Value::Local(local, value.ty())
+            }
+            None => value,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Placeholder, placeholders};
+    use super::column_type;
+    use crate::types::Type;
 
     #[test]
-    fn placeholders_in_every_dialect_and_not_in_strings_or_casts() {
-        let found: Vec<Placeholder> = placeholders("SELECT ':no', x::int FROM t -- :comment\nWHERE a = :a AND b = $2 AND c = ? AND d = @p3 AND e = ?4 AND f = @quarter")
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect();
-        assert_eq!(
-            found,
-            vec![
-                Placeholder::Named("a".into()),
-                Placeholder::Position(2),
-                Placeholder::Next,
-                Placeholder::Position(3),
-                Placeholder::Position(4),
-                Placeholder::Named("quarter".into())
-            ]
-        );
+    fn columns_hold_scalars_and_their_optionals() {
+        assert!(column_type(&Type::Int));
+        assert!(column_type(&Type::Optional(Box::new(Type::String))));
+        assert!(!column_type(&Type::list(Type::Int)));
+        assert!(!column_type(&Type::Optional(Box::new(Type::Optional(Box::new(Type::Int))))));
     }
 }

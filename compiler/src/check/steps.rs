@@ -116,15 +116,8 @@ impl<'a> Checker<'a> {
             {
                 Value::Unit
             }
-            StepKind::Other { kind } if kind.value == "query" => {
-                self.query_step(step);
-                self.diags.push(unsupported(
-                    "`query` steps are".into(),
-                    kind.span,
-                    "databases come with a later version",
-                ));
-                Value::Unit
-            }
+            StepKind::Other { kind } if kind.value == "query" => self.query_step(s, step, body, out),
+            StepKind::Transaction(steps) => self.transaction_step(s, step, steps, body, out),
             StepKind::Other { kind } => {
                 self.diags.push(unsupported(
                     format!("`{}` steps are", kind.value),

@@ -82,6 +82,8 @@ pub(super) enum Helper {
     /// `crypto.random_bytes`: (length) -> Bytes.
     RandomBytes,
     Kv(crate::stdlib::KvOp),
+    /// Database connections, queries and transactions.
+    Db(super::sql::DbHelper),
 }
 
 /// A helper's parameter, result and extra local types.
@@ -106,6 +108,8 @@ pub(super) enum Fault {
     StorageFailed,
     /// `bytes_to_string` of bytes that are not UTF-8 text.
     InvalidUtf8,
+    /// A query or transaction failed in a function that cannot return `DbError`.
+    DatabaseFailed,
 }
 
 impl Fault {
@@ -121,6 +125,7 @@ impl Fault {
             Fault::InvalidRange => "covenant_error_invalid_range",
             Fault::StorageFailed => "covenant_error_storage_failed",
             Fault::InvalidUtf8 => "covenant_error_bytes_not_text",
+            Fault::DatabaseFailed => "covenant_error_database_failed",
         }
     }
 }
@@ -156,6 +161,13 @@ impl Helper {
             Helper::Http => "http_request",
             Helper::Sha256 => "sha256",
             Helper::KvBucket => "kv_bucket",
+            Helper::Db(h) => match h {
+                super::sql::DbHelper::Connection(_) => "db_connection",
+                super::sql::DbHelper::Query(_) => "db_query",
+                super::sql::DbHelper::Begin(_) => "db_begin",
+                super::sql::DbHelper::Commit(_) => "db_commit",
+                super::sql::DbHelper::Rollback(_) => "db_rollback",
+            },
             Helper::Path(op) => op.name(),
             Helper::Json(op) => op.name(),
             Helper::Url(op) => op.name(),
@@ -736,6 +748,7 @@ impl Builder<'_> {
                 (vec![I32; 6], vec![I32, I32], vec![I32])
             }
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
+            Helper::Db(h) => self.db_helper(h, &mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;
                 let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;

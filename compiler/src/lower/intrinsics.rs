@@ -6,6 +6,7 @@ use super::body::{Frame, push_value, store};
 use super::fs::FsHelper;
 use super::json::JsonOp;
 use super::path::PathOp;
+use super::sql::DbHelper;
 use super::url::UrlOp;
 use super::*;
 use crate::ir::LocalId;
@@ -25,6 +26,19 @@ pub(super) fn emit_intrinsic(
     match intrinsic {
         Intrinsic::Write { stream, newline } => return write(b, frame, stream, newline, &args[0], code),
         Intrinsic::Delay => return delay(b, frame, &args[0], code),
+        // The last database failure: a flag, or the `DbError` itself.
+        Intrinsic::DbFailed | Intrinsic::DbError => {
+            code.push(I::GlobalGet(b.db_error_global()));
+            if intrinsic == Intrinsic::DbFailed {
+                code.extend([I::I32Const(0), I::I32Ne]);
+            }
+            if let Some(local) = result {
+                store(frame, local, code);
+            } else {
+                code.push(I::Drop);
+            }
+            return Ok(());
+        }
         _ => {}
     }
     // The helper, recording the result types it builds values of.
@@ -94,9 +108,15 @@ pub(super) fn emit_intrinsic(
                 UrlFn::Resolve => UrlOp::Resolve,
             }))
         }
+        Intrinsic::Query(q) => Some(Helper::Db(DbHelper::Query(q))),
+        Intrinsic::TxBegin(db) => Some(Helper::Db(DbHelper::Begin(db))),
+        Intrinsic::TxCommit(db) => Some(Helper::Db(DbHelper::Commit(db))),
+        Intrinsic::TxRollback(db) => Some(Helper::Db(DbHelper::Rollback(db))),
         Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
         // Emitted inline above; an error here would be a compiler bug, reported, not a panic.
-        Intrinsic::Write { .. } | Intrinsic::Delay => return Err("console and delay are emitted inline".into()),
+        Intrinsic::Write { .. } | Intrinsic::Delay | Intrinsic::DbFailed | Intrinsic::DbError => {
+            return Err("console, delay and database failures are emitted inline".into());
+        }
     };
     match (intrinsic, helper) {
         (Intrinsic::Extern(i), _) => {

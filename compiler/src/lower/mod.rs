@@ -40,6 +40,7 @@ mod lists;
 mod maps;
 mod memory;
 mod path;
+mod sql;
 mod text;
 mod url;
 mod url_parse;
@@ -128,11 +129,16 @@ struct Builder<'r> {
     /// The `covenant:capabilities` custom section (declared paths and hosts), when there are any.
     capabilities: Option<Vec<u8>>,
     exports: ExportSection,
+    /// The program's databases and queries, and the globals their helpers share.
+    databases: Vec<crate::ir::Database>,
+    queries: Vec<crate::ir::SqlQuery>,
+    db: sql::DbGlobals,
 }
 
 #[derive(Clone, Copy)]
 enum GlobalInit {
     MinusOne,
+    Zero,
     HeapBase,
     /// The start of the static scratch memory (immutable).
     Scratch,
@@ -281,6 +287,9 @@ pub fn lower<'r>(
         pin_arena: false,
         capabilities: capabilities(program),
         exports: ExportSection::new(),
+        databases: program.databases.clone(),
+        queries: program.queries.clone(),
+        db: sql::DbGlobals::default(),
     };
     for f in &plan.wasi_fns {
         let imp = wit_import(resolve, world, f)?;
@@ -322,14 +331,25 @@ pub fn lower<'r>(
 /// Name of the custom section that carries a program's declared capabilities.
 pub const CAPABILITIES_SECTION: &str = "covenant:capabilities";
 
-/// The declared `filesystem(path=..)` and `network(host=..)` values as JSON
-/// (`{"filesystem": [...], "network": [...]}`), so a host given only the component can narrow
-/// its grants as it does for source. `None` when the program declares neither.
+/// The declared `filesystem(path=..)` and `network(host=..)` values and the databases as JSON
+/// (`{"filesystem": [...], "network": [...], "databases": [...]}`), so a host given only the
+/// component can narrow its grants as it does for source. `None` when the program declares none.
 fn capabilities(program: &CheckedProgram) -> Option<Vec<u8>> {
-    if program.filesystem_roots.is_empty() && program.network_hosts.is_empty() {
+    let databases: Vec<&crate::ir::Database> = program
+        .databases
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| program.queries.iter().any(|q| q.database as usize == *i))
+        .map(|(_, d)| d)
+        .collect();
+    if program.filesystem_roots.is_empty() && program.network_hosts.is_empty() && databases.is_empty() {
         return None;
     }
-    let value = serde_json::json!({ "filesystem": program.filesystem_roots, "network": program.network_hosts });
+    let value = serde_json::json!({
+        "filesystem": program.filesystem_roots,
+        "network": program.network_hosts,
+        "databases": databases,
+    });
     serde_json::to_vec(&value).ok()
 }
 
@@ -369,6 +389,7 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
     for (i, g) in b.globals.iter().enumerate() {
         let (init, mutable) = match g {
             GlobalInit::MinusOne => (-1, true),
+            GlobalInit::Zero => (0, true),
             GlobalInit::Scratch => (scratch_base as i32, false),
             // The heap base global (the second of the pair) never changes.
             GlobalInit::HeapBase => {
