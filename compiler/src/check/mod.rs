@@ -13,6 +13,7 @@ use std::collections::HashMap;
 mod calls;
 mod compute;
 mod control;
+mod covenant_sql;
 mod effects;
 mod externs;
 mod handle;
@@ -37,6 +38,7 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         aliases: HashMap::new(),
         alias_depth: Default::default(),
         source,
+        schemas: HashMap::new(),
     };
     cx.program(program);
     (cx.out, cx.diags)
@@ -73,6 +75,8 @@ struct Checker<'a> {
     alias_depth: std::cell::Cell<u32>,
     /// The source text, for edits that must match its indentation.
     source: &'a str,
+    /// The tables of each database's `schema` (by database index).
+    schemas: HashMap<u32, Vec<covenant_sql::Table>>,
 }
 
 #[derive(Clone)]

@@ -7,6 +7,7 @@
 //! A failed query returns the `DbError` from the function when its return type has one (after a
 //! rollback inside a transaction); otherwise it ends the run with the named error.
 
+use super::covenant_sql::SqlText;
 use super::*;
 use crate::cst::Node;
 use crate::ir::{Database, RowShape, SqlQuery};
@@ -21,7 +22,7 @@ fn lit_text(a: &ast::Attr) -> Option<Spanned<String>> {
 }
 
 /// Whether a column can hold a value of this type.
-fn column_type(t: &Type) -> bool {
+pub(super) fn column_type(t: &Type) -> bool {
     match t {
         Type::Int | Type::Float | Type::Bool | Type::String | Type::Bytes | Type::Error => true,
         Type::Optional(inner) => !matches!(**inner, Type::Optional(_)) && column_type(inner),
@@ -30,7 +31,7 @@ fn column_type(t: &Type) -> bool {
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn database_snippet(&mut self, s: &'a ast::Snippet) {
+    pub(super) fn database_snippet(&mut self, s: &ast::Snippet) {
         let meta = |key: &str| s.metadata.iter().find(|a| a.key.value == key).and_then(lit_text);
         let dialect = match meta("dialect") {
             None => Dialect::Sqlite,
@@ -47,12 +48,14 @@ impl<'a> Checker<'a> {
             },
         };
         let connection = meta("connection").map(|c| c.value).unwrap_or_default();
+        let tables = self.schema_tables(s);
+        self.schemas.insert(self.out.databases.len() as u32, tables);
         self.out.databases.push(Database { id: s.id.value.clone(), dialect, connection, readonly: true });
     }
 
     /// The database a query or transaction runs on: the one `target` names (its snippet id or the
     /// id's last segment), or the only one declared.
-    fn database_for(&mut self, target: Option<&Spanned<String>>, at: Span) -> Option<u32> {
+    pub(super) fn database_for(&mut self, target: Option<&Spanned<String>>, at: Span) -> Option<u32> {
         let dbs = &self.out.databases;
         let found = match target {
             Some(t) => dbs.iter().position(|d| d.id == t.value || d.id.rsplit('.').next() == Some(t.value.as_str())),
@@ -115,12 +118,15 @@ impl<'a> Checker<'a> {
         let kind = Spanned::new("query".to_string(), node.head_span());
         let dialect = text("dialect");
         let Some(dialect) = dialect.filter(|d| d.value != "covenant") else {
-            self.diags.push(unsupported(
-                "Covenant-dialect and project queries are".into(),
-                node.head_span(),
-                "write the query in SQL: `dialect=\"sqlite\"` (or postgres, mysql, sqlserver) with a `body`",
-            ));
-            return self.bind_poison(step, body);
+            if text("target").is_some_and(|t| t.value == "project") {
+                self.diags.push(unsupported(
+                    "project queries are".into(),
+                    node.head_span(),
+                    "query a database (`target=\"app_db\"`), or write the query in SQL",
+                ));
+                return self.bind_poison(step, body);
+            }
+            return self.covenant_query(s, step, body, out);
         };
         let returns = node.children.iter().find(|c| c.is("returns"));
         if returns.is_none() {
@@ -179,23 +185,6 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let decl = self.database_effect(s, &kind);
-        let readonly = decl.is_some_and(|(_, readonly)| readonly);
-        if readonly && sql::is_write(&sql_body.value) {
-            ok = false;
-            self.diags.push(
-                Diagnostic::error(
-                    "E-QUERY-015",
-                    "this statement writes, but the function's database access is read-only",
-                    sql_body.span,
-                )
-                .with_label("a write")
-                .with_help("remove `readonly=true` from `effect database`, or make the statement a query"),
-            );
-        }
-        if !readonly {
-            self.out.databases[db as usize].readonly = false;
-        }
         // The parameters' values, each of a type a column holds.
         let mut values = vec![];
         for (name, operand) in &params {
@@ -225,14 +214,58 @@ impl<'a> Checker<'a> {
             Placeholder::Next => Some(bare),
         });
         if !ok || ty == Type::Error && shape != RowShape::Unit {
+            self.database_effect(s, &kind);
             return self.bind_poison(step, body);
+        }
+        let values: Vec<Value> = order.iter().filter_map(|i| values.get(*i).cloned()).collect();
+        let text = SqlText { dialect: database.dialect, text, values };
+        self.run_query(s, step, db, text, shape, ty, sql_body.span, body, out)
+    }
+
+    /// A query written for its database (SQL as given, or written from a Covenant-dialect step):
+    /// the effect it needs, a write under `database(readonly=true)` (E-QUERY-015, at `text_span`
+    /// for SQL), the `Intrinsic::Query`, and what happens when it fails.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_query(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        db: u32,
+        text: SqlText,
+        shape: RowShape,
+        ty: Type,
+        text_span: Span,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
+        let word = match &step.kind {
+            StepKind::Other { kind } => kind.value.clone(),
+            _ => "query".to_string(),
+        };
+        let kind = Spanned::new(word, step.node.head_span());
+        let decl = self.database_effect(s, &kind);
+        let readonly = decl.is_some_and(|(_, readonly)| readonly);
+        if readonly && sql::is_write(&text.text) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E-QUERY-015",
+                    "this statement writes, but the function's database access is read-only",
+                    text_span,
+                )
+                .with_label("a write")
+                .with_help("remove `readonly=true` from `effect database`, or make the statement a query"),
+            );
+            return self.bind_poison(step, body);
+        }
+        if !readonly {
+            self.out.databases[db as usize].readonly = false;
         }
         let traps = !self.returns_db_error(body);
         let index = self.out.queries.len() as u32;
-        let args: Vec<Value> = order.iter().filter_map(|i| values.get(*i).cloned()).collect();
+        let args = text.values;
         self.out.queries.push(SqlQuery {
             database: db,
-            sql: text,
+            sql: text.text,
             params: args.iter().map(Value::ty).collect(),
             shape,
             in_transaction: body.transaction == Some(db),
@@ -311,7 +344,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `returns type="T"` or `returns collection of="T"`: the shape and the step's type.
-    fn row_shape(&mut self, r: &Node) -> (RowShape, Type) {
+    pub(super) fn row_shape(&mut self, r: &Node) -> (RowShape, Type) {
         let collection = r.has_flag("collection");
         let key = if collection { "of" } else { "type" };
         let Some(written) = r.attr(key).and_then(lit_text) else {
@@ -413,7 +446,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A step that could not be checked binds its name to an unknown type (no follow-on errors).
-    fn bind_poison(&mut self, step: &ast::Step, body: &mut Body) -> Value {
+    pub(super) fn bind_poison(&mut self, step: &ast::Step, body: &mut Body) -> Value {
         if let Some(name) = &step.bind_as {
             self.bind(body, name, Type::Error, false);
         }

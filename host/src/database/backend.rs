@@ -41,7 +41,9 @@ fn mysql_error(e: mysql::Error) -> Error {
 impl Backend {
     /// Opens the database at `url`: `postgres://`, `mysql://` (or `mariadb://`), or SQLite
     /// (`sqlite:PATH`, a plain path, or "" / `sqlite::memory:` for a fresh in-memory database).
-    pub async fn open(url: &str, readonly: bool) -> Result<Backend, Error> {
+    /// SQL written for another dialect (`written_for`) quotes names with `"` and joins text
+    /// with `||`, as standard SQL does: a MySQL session is told to read it so.
+    pub async fn open(url: &str, readonly: bool, written_for: Dialect) -> Result<Backend, Error> {
         let connect = |e: String| error("E-QUERY-014", format!("cannot open the database: {e}"), None);
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let (client, connection) =
@@ -56,9 +58,13 @@ impl Backend {
         } else if let Some(rest) = url.strip_prefix("mysql://").or_else(|| url.strip_prefix("mariadb://")) {
             let opts = mysql::Opts::from_url(&format!("mysql://{rest}")).map_err(|e| connect(e.to_string()))?;
             let mut conn = mysql::Conn::new(opts).map_err(|e| connect(e.to_string()))?;
+            use mysql::prelude::Queryable;
             if readonly {
-                use mysql::prelude::Queryable;
                 conn.query_drop("SET SESSION TRANSACTION READ ONLY").map_err(mysql_error)?;
+            }
+            if written_for != Dialect::Mysql {
+                conn.query_drop("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT')")
+                    .map_err(mysql_error)?;
             }
             Backend::Mysql(Box::new(conn))
         } else {

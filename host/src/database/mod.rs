@@ -164,7 +164,7 @@ impl Db<'_> {
             .filter(|x| x.dialect == dialect && x.connection == connection)
             .all(|x| x.readonly);
         let url = self.url_of(&d)?;
-        let backend = Backend::open(&url, readonly).await?;
+        let backend = Backend::open(&url, readonly, dialect).await?;
         let conn = Connection { backend: Arc::new(Mutex::new(backend)), dialect, readonly };
         self.table.push(conn).map_err(table_error)
     }
