@@ -163,6 +163,18 @@ pub struct Function {
     pub span: Span,
     /// Whether the function is a component export (`main` is exported as `wasi:cli/run`).
     pub exported: bool,
+    /// Its `timeout` and `cost_hint` metadata, from which a host sets the run's budget.
+    pub budget: Budget,
+}
+
+/// What a function's metadata says about its run time.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Budget {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// `cheap`, `moderate` or `expensive`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_hint: Option<String>,
 }
 
 impl Function {

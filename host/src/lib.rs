@@ -4,6 +4,7 @@
 pub mod database;
 pub mod grants;
 pub mod invoke;
+pub mod metering;
 pub mod net;
 pub mod runtime;
 pub mod source;

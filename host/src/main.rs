@@ -48,18 +48,25 @@ enum Command {
         #[arg(long)]
         imports: bool,
     },
+    /// Measure how much fuel this machine runs per millisecond (the metering calibration).
+    Calibrate,
     /// Compile (if given a .cov file) and run a program on the Wasmtime host.
     Run {
         file: PathBuf,
         /// Call an export instead of `main`, e.g. --invoke 'factorial(10)' (wasmtime's syntax).
         #[arg(long)]
         invoke: Option<String>,
-        /// Fuel budget (about one unit per wasm instruction); unlimited when absent.
+        /// Fuel budget (about one unit per wasm instruction); when absent, from the function's
+        /// `timeout` or `cost_hint` metadata, else unlimited.
         #[arg(long)]
         fuel: Option<u64>,
-        /// Wall-clock limit, e.g. 500ms, 5s, 2m; unlimited when absent.
+        /// Wall-clock limit, e.g. 500ms, 5s, 2m; when absent, the function's `timeout` metadata,
+        /// else unlimited.
         #[arg(long, value_parser = parse_duration)]
         timeout: Option<std::time::Duration>,
+        /// The most linear memory the program may use, in MiB (default 1024).
+        #[arg(long, value_name = "MIB")]
+        max_memory: Option<u64>,
         /// Grant a directory, HOST::GUEST (e.g. ./data::/data), narrowed to the program's
         /// declared `filesystem(path=..)`. Repeatable.
         #[arg(long = "dir", value_name = "HOST::GUEST", value_parser = grants::parse_dir)]
@@ -121,11 +128,27 @@ fn real_main() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout, dirs, env, db } => {
+        Command::Calibrate => {
+            use covenant_host::metering::{CALIBRATION_N, FUEL_PER_MS, calibrate};
+            // The best of a few runs: the machine's speed, not its other work.
+            let mut best: Option<(u64, std::time::Duration)> = None;
+            for _ in 0..5 {
+                let (fuel, took) = calibrate()?;
+                if best.is_none_or(|(_, t)| took < t) {
+                    best = Some((fuel, took));
+                }
+            }
+            let (fuel, took) = best.context("no calibration run")?;
+            let per_ms = fuel as f64 / took.as_secs_f64() / 1000.0;
+            println!("fib({CALIBRATION_N}): {fuel} fuel in {took:?}: {per_ms:.0} fuel per ms");
+            println!("built-in calibration: {FUEL_PER_MS} fuel per ms (ratio {:.2})", per_ms / FUEL_PER_MS as f64);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db } => {
             let (bytes, declared) = load_component(&file)?;
             let roots = declared.as_ref().map(|d| d.roots.clone());
             let hosts = declared.as_ref().map(|d| d.hosts.clone());
-            let budget = runtime::Budget { fuel, timeout };
+            let budget = runtime::Budget { fuel, timeout, max_memory: max_memory.map(|m| m << 20) };
             let net = covenant_host::net::AllowList::for_program(hosts.as_deref());
             let mut granted = grants::Grants { dirs: vec![], env, net, db };
             for dir in grants::narrow(&dirs, roots.as_deref())? {
@@ -176,6 +199,8 @@ fn invoke_export(
         let engine = runtime::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let params = runtime::export_params(&engine, bytes, &name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let args = covenant_host::invoke::call_args(call, &params)?;
+        // The function's metadata gives the budget the command line does not.
+        let budget = &covenant_host::metering::budget_for(bytes, &name.replace('-', "_"), budget);
         runtime::invoke(&engine, bytes, &name, &args, budget, granted)
             .await
             .map_err(|e| anyhow::anyhow!(runtime::describe_error(&e, budget)))

@@ -28,14 +28,24 @@ impl Stdio {
     }
 }
 
-/// What a run may consume. Exhausting either ends the run with a named error.
+/// What a run may consume. Exhausting any ends the run with a named error.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Budget {
     /// Wasmtime fuel (roughly one unit per wasm instruction); `None` is unlimited.
     pub fuel: Option<u64>,
     /// Wall-clock limit, enforced with epoch interruption; `None` is unlimited.
     pub timeout: Option<Duration>,
+    /// Linear memory in bytes; `None` is `DEFAULT_MAX_MEMORY`.
+    pub max_memory: Option<u64>,
 }
+
+/// A guest's memory may grow to 1 GiB unless `--max-memory` says otherwise.
+pub const DEFAULT_MAX_MEMORY: u64 = 1 << 30;
+/// Instances, tables and table elements a component may create (a Covenant component needs a
+/// handful); resource handles are capped by `wasmtime`'s tables (`MAX_TABLE_ELEMENTS`).
+const MAX_INSTANCES: usize = 64;
+const MAX_TABLES: usize = 64;
+const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 struct HostState {
     ctx: WasiCtx,
@@ -46,6 +56,7 @@ struct HostState {
     kv: WasiKeyValueCtx,
     /// `covenant:database/sql`: the databases the component declares.
     db: DbCtx,
+    limits: wasmtime::StoreLimits,
 }
 
 impl WasiHttpView for HostState {
@@ -128,8 +139,15 @@ fn store(engine: &Engine, bytes: &[u8], ctx: WasiCtx, budget: &Budget, grants: &
         net: grants.net.clone(),
         kv: WasiKeyValueCtx::builder().build(),
         db: DbCtx::new(DbGrants { declared, overrides: grants.db.clone() }),
+        limits: wasmtime::StoreLimitsBuilder::new()
+            .memory_size(budget.max_memory.unwrap_or(DEFAULT_MAX_MEMORY) as usize)
+            .instances(MAX_INSTANCES)
+            .tables(MAX_TABLES)
+            .table_elements(MAX_TABLE_ELEMENTS)
+            .build(),
     };
     let mut store = Store::new(engine, state);
+    store.limiter(|s| &mut s.limits);
     store.set_fuel(budget.fuel.unwrap_or(u64::MAX))?;
     if let Some(timeout) = budget.timeout {
         // One epoch tick after `timeout` interrupts the guest.
@@ -193,7 +211,9 @@ pub async fn run_command(
 }
 
 /// Runs a command component to completion on a fresh runtime, for callers without an executor.
+/// The budget is `budget` where it says, else what `main`'s metadata says (`metering`).
 pub fn run_command_blocking(bytes: &[u8], stdio: &Stdio, budget: &Budget, grants: &Grants) -> anyhow::Result<Exit> {
+    let budget = &crate::metering::budget_for(bytes, "main", budget);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let engine = engine()?;
@@ -221,6 +241,22 @@ pub async fn invoke(
     let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
     func.call_async(&mut store, args, &mut results).await.map_err(|e| with_db_error(e, &store))?;
     Ok(results)
+}
+
+/// Calls an export with an unlimited budget: the fuel it used and the time the call took.
+pub async fn measure(engine: &Engine, bytes: &[u8], name: &str, args: &[Val]) -> Result<(u64, Duration)> {
+    let component = Component::new(engine, bytes)?;
+    let budget = Budget::default();
+    let mut store = store(engine, bytes, WasiCtxBuilder::new().build(), &budget, &Grants::default())?;
+    let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
+    let func =
+        instance.get_func(&mut store, name).ok_or_else(|| wasmtime::Error::msg(format!("no export `{name}`")))?;
+    let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
+    let before = store.get_fuel()?;
+    let start = std::time::Instant::now();
+    func.call_async(&mut store, args, &mut results).await?;
+    let elapsed = start.elapsed();
+    Ok((before - store.get_fuel()?, elapsed))
 }
 
 /// The parameter types of an export, as `wasmtime run --invoke` would need them.

@@ -122,6 +122,20 @@ impl Body {
     }
 }
 
+/// A function's `timeout` and `cost_hint` metadata (LANGUAGE-DECISIONS 10).
+fn budget(s: &ast::Snippet) -> crate::ir::Budget {
+    let mut b = crate::ir::Budget::default();
+    for a in &s.metadata {
+        match (a.key.value.as_str(), &a.value.value) {
+            ("timeout", LitValue::Duration(ms)) => b.timeout_ms = Some(*ms),
+            ("timeout", LitValue::Int(n)) if *n >= 0 => b.timeout_ms = Some(*n as u64 * 1000),
+            ("cost_hint", LitValue::Str(h) | LitValue::Word(h)) => b.cost_hint = Some(h.clone()),
+            _ => {}
+        }
+    }
+    b
+}
+
 fn kind_name(kind: SnippetKind) -> &'static str {
     SnippetKind::ALL.iter().find(|(_, k)| *k == kind).map_or("?", |(n, _)| *n)
 }
@@ -374,6 +388,7 @@ impl<'a> Checker<'a> {
             locals: body.locals,
             span: s.span,
             exported,
+            budget: budget(s),
         };
         (f, body.refined)
     }

@@ -342,13 +342,25 @@ fn capabilities(program: &CheckedProgram) -> Option<Vec<u8>> {
         .filter(|(i, _)| program.queries.iter().any(|q| q.database as usize == *i))
         .map(|(_, d)| d)
         .collect();
-    if program.filesystem_roots.is_empty() && program.network_hosts.is_empty() && databases.is_empty() {
+    // The exported functions' budgets, by function name (`main` for `wasi:cli/run`).
+    let budgets: serde_json::Map<String, serde_json::Value> = program
+        .functions
+        .iter()
+        .filter(|f| f.exported && f.budget != Default::default())
+        .filter_map(|f| Some((f.name.clone(), serde_json::to_value(&f.budget).ok()?)))
+        .collect();
+    if program.filesystem_roots.is_empty()
+        && program.network_hosts.is_empty()
+        && databases.is_empty()
+        && budgets.is_empty()
+    {
         return None;
     }
     let value = serde_json::json!({
         "filesystem": program.filesystem_roots,
         "network": program.network_hosts,
         "databases": databases,
+        "budgets": budgets,
     });
     serde_json::to_vec(&value).ok()
 }
