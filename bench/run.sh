@@ -3,6 +3,7 @@
 #  - compile-time scaling from 500 to 5,000 functions (linear: ratio ~ fns / 500)
 #  - the hello-world component's size against the 2 KB target
 #  - the run time of bench/compute.cov against the same algorithms in Rust (bench/reference)
+#  - host cold start against `wasmtime run`, and per-query overhead against rusqlite (bench/queries.cov)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/env.sh"
 cd "$COVENANT_ROOT"
@@ -20,3 +21,6 @@ reference_dir="$COVENANT_CACHE/target-wasm"
 [ -d "$reference_dir/wasm32-unknown-unknown" ] || reference_dir="$COVENANT_CACHE/target-wasm-debian"
 cargo run --release --locked -q -p covenant-host --example bench_runtime -- \
   "$reference_dir/wasm32-unknown-unknown/release/covenant_bench_reference.wasm"
+log "host: cold start against the wasmtime CLI, and per-query overhead against rusqlite"
+cargo run --release --locked -q -p covenant-host --example bench_host -- \
+  "$CARGO_TARGET_DIR/release/covenant" "$COVENANT_WASMTIME"

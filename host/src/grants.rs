@@ -22,6 +22,8 @@ pub struct Grants {
     pub net: crate::net::AllowList,
     /// `--db NAME=URL`: where a declared database really is.
     pub db: Vec<(String, String)>,
+    /// Where `wasi:keyvalue` keeps its data.
+    pub kv: crate::keyvalue::KvPlace,
 }
 
 /// `HOST::GUEST`, or `HOST` (the same path inside).

@@ -4,6 +4,7 @@
 pub mod database;
 pub mod grants;
 pub mod invoke;
+pub mod keyvalue;
 pub mod metering;
 pub mod net;
 pub mod runtime;

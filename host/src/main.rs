@@ -78,6 +78,10 @@ enum Command {
         /// segment; URL: postgres://, mysql://, sqlite:PATH). Repeatable.
         #[arg(long = "db", value_name = "NAME=URL", value_parser = covenant_host::database::parse_db)]
         db: Vec<(String, String)>,
+        /// Where `std.storage.kv` keeps its data: a JSON file, or `memory` for this run only.
+        #[arg(long = "kv", value_name = "PATH|memory", default_value = covenant_host::keyvalue::DEFAULT_FILE,
+              value_parser = covenant_host::keyvalue::parse_kv)]
+        kv: covenant_host::keyvalue::KvPlace,
     },
 }
 
@@ -144,13 +148,13 @@ fn real_main() -> Result<ExitCode> {
             println!("built-in calibration: {FUEL_PER_MS} fuel per ms (ratio {:.2})", per_ms / FUEL_PER_MS as f64);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db } => {
+        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db, kv } => {
             let (bytes, declared) = load_component(&file)?;
             let roots = declared.as_ref().map(|d| d.roots.clone());
             let hosts = declared.as_ref().map(|d| d.hosts.clone());
             let budget = runtime::Budget { fuel, timeout, max_memory: max_memory.map(|m| m << 20) };
             let net = covenant_host::net::AllowList::for_program(hosts.as_deref());
-            let mut granted = grants::Grants { dirs: vec![], env, net, db };
+            let mut granted = grants::Grants { dirs: vec![], env, net, db, kv };
             for dir in grants::narrow(&dirs, roots.as_deref())? {
                 if dir.host.is_dir() {
                     granted.dirs.push(dir);

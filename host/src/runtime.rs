@@ -9,9 +9,9 @@ use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::database::{Db, DbCtx, DbGrants};
 use crate::grants::Grants;
+use crate::keyvalue::{Kv, KvCtx};
 use crate::net::AllowList;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
-use wasmtime_wasi_keyvalue::{WasiKeyValue, WasiKeyValueCtx};
 
 /// Where a run's standard output and error go.
 #[derive(Clone)]
@@ -52,8 +52,8 @@ struct HostState {
     table: ResourceTable,
     http: WasiHttpCtx,
     net: AllowList,
-    /// `wasi:keyvalue`: an in-memory store per run.
-    kv: WasiKeyValueCtx,
+    /// `wasi:keyvalue`: in a file or in memory (`Grants::kv`).
+    kv: KvCtx,
     /// `covenant:database/sql`: the databases the component declares.
     db: DbCtx,
     limits: wasmtime::StoreLimits,
@@ -137,7 +137,7 @@ fn store(engine: &Engine, bytes: &[u8], ctx: WasiCtx, budget: &Budget, grants: &
         table: ResourceTable::new(),
         http: WasiHttpCtx::new(),
         net: grants.net.clone(),
-        kv: WasiKeyValueCtx::builder().build(),
+        kv: KvCtx::new(grants.kv.clone()),
         db: DbCtx::new(DbGrants { declared, overrides: grants.db.clone() }),
         limits: wasmtime::StoreLimitsBuilder::new()
             .memory_size(budget.max_memory.unwrap_or(DEFAULT_MAX_MEMORY) as usize)
@@ -181,7 +181,7 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     let mut linker: Linker<HostState> = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-    wasmtime_wasi_keyvalue::add_to_linker(&mut linker, |h: &mut HostState| WasiKeyValue::new(&h.kv, &mut h.table))?;
+    crate::keyvalue::add_to_linker(&mut linker, |h: &mut HostState| Kv { ctx: &mut h.kv, table: &mut h.table })?;
     crate::database::add_to_linker(&mut linker, |h: &mut HostState| Db { ctx: &mut h.db, table: &mut h.table })?;
     Ok(linker)
 }
