@@ -27,6 +27,8 @@ pub struct CheckedProgram {
     pub databases: Vec<Database>,
     /// SQL queries, by `Intrinsic::Query` index.
     pub queries: Vec<SqlQuery>,
+    /// The symbol graph as JSON, when the program makes project queries.
+    pub symbols: Option<String>,
 }
 
 /// A `database` snippet: where its connection comes from.

@@ -70,7 +70,7 @@ impl Compilation {
 }
 
 /// The custom section (in the component's core module) that lists the declared capabilities.
-pub use lower::CAPABILITIES_SECTION;
+pub use lower::{CAPABILITIES_SECTION, SYMBOLS_SECTION};
 
 pub fn compile(source: &str, options: &Options) -> Compilation {
     let (tree, mut diagnostics) = parser::parse_tree(source);

@@ -122,6 +122,8 @@ pub enum Intrinsic {
     DbFailed,
     /// That failure as a `DbError`.
     DbError,
+    /// A project query: its argument is the JSON query AST; its result `Symbol[]`.
+    ProjectQuery,
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -476,6 +478,8 @@ pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("HttpError", &[("message", "String"), ("status", "Int?")]),
     // The first fields of `covenant:database/sql`'s `error` record, in its layout.
     ("DbError", &[("code", "String"), ("message", "String")]),
+    // A node of the symbol graph from a project query (`data`: the node as JSON).
+    ("Symbol", &[("id", "String"), ("kind", "String"), ("data", "String")]),
 ];
 
 /// Standard-library functions that are operators under another name (`text.upper(s)` is the
@@ -687,6 +691,14 @@ pub(crate) mod db {
     pub const QUERY_FNS: [WasiFn; 6] = [OPEN, QUERY, NEXT, COLUMNS, ROWS_AFFECTED, DROP_ROWS];
 }
 
+pub(crate) mod project {
+    use super::{WasiFn, wasi};
+    const S: &str = "covenant:project/query";
+    pub const QUERY: WasiFn = wasi(S, "query");
+    pub const NEXT: WasiFn = wasi(S, "[method]query-result.next");
+    pub const DROP: WasiFn = wasi(S, "[resource-drop]query-result");
+}
+
 pub(crate) const INITIAL_CWD: WasiFn = wasi("wasi:cli/environment", "initial-cwd");
 pub(crate) const RANDOM_BYTES: WasiFn = wasi("wasi:random/random", "get-random-bytes");
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
@@ -752,6 +764,7 @@ impl Intrinsic {
             Intrinsic::TxCommit(_) => vec![db::COMMIT, db::DROP_TX],
             Intrinsic::TxRollback(_) => vec![db::ROLLBACK, db::DROP_TX],
             Intrinsic::DbFailed | Intrinsic::DbError => vec![],
+            Intrinsic::ProjectQuery => vec![project::QUERY, project::NEXT, project::DROP],
             Intrinsic::Kv(op) => {
                 let used = match op {
                     KvOp::Set => kv::SET,
@@ -781,6 +794,7 @@ impl Intrinsic {
                 | Intrinsic::TxBegin(_)
                 | Intrinsic::TxCommit(_)
                 | Intrinsic::TxRollback(_)
+                | Intrinsic::ProjectQuery
         )
     }
 }

@@ -7,5 +7,6 @@ pub mod invoke;
 pub mod keyvalue;
 pub mod metering;
 pub mod net;
+pub mod project;
 pub mod runtime;
 pub mod source;

@@ -57,6 +57,8 @@ struct HostState {
     /// `covenant:database/sql`: the databases the component declares.
     db: DbCtx,
     limits: wasmtime::StoreLimits,
+    /// `covenant:project/query`: the component's own symbol graph.
+    graph: crate::project::Graph,
 }
 
 impl WasiHttpView for HostState {
@@ -145,6 +147,7 @@ fn store(engine: &Engine, bytes: &[u8], ctx: WasiCtx, budget: &Budget, grants: &
             .tables(MAX_TABLES)
             .table_elements(MAX_TABLE_ELEMENTS)
             .build(),
+        graph: crate::project::Graph::from_component(bytes),
     };
     let mut store = Store::new(engine, state);
     store.limiter(|s| &mut s.limits);
@@ -183,6 +186,10 @@ fn linker(engine: &Engine) -> Result<Linker<HostState>> {
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     crate::keyvalue::add_to_linker(&mut linker, |h: &mut HostState| Kv { ctx: &mut h.kv, table: &mut h.table })?;
     crate::database::add_to_linker(&mut linker, |h: &mut HostState| Db { ctx: &mut h.db, table: &mut h.table })?;
+    crate::project::add_to_linker(&mut linker, |h: &mut HostState| crate::project::Project {
+        graph: &h.graph,
+        table: &mut h.table,
+    })?;
     Ok(linker)
 }
 

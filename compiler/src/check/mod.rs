@@ -18,6 +18,7 @@ mod effects;
 mod externs;
 mod handle;
 mod matching;
+mod project;
 mod query;
 mod steps;
 mod types;
@@ -187,6 +188,7 @@ impl<'a> Checker<'a> {
             .filter(|s| s.kind.value == SnippetKind::ExternImpl && attr(s, "platform") == Some("wasi"))
             .filter_map(|s| attr(s, "implements").map(|id| (id, *s)))
             .collect();
+        let all_snippets = unique.clone();
         for s in unique {
             self.target_rules(s);
             match s.kind.value {
@@ -227,6 +229,9 @@ impl<'a> Checker<'a> {
         for i in 0..self.fns.len() {
             let f = self.function(i);
             self.out.functions.push(f);
+        }
+        if self.out.effect_uses.iter().any(|u| u.effect == "meta") {
+            self.out.symbols = Some(self.symbol_graph(&all_snippets));
         }
     }
 

@@ -119,12 +119,7 @@ impl<'a> Checker<'a> {
         let dialect = text("dialect");
         let Some(dialect) = dialect.filter(|d| d.value != "covenant") else {
             if text("target").is_some_and(|t| t.value == "project") {
-                self.diags.push(unsupported(
-                    "project queries are".into(),
-                    node.head_span(),
-                    "query a database (`target=\"app_db\"`), or write the query in SQL",
-                ));
-                return self.bind_poison(step, body);
+                return self.project_query(s, step, body, out);
             }
             return self.covenant_query(s, step, body, out);
         };

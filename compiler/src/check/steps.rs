@@ -117,6 +117,7 @@ impl<'a> Checker<'a> {
                 Value::Unit
             }
             StepKind::Other { kind } if kind.value == "query" => self.query_step(s, step, body, out),
+            StepKind::Other { kind } if kind.value == "traverse" => self.project_query(s, step, body, out),
             StepKind::Other { kind } if matches!(kind.value.as_str(), "insert" | "update" | "delete") => {
                 self.write_step(s, step, &kind.value, body, out)
             }

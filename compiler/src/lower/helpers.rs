@@ -84,6 +84,8 @@ pub(super) enum Helper {
     Kv(crate::stdlib::KvOp),
     /// Database connections, queries and transactions.
     Db(super::sql::DbHelper),
+    /// A project query: (query JSON) -> Symbol[].
+    ProjectQuery,
 }
 
 /// A helper's parameter, result and extra local types.
@@ -110,6 +112,8 @@ pub(super) enum Fault {
     InvalidUtf8,
     /// A query or transaction failed in a function that cannot return `DbError`.
     DatabaseFailed,
+    /// The host rejected a project query.
+    ProjectQueryFailed,
 }
 
 impl Fault {
@@ -126,6 +130,7 @@ impl Fault {
             Fault::StorageFailed => "covenant_error_storage_failed",
             Fault::InvalidUtf8 => "covenant_error_bytes_not_text",
             Fault::DatabaseFailed => "covenant_error_database_failed",
+            Fault::ProjectQueryFailed => "covenant_error_project_query_failed",
         }
     }
 }
@@ -161,6 +166,7 @@ impl Helper {
             Helper::Http => "http_request",
             Helper::Sha256 => "sha256",
             Helper::KvBucket => "kv_bucket",
+            Helper::ProjectQuery => "project_query",
             Helper::Db(h) => match h {
                 super::sql::DbHelper::Connection(_) => "db_connection",
                 super::sql::DbHelper::Query(_) => "db_query",
@@ -749,6 +755,7 @@ impl Builder<'_> {
             }
             Helper::Kv(op) => self.kv_op(op, &mut code)?,
             Helper::Db(h) => self.db_helper(h, &mut code)?,
+            Helper::ProjectQuery => self.project_query(&mut code)?,
             Helper::RandomInt => {
                 let random = self.import(&crate::stdlib::RANDOM_U64)?;
                 let invalid = self.helper(Helper::Trap(Fault::InvalidRange))?;

@@ -109,6 +109,7 @@ pub(super) fn emit_intrinsic(
             }))
         }
         Intrinsic::Query(q) => Some(Helper::Db(DbHelper::Query(q))),
+        Intrinsic::ProjectQuery => Some(Helper::ProjectQuery),
         Intrinsic::TxBegin(db) => Some(Helper::Db(DbHelper::Begin(db))),
         Intrinsic::TxCommit(db) => Some(Helper::Db(DbHelper::Commit(db))),
         Intrinsic::TxRollback(db) => Some(Helper::Db(DbHelper::Rollback(db))),

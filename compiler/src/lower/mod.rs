@@ -40,6 +40,7 @@ mod lists;
 mod maps;
 mod memory;
 mod path;
+mod project;
 mod sql;
 mod text;
 mod url;
@@ -133,6 +134,8 @@ struct Builder<'r> {
     databases: Vec<crate::ir::Database>,
     queries: Vec<crate::ir::SqlQuery>,
     db: sql::DbGlobals,
+    /// The symbol graph (JSON), for the `covenant:symbols` section.
+    symbols: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -290,6 +293,7 @@ pub fn lower<'r>(
         databases: program.databases.clone(),
         queries: program.queries.clone(),
         db: sql::DbGlobals::default(),
+        symbols: program.symbols.clone(),
     };
     for f in &plan.wasi_fns {
         let imp = wit_import(resolve, world, f)?;
@@ -330,6 +334,7 @@ pub fn lower<'r>(
 
 /// Name of the custom section that carries a program's declared capabilities.
 pub const CAPABILITIES_SECTION: &str = "covenant:capabilities";
+pub use project::SYMBOLS_SECTION;
 
 /// The declared `filesystem(path=..)` and `network(host=..)` values and the databases as JSON
 /// (`{"filesystem": [...], "network": [...], "databases": [...]}`), so a host given only the
@@ -433,6 +438,12 @@ fn encode(b: Builder) -> Result<Vec<u8>, String> {
         let mut section = NameSection::new();
         section.functions(&names);
         module.section(&section);
+    }
+    if let Some(symbols) = &b.symbols {
+        module.section(&wasm_encoder::CustomSection {
+            name: project::SYMBOLS_SECTION.into(),
+            data: symbols.as_bytes().into(),
+        });
     }
     if let Some(data) = &b.capabilities {
         module.section(&wasm_encoder::CustomSection { name: CAPABILITIES_SECTION.into(), data: data.into() });

@@ -1,0 +1,325 @@
+//! Project queries (`query target="project"`, effect `meta`, LANGUAGE-DECISIONS 31): the query
+//! becomes the JSON query AST that `covenant:project/query` takes, built at run time where it
+//! holds a `var`; its rows are `Symbol { id, kind, data }` (`data`: the node as JSON). The program's
+//! symbol graph goes into the component (`symbol_graph`) for the host to answer from.
+
+use super::*;
+use crate::cst::Node;
+use crate::stdlib::{Intrinsic, JsonFn};
+use serde_json::{Value as Json, json};
+
+/// A query AST being built: JSON text, with values known only at run time spliced in.
+struct QueryText {
+    parts: Vec<Value>,
+    text: String,
+}
+
+impl QueryText {
+    fn lit(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.parts.push(Value::Str(std::mem::take(&mut self.text)));
+        }
+    }
+}
+
+fn text_of(node: &Node, key: &str) -> Option<Spanned<String>> {
+    node.attr(key).and_then(|a| match &a.value.value {
+        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
+        _ => None,
+    })
+}
+
+/// A literal as JSON; `None` for one JSON cannot hold.
+fn literal_json(v: &LitValue) -> Option<Json> {
+    Some(match v {
+        LitValue::Int(n) => json!(n),
+        LitValue::Float(x) => json!(x),
+        LitValue::Bool(b) => json!(b),
+        LitValue::Str(s) | LitValue::Word(s) => json!(s),
+        LitValue::None => Json::Null,
+        LitValue::Array(items) => Json::Array(items.iter().map(|i| literal_json(&i.value)).collect::<Option<_>>()?),
+        _ => return None,
+    })
+}
+
+impl<'a> Checker<'a> {
+    /// A JSON value for a condition's right side: a literal, or a `var` written at run time.
+    fn project_value(&mut self, q: &mut QueryText, node: &Node, body: &mut Body, out: &mut Vec<Op>) -> bool {
+        if let Some(lit) = node.attr("lit") {
+            return match literal_json(&lit.value.value) {
+                Some(j) => {
+                    q.lit(&j.to_string());
+                    true
+                }
+                None => false,
+            };
+        }
+        let Some(var) = text_of(node, "var").or_else(|| text_of(node, "from")) else { return false };
+        let v = self.value(&Operand::Var(var.clone()), body, out);
+        let text = match v.ty() {
+            Type::Int | Type::Bool | Type::Float => {
+                let op = match v.ty() {
+                    Type::Int => ComputeOp::IntToString,
+                    Type::Bool => ComputeOp::BoolToString,
+                    _ => ComputeOp::FloatToString,
+                };
+                let local = body.new_local(Type::String);
+                out.push(Op::Compute { op, args: vec![v], result: local });
+                Value::Local(local, Type::String)
+            }
+            Type::String => {
+                // A JSON string: the library's writer does the escaping.
+                let json_ty = self.std_type_text("Json");
+                let wrapped = body.new_local(json_ty.clone());
+                out.push(Op::Compute { op: ComputeOp::Variant(json_ty.clone(), 3), args: vec![v], result: wrapped });
+                let local = body.new_local(Type::String);
+                out.push(Op::Intrinsic {
+                    intrinsic: Intrinsic::Json(JsonFn::Stringify),
+                    args: vec![Value::Local(wrapped, json_ty)],
+                    result: Some(local),
+                    returns: Type::String,
+                });
+                Value::Local(local, Type::String)
+            }
+            Type::Error => return false,
+            other => {
+                self.diags.push(
+                    Diagnostic::error("E-TYPE-001", format!("a project query cannot compare with {other}"), var.span)
+                        .with_label(format!("this is {other}"))
+                        .with_help("compare with an Int, Float, Bool or String value"),
+                );
+                return false;
+            }
+        };
+        q.flush();
+        q.parts.push(text);
+        true
+    }
+
+    fn project_condition(&mut self, q: &mut QueryText, node: &Node, body: &mut Body, out: &mut Vec<Op>) -> bool {
+        let word = node.word().unwrap_or_default().to_string();
+        match word.as_str() {
+            "and" | "or" | "not" => {
+                q.lit(&format!("{{\"op\":\"{word}\",\"of\":["));
+                let mut ok = true;
+                for (i, c) in node.children.iter().filter(|c| c.word.is_some()).enumerate() {
+                    if i > 0 {
+                        q.lit(",");
+                    }
+                    ok &= self.project_condition(q, c, body, out);
+                }
+                q.lit("]}");
+                ok
+            }
+            "equals" | "not_equals" | "less" | "greater" | "less_eq" | "greater_eq" | "contains" => {
+                let Some(field) = text_of(node, "field") else { return false };
+                q.lit(&format!("{{\"op\":\"{word}\",\"field\":{},\"value\":", json!(field.value)));
+                let ok = self.project_value(q, node, body, out);
+                q.lit("}");
+                ok
+            }
+            other => {
+                self.diags.push(
+                    Diagnostic::error("E-QUERY-002", format!("`{other}` is not a condition"), node.head_span())
+                        .with_label("unknown condition")
+                        .with_help(
+                            "use equals, not_equals, less, greater, less_eq, greater_eq, contains, and, or, not",
+                        ),
+                );
+                false
+            }
+        }
+    }
+
+    /// `query target="project" select .. from=".." where .. order .. limit=..`, and `traverse
+    /// target="project" from="id" follow type=".." depth=.. direction=..` (the nodes reached by
+    /// following a relation field such as `calls`: outgoing, incoming or both, to a depth).
+    pub(super) fn project_query(
+        &mut self,
+        s: &ast::Snippet,
+        step: &ast::Step,
+        body: &mut Body,
+        out: &mut Vec<Op>,
+    ) -> Value {
+        let node = &step.node;
+        let traverse = matches!(&step.kind, StepKind::Other { kind } if kind.value == "traverse");
+        let attr = |key: &str| {
+            node.attrs()
+                .chain(node.children.iter().filter(|c| c.word.is_none()).flat_map(Node::attrs))
+                .find(|a| a.key.value == key)
+                .map(|a| a.value.value.clone())
+        };
+        let from = match attr("from") {
+            Some(LitValue::Str(f) | LitValue::Word(f)) => f,
+            _ => "all".to_string(),
+        };
+        let mut q = QueryText { parts: vec![], text: String::new() };
+        if traverse {
+            let follow = node.children.iter().find(|c| c.is("follow")).and_then(|f| text_of(f, "type"));
+            let depth = match attr("depth") {
+                Some(LitValue::Int(n)) if n >= 0 => json!(n),
+                _ => Json::Null,
+            };
+            let direction = match attr("direction") {
+                Some(LitValue::Str(d) | LitValue::Word(d)) => d,
+                _ => "outgoing".to_string(),
+            };
+            let Some(follow) = follow else {
+                self.diags.push(
+                    Diagnostic::error("E-PARSE-002", "this `traverse` does not say what to follow", node.head_span())
+                        .with_label("needs `follow type=\"..\"`")
+                        .with_help("add `follow type=\"calls\"` (or another relation)"),
+                );
+                return self.bind_poison(step, body);
+            };
+            let t = json!({"from": from, "follow": follow.value, "depth": depth, "direction": direction});
+            q.lit(&format!("{{\"from\":\"all\",\"traverse\":{t}"));
+        } else {
+            q.lit(&format!("{{\"from\":{}", json!(from)));
+        }
+        let fields: Vec<String> = node
+            .children
+            .iter()
+            .filter(|c| c.is("select"))
+            .flat_map(|c| c.attrs().filter(|a| a.key.value == "field"))
+            .filter_map(|a| match &a.value.value {
+                LitValue::Str(s) | LitValue::Word(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        if !fields.is_empty() {
+            q.lit(&format!(",\"select\":{}", json!(fields)));
+        }
+        let mut ok = true;
+        if let Some(w) = node.children.iter().find(|c| c.is("where")) {
+            q.lit(",\"where\":{\"op\":\"and\",\"of\":[");
+            for (i, c) in w.children.iter().filter(|c| c.word.is_some()).enumerate() {
+                if i > 0 {
+                    q.lit(",");
+                }
+                ok &= self.project_condition(&mut q, c, body, out);
+            }
+            q.lit("]}");
+        }
+        if let Some(order) = node.children.iter().find(|c| c.is("order"))
+            && let Some(by) = text_of(order, "by")
+        {
+            let dir = text_of(order, "dir").map_or("asc".to_string(), |d| d.value.to_ascii_lowercase());
+            q.lit(&format!(",\"order\":{{\"by\":{},\"dir\":{}}}", json!(by.value), json!(dir)));
+        }
+        for key in ["limit", "offset"] {
+            if let Some(LitValue::Int(n)) = attr(key) {
+                q.lit(&format!(",\"{key}\":{n}"));
+            }
+        }
+        q.lit("}");
+        q.flush();
+        let decl = s.effects.iter().find(|e| e.name.value == "meta");
+        if decl.is_none() {
+            let kind = Spanned::new("project query".to_string(), node.head_span());
+            self.missing_effect(s, &kind, "project query", "meta", "E-EFFECT-002");
+            ok = false;
+        }
+        if !ok {
+            return self.bind_poison(step, body);
+        }
+        // The query text: its parts joined.
+        let mut text = q.parts.remove(0);
+        for part in q.parts {
+            let local = body.new_local(Type::String);
+            out.push(Op::Compute { op: ComputeOp::Concat, args: vec![text, part], result: local });
+            text = Value::Local(local, Type::String);
+        }
+        let symbol = self.std_type_text("Symbol");
+        let ty = Type::list(symbol);
+        if let Some(d) = decl {
+            self.out.effect_uses.push(EffectUse {
+                effect: "meta".into(),
+                intrinsic: Intrinsic::ProjectQuery,
+                call_span: step.span,
+                decl_span: d.span,
+            });
+        }
+        let local = step.bind_as.as_ref().and_then(|name| self.bind(body, name, ty.clone(), false));
+        out.push(Op::Intrinsic {
+            intrinsic: Intrinsic::ProjectQuery,
+            args: vec![text],
+            result: local,
+            returns: ty.clone(),
+        });
+        local.map_or(Value::Unit, |l| Value::Local(l, ty))
+    }
+
+    /// The symbol graph as JSON nodes `{id, kind, data}`: every snippet, with functions' effects,
+    /// calls and callers, and types' fields.
+    pub(super) fn symbol_graph(&self, snippets: &[&ast::Snippet]) -> String {
+        // Calls between functions, by snippet id.
+        let mut calls: HashMap<&str, Vec<&str>> = HashMap::new();
+        fn walk<'p>(ops: &[Op], fns: &'p [crate::ir::Function], into: &mut Vec<&'p str>) {
+            for op in ops {
+                match op {
+                    Op::Call { function, .. } => {
+                        let id = fns[*function].snippet_id.as_str();
+                        if !into.contains(&id) {
+                            into.push(id);
+                        }
+                    }
+                    Op::If { then, otherwise, .. } => {
+                        walk(then, fns, into);
+                        walk(otherwise, fns, into);
+                    }
+                    Op::For { body, .. } => walk(body, fns, into),
+                    _ => {}
+                }
+            }
+        }
+        for f in &self.out.functions {
+            let mut into = vec![];
+            walk(&f.body, &self.out.functions, &mut into);
+            calls.insert(f.snippet_id.as_str(), into);
+        }
+        let mut nodes = vec![];
+        for s in snippets {
+            let id = s.id.value.as_str();
+            let effects: Vec<&str> = s.effects.iter().map(|e| e.name.value.as_str()).collect();
+            let notes: Vec<&str> = s.notes.iter().map(|n| n.value.as_str()).collect();
+            let (kind, data) = match s.kind.value {
+                SnippetKind::Fn => {
+                    let f = self.out.functions.iter().find(|f| f.snippet_id == id);
+                    let called_by: Vec<&str> =
+                        calls.iter().filter(|(_, to)| to.contains(&id)).map(|(from, _)| *from).collect();
+                    let mut called_by = called_by;
+                    called_by.sort();
+                    (
+                        "function",
+                        json!({
+                            "id": id,
+                            "name": f.map(|f| f.name.as_str()),
+                            "effects": effects,
+                            "calls": calls.get(id).cloned().unwrap_or_default(),
+                            "called_by": called_by,
+                            "params": f.map(|f| f.params.iter().map(|(n, l)| json!({"name": n, "type": f.locals[*l as usize].to_string()})).collect::<Vec<_>>()),
+                            "returns": f.map(|f| f.returns.to_string()),
+                            "is_exported": f.is_some_and(|f| f.exported),
+                            "is_entry_point": f.is_some_and(|f| f.name == "main"),
+                            "notes": notes,
+                        }),
+                    )
+                }
+                SnippetKind::Struct | SnippetKind::Enum => (
+                    "type-def",
+                    json!({"id": id, "name": s.type_decl.as_ref().map(|d| d.name.value.as_str()), "notes": notes}),
+                ),
+                SnippetKind::Test => ("test", json!({"id": id, "notes": notes})),
+                SnippetKind::Data => ("data", json!({"id": id, "notes": notes})),
+                k => ("snippet", json!({"id": id, "kind": super::kind_name(k), "effects": effects, "notes": notes})),
+            };
+            nodes.push(json!({"id": id, "kind": kind, "data": data}));
+        }
+        Json::Array(nodes).to_string()
+    }
+}
