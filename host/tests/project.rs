@@ -18,10 +18,11 @@ fn a_program_finds_its_database_functions() {
     assert_eq!(exit, Exit::Ok);
     let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
     // users.count and orders.total declare `effect database`; math.double and main do not; and
-    // orders.total calls users.count (the traversal).
+    // orders.total calls users.count (the traversal); docs.users describes users.count, whose
+    // requirement is R-COUNT.
     assert_eq!(
         String::from_utf8_lossy(&stdout.contents()),
-        "orders.total\nusers.count\n{\"called_by\":[\"orders.total\"]}\nusers.count\n"
+        "orders.total\nusers.count\n{\"called_by\":[\"orders.total\"]}\nusers.count\nusers.count\nR-COUNT\n"
     );
 }
 

@@ -405,6 +405,11 @@ impl<'a> Checker<'a> {
                 sql.push(", ");
             }
             sql.ident(c);
+            // `t.col` is read back as `col`, the row struct's field.
+            if let Some((_, bare)) = c.rsplit_once('.') {
+                sql.push(" AS ");
+                sql.ident(bare);
+            }
         }
         sql.push(" FROM ");
         sql.ident(&table.value);
@@ -461,9 +466,19 @@ impl<'a> Checker<'a> {
         let (shape, ty) = match (node.children.iter().find(|c| c.is("returns")), &columns) {
             (Some(r), _) => self.row_shape(r),
             (None, Some(cols)) => {
+                // A column of the `from` table (bare, or prefixed with its name); a joined table's
+                // columns have no schema here (`returns` gives their type).
+                let own = |c: &str| match c.rsplit_once('.') {
+                    Some((t, bare)) if t == table.value => Some(bare.to_string()),
+                    Some(_) => None,
+                    None => Some(c.to_string()),
+                };
                 let chosen: Vec<(String, Type)> = selected
                     .iter()
-                    .map(|c| cols.iter().find(|(n, _)| n == c).cloned().unwrap_or((c.clone(), Type::Error)))
+                    .map(|c| {
+                        let bare = c.rsplit('.').next().unwrap_or(c).to_string();
+                        own(c).and_then(|o| cols.iter().find(|(n, _)| *n == o).cloned()).unwrap_or((bare, Type::Error))
+                    })
                     .collect();
                 if let Some((c, _)) = chosen.iter().find(|(_, t)| !super::query::column_type(t) || *t == Type::Error) {
                     self.diags.push(
@@ -678,6 +693,27 @@ end
             assert_eq!(program.queries[0].sql, sql, "{dialect}");
             assert_eq!(program.queries[0].params.len(), 2);
         }
+    }
+
+    #[test]
+    fn a_join_reads_columns_back_by_their_names() {
+        let steps = r#"  step id="s1" kind="query"
+    select field="people.name" field="people.age"
+    from="people"
+    join to="orders" on
+      equals field="orders.person_id" field="people.id"
+    end
+    where
+      greater field="orders.total" lit=10
+    end
+    as="_"
+  end
+"#;
+        let program = checked("postgres", steps);
+        assert_eq!(
+            program.queries[0].sql,
+            r#"SELECT "people"."name" AS "name", "people"."age" AS "age" FROM "people" JOIN "orders" ON "orders"."person_id" = "people"."id" WHERE "orders"."total" > $1"#
+        );
     }
 
     #[test]

@@ -46,6 +46,89 @@ fn literal_json(v: &LitValue) -> Option<Json> {
     })
 }
 
+/// A relation type's inverse, which the graph keeps too (the design's invariant I5).
+fn inverse(relation: &str) -> Option<&'static str> {
+    const PAIRS: [(&str, &str); 5] = [
+        ("contains", "contained_by"),
+        ("next", "previous"),
+        ("describes", "described_by"),
+        ("causes", "caused_by"),
+        ("implements", "implemented_by"),
+    ];
+    PAIRS.iter().find_map(|(a, b)| {
+        if *a == relation {
+            Some(*b)
+        } else if *b == relation {
+            Some(*a)
+        } else {
+            None
+        }
+    })
+}
+
+/// The `req` entries of a snippet's `requires` section, as requirement nodes.
+fn requirements(s: &ast::Snippet) -> Vec<Json> {
+    let mut out = vec![];
+    for section in s.node.children.iter().filter(|c| c.is("requires")) {
+        for req in section.children.iter().filter(|c| c.is("req")) {
+            let Some(id) = text_of(req, "id") else { continue };
+            let mut data = serde_json::Map::new();
+            data.insert("id".into(), json!(id.value));
+            data.insert("snippet".into(), json!(s.id.value));
+            for line in &req.children {
+                let (Some(key), value) = (line.word(), line.literals().next().and_then(|l| literal_json(&l.value)))
+                else {
+                    continue;
+                };
+                let value = value.or_else(|| line.flags().next().map(|f| json!(f.value)));
+                if let Some(v) = value {
+                    data.insert(key.to_string(), v);
+                }
+            }
+            out.push(json!({"id": id.value, "kind": "requirement", "data": Json::Object(data)}));
+        }
+    }
+    out
+}
+
+/// The `relations` sections: each `rel to=".." type=".."` (or `from=`) becomes a relation node,
+/// and a field of that type on both ends' data (the inverse type on the other end).
+fn add_relations(snippets: &[&ast::Snippet], nodes: &mut Vec<Json>) {
+    let mut edges: Vec<(String, String, String)> = vec![];
+    for s in snippets {
+        for section in s.node.children.iter().filter(|c| c.is("relations")) {
+            for rel in section.children.iter().filter(|c| c.is("rel")) {
+                let Some(ty) = text_of(rel, "type") else { continue };
+                let me = s.id.value.clone();
+                match (text_of(rel, "to"), text_of(rel, "from")) {
+                    (Some(to), _) => edges.push((me, to.value, ty.value)),
+                    (None, Some(from)) => edges.push((from.value, me, ty.value)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let add = |nodes: &mut Vec<Json>, on: &str, field: &str, other: &str| {
+        if let Some(n) = nodes.iter_mut().find(|n| n["id"] == on && n["kind"] != "relation") {
+            let list = n["data"][field].as_array().cloned().unwrap_or_default();
+            if !list.contains(&json!(other)) {
+                let mut list = list;
+                list.push(json!(other));
+                n["data"][field] = Json::Array(list);
+            }
+        }
+    };
+    for (from, to, ty) in edges {
+        add(nodes, &from, &ty, &to);
+        // Unpaired types have no inverse name: `traverse direction="incoming"` finds those.
+        if let Some(back) = inverse(&ty) {
+            add(nodes, &to, back, &from);
+        }
+        let id = format!("{from} {ty} {to}");
+        nodes.push(json!({"id": id, "kind": "relation", "data": {"id": id, "from": from, "to": to, "type": ty}}));
+    }
+}
+
 impl<'a> Checker<'a> {
     /// A JSON value for a condition's right side: a literal, or a `var` written at run time.
     fn project_value(&mut self, q: &mut QueryText, node: &Node, body: &mut Body, out: &mut Vec<Op>) -> bool {
@@ -319,7 +402,9 @@ impl<'a> Checker<'a> {
                 k => ("snippet", json!({"id": id, "kind": super::kind_name(k), "effects": effects, "notes": notes})),
             };
             nodes.push(json!({"id": id, "kind": kind, "data": data}));
+            nodes.extend(requirements(s));
         }
+        add_relations(snippets, &mut nodes);
         Json::Array(nodes).to_string()
     }
 }
