@@ -79,6 +79,9 @@ enum Command {
         #[arg(long = "db", value_name = "NAME=URL", value_parser = covenant_host::database::parse_db)]
         db: Vec<(String, String)>,
         /// Where `std.storage.kv` keeps its data: a JSON file, or `memory` for this run only.
+        /// Print how long compiling and running took, on standard error.
+        #[arg(long)]
+        timings: bool,
         #[arg(long = "kv", value_name = "PATH|memory", default_value = covenant_host::keyvalue::DEFAULT_FILE,
               value_parser = covenant_host::keyvalue::parse_kv)]
         kv: covenant_host::keyvalue::KvPlace,
@@ -148,8 +151,10 @@ fn real_main() -> Result<ExitCode> {
             println!("built-in calibration: {FUEL_PER_MS} fuel per ms (ratio {:.2})", per_ms / FUEL_PER_MS as f64);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db, kv } => {
+        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db, timings, kv } => {
+            let started = std::time::Instant::now();
             let (bytes, declared) = load_component(&file)?;
+            let loaded = started.elapsed();
             let roots = declared.as_ref().map(|d| d.roots.clone());
             let hosts = declared.as_ref().map(|d| d.hosts.clone());
             let budget = runtime::Budget { fuel, timeout, max_memory: max_memory.map(|m| m << 20) };
@@ -162,18 +167,37 @@ fn real_main() -> Result<ExitCode> {
                     eprintln!("note: {} does not exist, so {} is not granted", dir.host.display(), dir.guest);
                 }
             }
-            match invoke {
-                None => match runtime::run_command_blocking(&bytes, &Stdio::Inherit, &budget, &granted)? {
-                    Exit::Ok => Ok(ExitCode::SUCCESS),
-                    Exit::Failed => Ok(ExitCode::FAILURE),
-                },
-                Some(call) => {
-                    for v in invoke_export(&bytes, &call, &budget, &granted)? {
-                        println!("{}", covenant_host::invoke::show(&v));
-                    }
-                    Ok(ExitCode::SUCCESS)
+            let running = std::time::Instant::now();
+            let report = |outcome: &str| {
+                if timings {
+                    let what = if file.extension().is_some_and(|e| e == "wasm") { "read" } else { "compiled" };
+                    eprintln!("timings: {what} in {loaded:.1?}, ran in {:.1?} ({outcome})", running.elapsed());
                 }
-            }
+            };
+            let code = match invoke {
+                None => match runtime::run_command_blocking(&bytes, &Stdio::Inherit, &budget, &granted) {
+                    Ok(Exit::Ok) => ExitCode::SUCCESS,
+                    Ok(Exit::Failed) => ExitCode::FAILURE,
+                    Err(e) => {
+                        report("stopped");
+                        return Err(e);
+                    }
+                },
+                Some(call) => match invoke_export(&bytes, &call, &budget, &granted) {
+                    Ok(values) => {
+                        for v in values {
+                            println!("{}", covenant_host::invoke::show(&v));
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        report("stopped");
+                        return Err(e);
+                    }
+                },
+            };
+            report("finished");
+            Ok(code)
         }
     }
 }

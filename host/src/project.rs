@@ -319,6 +319,18 @@ mod tests {
         assert_eq!(reach(r#"{"from":"all","traverse":{"from":"a.one","follow":"calls","depth":1}}"#), ["a.two"]);
         let incoming = r#"{"from":"all","traverse":{"from":"a.three","follow":"calls","direction":"incoming"}}"#;
         assert_eq!(reach(incoming), ["a.one", "a.two"]);
+        // get, get-related and count, as the interface offers them.
+        use wit::{Host, HostQueryResult};
+        let mut table = ResourceTable::new();
+        let mut p = Project { graph: &g, table: &mut table };
+        assert_eq!(p.get("t.User".into()).map(|n| n.kind), Some(NodeKind::TypeDef));
+        assert!(p.get("nothing".into()).is_none());
+        let related = p.get_related("a.one".into(), "calls".into()).unwrap();
+        assert_eq!(p.count(Resource::new_borrow(related.rep())), 1);
+        assert_eq!(p.next(Resource::new_borrow(related.rep())).map(|n| n.id), Some("a.two".to_string()));
+        assert!(p.next(Resource::new_borrow(related.rep())).is_none());
+        p.drop(related).unwrap();
+        assert!(p.get_related("a.one".into(), "owns".into()).is_err());
         assert!(graph().query("not json").is_err());
     }
 }

@@ -125,3 +125,13 @@ fn invoke_takes_and_prints_lists() {
     let out = covenant().args(["run", "--invoke", r#"exclaim(["x", "y, z"])"#]).arg(&lists).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "\"x!, y, z!\"\n");
 }
+
+#[test]
+fn timings_are_reported_on_standard_error() {
+    let hello = common::root().join("examples/hello.cov");
+    let out = covenant().args(["run", "--timings"]).arg(&hello).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, std::fs::read(common::root().join("examples/hello.stdout")).unwrap());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("timings: compiled in ") && stderr.contains("(finished)"), "{stderr}");
+}

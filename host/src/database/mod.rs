@@ -61,11 +61,17 @@ pub struct DbCtx {
     grants: DbGrants,
     /// The last error a database operation returned, for the message of `database failed`.
     pub last_error: Option<String>,
+    /// Connections, transactions and results not yet dropped (at most `MAX_HANDLES`).
+    handles: usize,
 }
+
+/// Open database handles a component may hold at once: compiled programs drop each result
+/// after reading it, so only a component that leaks them reaches this.
+pub const MAX_HANDLES: usize = 1024;
 
 impl DbCtx {
     pub fn new(grants: DbGrants) -> DbCtx {
-        DbCtx { grants, last_error: None }
+        DbCtx { grants, last_error: None, handles: 0 }
     }
 }
 
@@ -110,6 +116,24 @@ fn table_error(e: wasmtime::component::ResourceTableError) -> Error {
 }
 
 impl Db<'_> {
+    /// A new handle, within `MAX_HANDLES`.
+    fn push<T: Send + 'static>(&mut self, value: T) -> Result<Resource<T>, Error> {
+        if self.ctx.handles >= MAX_HANDLES {
+            return Err(error(
+                "E-QUERY-014",
+                format!("too many open database handles (the limit is {MAX_HANDLES}); drop results after reading them"),
+                None,
+            ));
+        }
+        let r = self.table.push(value).map_err(table_error)?;
+        self.ctx.handles += 1;
+        Ok(r)
+    }
+
+    fn release(&mut self) {
+        self.ctx.handles = self.ctx.handles.saturating_sub(1);
+    }
+
     fn connection(&self, conn: &Resource<Connection>) -> Result<(Arc<Mutex<Backend>>, Dialect, bool), Error> {
         let c = self.table.get(conn).map_err(table_error)?;
         Ok((c.backend.clone(), c.dialect, c.readonly))
@@ -166,7 +190,7 @@ impl Db<'_> {
         let url = self.url_of(&d)?;
         let backend = Backend::open(&url, readonly, dialect).await?;
         let conn = Connection { backend: Arc::new(Mutex::new(backend)), dialect, readonly };
-        self.table.push(conn).map_err(table_error)
+        self.push(conn)
     }
 }
 
@@ -226,7 +250,7 @@ impl wit::HostConnection for Db<'_> {
         let r = async {
             let (backend, dialect, readonly) = self.connection(&conn)?;
             let rows = run(&backend, dialect, readonly, &text, params).await?;
-            self.table.push(rows).map_err(table_error)
+            self.push(rows)
         }
         .await;
         self.remember(r)
@@ -246,7 +270,7 @@ impl wit::HostConnection for Db<'_> {
         let r = async {
             let (backend, dialect, readonly) = self.connection(&conn)?;
             backend.lock().await.control("begin").await?;
-            self.table.push(Transaction { backend, dialect, readonly, done: false }).map_err(table_error)
+            self.push(Transaction { backend, dialect, readonly, done: false })
         }
         .await;
         self.remember(r)
@@ -254,6 +278,7 @@ impl wit::HostConnection for Db<'_> {
 
     async fn drop(&mut self, conn: Resource<Connection>) -> wasmtime::Result<()> {
         self.table.delete(conn)?;
+        self.release();
         Ok(())
     }
 }
@@ -280,7 +305,7 @@ impl wit::HostTransaction for Db<'_> {
         let r = async {
             let (backend, dialect, readonly) = self.transaction(&tx)?;
             let rows = run(&backend, dialect, readonly, &text, params).await?;
-            self.table.push(rows).map_err(table_error)
+            self.push(rows)
         }
         .await;
         self.remember(r)
@@ -309,6 +334,7 @@ impl wit::HostTransaction for Db<'_> {
     /// A transaction dropped without commit or rollback is rolled back.
     async fn drop(&mut self, tx: Resource<Transaction>) -> wasmtime::Result<()> {
         let t = self.table.delete(tx)?;
+        self.release();
         if !t.done {
             let _ = t.backend.lock().await.control("rollback").await;
         }
@@ -333,6 +359,7 @@ impl wit::HostRows for Db<'_> {
 
     async fn drop(&mut self, rows: Resource<Rows>) -> wasmtime::Result<()> {
         self.table.delete(rows)?;
+        self.release();
         Ok(())
     }
 }
@@ -350,4 +377,44 @@ pub fn declared(capabilities: &serde_json::Value) -> Vec<Declared> {
         .as_array()
         .map(|a| a.iter().filter_map(|d| serde_json::from_value(d.clone()).ok()).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wit::{HostConnection, HostRows};
+
+    #[test]
+    fn a_component_that_leaks_results_hits_the_handle_limit() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let declared = vec![Declared {
+                id: "db.app".into(),
+                dialect: Dialect::Sqlite,
+                connection: String::new(),
+                readonly: false,
+            }];
+            let mut ctx = DbCtx::new(DbGrants { declared, overrides: vec![] });
+            let mut table = ResourceTable::new();
+            let mut db = Db { ctx: &mut ctx, table: &mut table };
+            // Undeclared databases are refused.
+            let refused = HostConnection::open(&mut db, wit::Dialect::Postgres, "postgres://x".into()).await;
+            assert_eq!(refused.err().map(|e| e.code), Some("E-QUERY-014".to_string()));
+            let conn = HostConnection::open(&mut db, wit::Dialect::Sqlite, String::new()).await.unwrap();
+            let mut kept = vec![];
+            for _ in 0..MAX_HANDLES - 1 {
+                let rows =
+                    HostConnection::query(&mut db, Resource::new_borrow(conn.rep()), "SELECT 1".into(), vec![]).await;
+                kept.push(rows.unwrap());
+            }
+            let over =
+                HostConnection::query(&mut db, Resource::new_borrow(conn.rep()), "SELECT 1".into(), vec![]).await;
+            assert!(over.err().is_some_and(|e| e.message.contains("too many open database handles")));
+            // Dropping one makes room again.
+            HostRows::drop(&mut db, kept.pop().unwrap()).await.unwrap();
+            let again =
+                HostConnection::query(&mut db, Resource::new_borrow(conn.rep()), "SELECT 1".into(), vec![]).await;
+            assert!(again.is_ok());
+        });
+    }
 }
