@@ -4,6 +4,7 @@
 // page (transpile), in the runner worker (execute) and under Node (tests/node).
 import { memoryFilesystem } from "./memfs.js";
 import { memoryStore } from "./kv.js";
+import { sqlDatabase } from "./sqlite-db.js";
 
 /** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
@@ -65,12 +66,19 @@ function textSink(onText) {
   };
 }
 
+/** Whether a transpiled component imports `covenant:database/sql` (then the caller loads SQLite). */
+export function needsDatabase(js) {
+  return js.includes("covenant:database/sql");
+}
+
 /** Import table keyed by unversioned interface names, as jco's async instantiation expects.
- *  `dirs` are the program's declared filesystem paths, each an empty in-memory directory. */
-export function wasiShims(onStdout, onStderr, { dirs = [] } = {}) {
+ *  `dirs` are the program's declared filesystem paths, each an empty in-memory directory;
+ *  `database` (from `sqlDatabase`) serves `covenant:database/sql` when the program has one. */
+export function wasiShims(onStdout, onStderr, { dirs = [], database } = {}) {
   const stdout = textSink(onStdout);
   const stderr = textSink(onStderr);
   return {
+    ...(database ? { "covenant:database/sql": database.imports } : {}),
     "wasi:cli/stdout": { getStdout: () => new OutputStream(stdout) },
     "wasi:cli/stderr": { getStderr: () => new OutputStream(stderr) },
     "wasi:io/streams": { OutputStream, InputStream: class InputStream {} },
@@ -100,14 +108,17 @@ export function transpile(generate, bytes) {
   return { js, modules: files.filter(([name]) => name.endsWith(".wasm")) };
 }
 
-/** Instantiates a transpiled component and calls `wasi:cli/run`; returns "" or the error text. */
+/** Instantiates a transpiled component and calls `wasi:cli/run`; returns "" or the error text.
+ *  `options.sqlite3` (an initialized sqlite-wasm module) backs `covenant:database/sql`, and
+ *  `options.onTables` is given the databases' tables after the run. */
 export async function execute(js, modules, loadModule, onStdout, onStderr, options = {}) {
+  const database = options.sqlite3 ? sqlDatabase(options.sqlite3) : undefined;
   try {
     const byName = new Map(modules);
     const mod = await loadModule(js);
     const instance = await mod.instantiate(
       (path) => WebAssembly.compile(byName.get(path)),
-      wasiShims(onStdout, onStderr, options),
+      wasiShims(onStdout, onStderr, { ...options, database }),
     );
     const run = instance.run ?? instance["wasi:cli/run@0.2.12"];
     if (!run) return "the component exports no wasi:cli/run (no `main` function)";
@@ -116,6 +127,8 @@ export async function execute(js, modules, loadModule, onStdout, onStderr, optio
     } catch (e) {
       // `run` returning its error case arrives as a thrown ComponentError.
       return e && e.payload !== undefined ? "the program exited with an error" : describe(e);
+    } finally {
+      if (database && options.onTables) options.onTables(database.tables());
     }
     return "";
   } catch (e) {
@@ -130,6 +143,7 @@ function describe(e) {
   if (/covenant_error_out_of_memory/.test(e && e.stack)) return "runtime error: out of memory";
   if (/covenant_error_index_out_of_range/.test(e && e.stack)) return "runtime error: index out of range";
   if (/call stack/i.test(text)) return "runtime error: stack overflow: recursion too deep";
+  if (/covenant_error_database_failed/.test(e && e.stack)) return "runtime error: database failed";
   return text;
 }
 

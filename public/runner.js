@@ -4,6 +4,16 @@
 import { transpile } from "./runner-core.js";
 
 let transpiler = null;
+
+/** The databases' tables after a run, as text: a heading per table, then its rows. */
+export function formatTables(tables) {
+  const cell = (v) => (v === null ? "NULL" : v instanceof Uint8Array ? `<${v.length} bytes>` : String(v));
+  return tables
+    .map(({ name, columns, rows }) =>
+      [`${name} (${rows.length} row${rows.length === 1 ? "" : "s"})`, columns.join(" | "), ...rows.map((r) => r.map(cell).join(" | "))].join("\n"),
+    )
+    .join("\n\n");
+}
 let current = null;
 
 function loadTranspiler() {
@@ -28,18 +38,20 @@ window.covenantRunner = {
     return new Promise((resolve) => {
       let stdout = "";
       let stderr = "";
+      let tables = "";
       const worker = new Worker(new URL("runner-worker.js", document.baseURI), { type: "module" });
       const finish = (error) => {
         clearTimeout(timer);
         worker.terminate();
         current = null;
-        resolve({ stdout, stderr, error });
+        resolve({ stdout, stderr, error, tables });
       };
       const limit = this.timeoutMs;
       const timer = setTimeout(() => finish(`timeout: the program ran longer than ${limit / 1000} s and was stopped`), limit);
       worker.onmessage = ({ data }) => {
         if (data.type === "stdout") stdout += data.text;
         else if (data.type === "stderr") stderr += data.text;
+        else if (data.type === "tables") tables = formatTables(data.tables);
         else if (data.type === "done") finish(data.error);
       };
       worker.onerror = (e) => finish(String(e.message || e));

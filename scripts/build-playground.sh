@@ -3,6 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 cd "$COVENANT_ROOT"
+claim_target_dirs
 log "building the playground (wasm32)"
 # A plain cargo build first: with build-std it fetches the standard library's own dependencies,
 # which trunk's offline build cannot; trunk then finds everything fresh.

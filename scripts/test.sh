@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib/env.sh"
 cd "$COVENANT_ROOT"
 bash scripts/setup.sh
 
+claim_target_dirs
+
 log "formatting (rustfmt.toml)"
 cargo fmt --all --check
 

@@ -201,6 +201,9 @@ pub fn App() -> impl IntoView {
                 <pre id="output" data-runs=move || runs.get()>{move || output.with(|o| o.stdout.clone())}</pre>
                 <pre id="stderr" class="stderr">{move || output.with(|o| o.stderr.clone())}</pre>
                 <pre id="run-error" class="error">{move || output.with(|o| o.error.clone().unwrap_or_default())}</pre>
+                <pre id="tables" class="tables" title="the database's tables after the run">
+                    {move || output.with(|o| o.tables.clone())}
+                </pre>
             </section>
         </main>
     }

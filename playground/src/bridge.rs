@@ -33,6 +33,8 @@ pub struct RunOutcome {
     pub stderr: String,
     /// Set when the run could not start or trapped.
     pub error: Option<String>,
+    /// The program's database tables after the run, as text ("" without a database).
+    pub tables: String,
 }
 
 fn field(obj: &JsValue, name: &str) -> String {
@@ -64,6 +66,7 @@ pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
                 stdout: field(&v, "stdout"),
                 stderr: field(&v, "stderr"),
                 error: (!error.is_empty()).then_some(error),
+                tables: field(&v, "tables"),
             }
         }
         Err(e) => RunOutcome { error: Some(message(&e)), ..Default::default() },

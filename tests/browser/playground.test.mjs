@@ -110,6 +110,20 @@ test("every gallery example runs in the page with its expected output", async ()
   }
 });
 
+test("a database program runs on SQLite in the page, which then shows its tables", async () => {
+  await page.selectOption("#examples", "database");
+  await page.waitForFunction(() => document.querySelector("#world")?.textContent.includes("covenant:database/sql"));
+  const rows = await page.$$eval("#imports tr", (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.some((r) => r.includes("database") && r.includes("covenant:database/sql")), rows.join("\n"));
+  const before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.click("#run");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
+  assert.equal(await page.textContent("#run-error"), "");
+  const tables = await page.textContent("#tables");
+  assert.match(tables, /^books \(3 rows\)\nid \| title \| year\n1 \| The Art of Computer Programming \| 1968\n/, tables);
+  await page.screenshot({ path: join(artifacts, "playground-database.png"), fullPage: true });
+});
+
 test("Stop ends a runaway program, keeps the page responsive, and the timeout ends one too", async () => {
   await page.selectOption("#examples", "fibonacci");
   const source = await page.inputValue("#editor");
@@ -161,13 +175,19 @@ test("Ctrl+Enter runs, and clicking a diagnostic selects its span in the editor"
 
 test("a share link opens the program without running it; a damaged link says so and leaves the editor empty", async () => {
   const code = (await page.inputValue("#editor")).replace("Hello, world!", "Hello from a link ✓");
-  const before = await page.inputValue("#share");
   await page.fill("#editor", code);
-  // The link follows the editor after a short debounce: wait for the new one, not the old.
-  await page.waitForFunction(
-    (old) => document.querySelector("#share").value.includes("#v1=") && document.querySelector("#share").value !== old,
-    before,
-  );
+  // The link follows the editor (encoded asynchronously; an encoding of an earlier text may
+  // land first): wait until the link carries this code.
+  await page.waitForFunction(async (want) => {
+    const link = document.querySelector("#share").value;
+    const at = link.indexOf("#v1=");
+    if (at < 0) return false;
+    try {
+      return (await window.covenantShare.decode(link.slice(at))).code === want;
+    } catch {
+      return false;
+    }
+  }, code);
   // Ctrl+S copies the link (the notice confirms) instead of saving the page.
   await page.keyboard.press("Control+s");
   await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("copied"));

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
 import { generate, $init } from "@bytecodealliance/jco-transpile/component";
@@ -17,8 +17,11 @@ const examples = runnableExamples();
 
 /** Transpiles a component with jco into `dir`; returns the generated module's path. */
 async function transpileTo(bytes, name, dir) {
-  // preview2-shim has no wasi:keyvalue; the playground's in-memory store stands in.
-  const map = { "wasi:keyvalue/*": pathToFileURL(join(root, "public", "kv.js")).href + "#*" };
+  // preview2-shim has no wasi:keyvalue or covenant:database; the playground's shims stand in.
+  const map = {
+    "wasi:keyvalue/*": pathToFileURL(join(root, "public", "kv.js")).href + "#*",
+    "covenant:database/*": pathToFileURL(join(root, "tests", "support", "sqlite-sql.mjs")).href + "#*",
+  };
   const { files } = await transpile(bytes, { name, outDir: dir, quiet: true, map });
   for (const [path, contents] of Object.entries(files)) {
     mkdirSync(join(path, ".."), { recursive: true });
@@ -59,7 +62,11 @@ for (const example of examples) {
     await $init;
     const bytes = compileExample(example, workDir(join("runner", example.name)));
     const load = (src) => import("data:text/javascript;base64," + Buffer.from(src).toString("base64"));
-    const result = await runComponent(generate, bytes, load, { dirs: exampleDirs(example) });
+    // SQLite (sqlite-wasm) only for a program with a database, as the page's runner does.
+    const sqlite3 = readFileSync(example.path, "utf8").includes('kind="database"')
+      ? (await import("../support/sqlite-sql.mjs")).sqlite3
+      : undefined;
+    const result = await runComponent(generate, bytes, load, { dirs: exampleDirs(example), sqlite3 });
     assert.equal(result.error, "");
     assert.equal(result.stdout, example.stdout.toString("utf8"));
     assert.equal(result.stderr, "");
