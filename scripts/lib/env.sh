@@ -32,15 +32,16 @@ with_wasm_env() {
 # clone), but cargo's freshness check does not see which checkout built the project's own crates:
 # a test binary built in another clone would read that clone's files (env!("CARGO_MANIFEST_DIR"))
 # and the playground would embed its examples. So when another checkout built them last, only
-# those crates are cleaned (dependencies stay cached).
+# those crates are rebuilt (dependencies stay cached).
 claim_target_dirs() {
   local marker="$CARGO_TARGET_DIR/.covenant-checkout"
   if [ -d "$CARGO_TARGET_DIR" ] && [ "$(cat "$marker" 2>/dev/null)" != "$COVENANT_ROOT" ]; then
     log "another checkout built here last: rebuilding the project's own crates"
-    (cd "$COVENANT_ROOT" && cargo clean -q -p covenant-compiler -p covenant-host && \
-      cargo clean -q --release -p covenant-compiler -p covenant-host) || true
-    (cd "$COVENANT_ROOT" && with_wasm_env cargo clean -q --release --target wasm32-unknown-unknown \
-      -p covenant-playground -p covenant-compiler) || true
+    # Without their fingerprints cargo rebuilds exactly these crates (and their build scripts).
+    local dir
+    for dir in "$COVENANT_CACHE"/target*/{debug,release,wasm32-unknown-unknown/release}/.fingerprint; do
+      if [ -d "$dir" ]; then rm -rf "$dir"/covenant-*; fi
+    done
   fi
   mkdir -p "$CARGO_TARGET_DIR"
   printf '%s\n' "$COVENANT_ROOT" > "$marker"

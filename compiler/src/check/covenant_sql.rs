@@ -60,11 +60,9 @@ impl SqlText {
     }
 }
 
-fn text_of(node: &Node, key: &str) -> Option<Spanned<String>> {
-    node.attr(key).and_then(|a| match &a.value.value {
-        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-        _ => None,
-    })
+/// The text of a line's attribute `key`.
+pub(super) fn text_of(node: &Node, key: &str) -> Option<Spanned<String>> {
+    node.attr(key).and_then(super::query::lit_text)
 }
 
 /// All attributes of a step: on its own lines and on attribute-only lines.
@@ -76,10 +74,7 @@ fn step_attr(node: &Node, key: &str) -> Option<ast::Attr> {
 }
 
 fn step_text(node: &Node, key: &str) -> Option<Spanned<String>> {
-    step_attr(node, key).and_then(|a| match a.value.value {
-        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s, a.value.span)),
-        _ => None,
-    })
+    step_attr(node, key).as_ref().and_then(super::query::lit_text)
 }
 
 const COMPARISONS: [(&str, &str); 6] =
@@ -245,10 +240,7 @@ impl<'a> Checker<'a> {
                     return false;
                 }
                 // Another column on the right, or a value.
-                let other = node.attrs().filter(|a| a.key.value == "field").nth(1).and_then(|a| match &a.value.value {
-                    LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-                    _ => None,
-                });
+                let other = node.attrs().filter(|a| a.key.value == "field").nth(1).and_then(super::query::lit_text);
                 sql.ident(&field.value);
                 if let Some(other) = other {
                     ok &= self.column(columns, &other);
@@ -375,15 +367,7 @@ impl<'a> Checker<'a> {
         let Some(columns) = self.table_columns(db, &table) else { return self.bind_poison(step, body) };
         let select = node.children.iter().find(|c| c.is("select"));
         let fields: Vec<Spanned<String>> = select
-            .map(|n| {
-                n.attrs()
-                    .filter(|a| a.key.value == "field")
-                    .filter_map(|a| match &a.value.value {
-                        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-                        _ => None,
-                    })
-                    .collect()
-            })
+            .map(|n| n.attrs().filter(|a| a.key.value == "field").filter_map(super::query::lit_text).collect())
             .unwrap_or_default();
         let all = fields.is_empty();
         let mut ok = true;

@@ -3,6 +3,7 @@
 //! holds a `var`; its rows are `Symbol { id, kind, data }` (`data`: the node as JSON). The program's
 //! symbol graph goes into the component (`symbol_graph`) for the host to answer from.
 
+use super::covenant_sql::text_of;
 use super::*;
 use crate::cst::Node;
 use crate::stdlib::{Intrinsic, JsonFn};
@@ -24,13 +25,6 @@ impl QueryText {
             self.parts.push(Value::Str(std::mem::take(&mut self.text)));
         }
     }
-}
-
-fn text_of(node: &Node, key: &str) -> Option<Spanned<String>> {
-    node.attr(key).and_then(|a| match &a.value.value {
-        LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
-        _ => None,
-    })
 }
 
 /// A literal as JSON; `None` for one JSON cannot hold.

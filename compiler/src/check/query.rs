@@ -14,7 +14,8 @@ use crate::ir::{Database, RowShape, SqlQuery};
 use crate::sql::{self, Dialect, Placeholder};
 use crate::stdlib::Intrinsic;
 
-fn lit_text(a: &ast::Attr) -> Option<Spanned<String>> {
+/// An attribute's value when it is text (a string or a bare word).
+pub(super) fn lit_text(a: &ast::Attr) -> Option<Spanned<String>> {
     match &a.value.value {
         LitValue::Str(s) | LitValue::Word(s) => Some(Spanned::new(s.clone(), a.value.span)),
         _ => None,

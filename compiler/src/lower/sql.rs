@@ -184,7 +184,7 @@ impl Builder<'_> {
     }
 
     fn query(&mut self, index: u32, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
-        use ValType::{I32, I64};
+        use ValType::I32;
         let q: SqlQuery = self.queries.get(index as usize).cloned().ok_or("no such query")?;
         let (g, area) = self.ret_area();
         let err = self.db_error_global();
@@ -354,7 +354,6 @@ impl Builder<'_> {
         }
         code.extend([I::LocalGet(rows), I::Call(drop_rows)]);
         code.extend(out.iter().map(|l| I::LocalGet(*l)));
-        let _ = I64;
         Ok((params.concat(), results, frame.decls))
     }
 
