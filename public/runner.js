@@ -26,7 +26,24 @@ function loadTranspiler() {
   return transpiler;
 }
 
+let printer = null;
+
+/** jco's wasm-tools component (wasmprinter inside), served by this site, loaded on first use. */
+function loadPrinter() {
+  printer ??= import(new URL("vendor/jco/wasm-tools.js", document.baseURI).href).then(async (m) => {
+    await m.$init;
+    return m.tools;
+  });
+  return printer;
+}
+
 window.covenantRunner = {
+  /** The component as WebAssembly text (WAT). */
+  async wat(bytes) {
+    const tools = await loadPrinter();
+    return tools.print(new Uint8Array(bytes));
+  },
+
   /** Milliseconds a run may take before the worker is ended. */
   timeoutMs: 10000,
 

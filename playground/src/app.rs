@@ -69,6 +69,25 @@ pub fn App() -> impl IntoView {
     let (running, set_running) = signal(false);
     // Counts finished runs, so a run with the same output as the last one is still visible.
     let (runs, set_runs) = signal(0u32);
+    // The component as WAT, printed when the pane is open (the printer loads on first use).
+    let (wat_open, set_wat_open) = signal(false);
+    let (wat, set_wat) = signal(String::new());
+    Effect::new(move |_| {
+        if !wat_open.get() {
+            return;
+        }
+        let Some(bytes) = view_model.with(|v| v.component.clone()) else {
+            set_wat.set("(no component: fix the diagnostics first)".into());
+            return;
+        };
+        spawn_local(async move {
+            let text = bridge::wat(&bytes).await.unwrap_or_else(|e| format!("(could not print the component: {e})"));
+            // A newer component may have arrived meanwhile; only the current one's text is shown.
+            if view_model.with_untracked(|v| v.component.as_deref() == Some(&bytes[..])) {
+                set_wat.set(text);
+            }
+        });
+    });
     let editor: NodeRef<Textarea> = NodeRef::new();
 
     let run = move || {
@@ -196,6 +215,14 @@ pub fn App() -> impl IntoView {
                         }
                     }).collect_view())}
                 </ul>
+                <details id="wat-pane" on:toggle=move |ev| {
+                    use leptos::wasm_bindgen::JsCast;
+                    let open = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
+                    set_wat_open.set(open);
+                }>
+                    <summary>"Component as WAT"</summary>
+                    <pre id="wat">{move || wat.get()}</pre>
+                </details>
                 <pre id="rendered" class="rendered">{move || view_model.with(|v| v.rendered.clone())}</pre>
                 <h2>"Output"</h2>
                 <pre id="output" data-runs=move || runs.get()>{move || output.with(|o| o.stdout.clone())}</pre>

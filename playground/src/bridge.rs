@@ -14,6 +14,16 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = download)]
     fn runner_download(bytes: &[u8], name: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = wat)]
+    fn runner_wat(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The component as WebAssembly text, printed by wasm-tools (loaded on first use); or why not.
+pub async fn wat(bytes: &[u8]) -> Result<String, String> {
+    let promise = runner_wat(bytes).map_err(|e| format!("the printer is not loaded: {}", message(&e)))?;
+    let text = JsFuture::from(promise).await.map_err(|e| message(&e))?;
+    text.as_string().ok_or_else(|| "the printer returned no text".to_string())
 }
 
 /// Offers the compiled component as `app.wasm`.

@@ -124,6 +124,18 @@ test("a database program runs on SQLite in the page, which then shows its tables
   await page.screenshot({ path: join(artifacts, "playground-database.png"), fullPage: true });
 });
 
+test("the WAT pane prints the component when opened", async () => {
+  await page.selectOption("#examples", "hello");
+  await page.click("#wat-pane summary");
+  await page.waitForFunction(() => document.querySelector("#wat")?.textContent.startsWith("(component"), null, {
+    timeout: 30000,
+  });
+  const wat = await page.textContent("#wat");
+  assert.match(wat, /\(import "wasi:cli\/stdout@0\.2\.12"/);
+  assert.match(wat, /\(export [^\n]*"wasi:cli\/run@0\.2\.12"/);
+  await page.click("#wat-pane summary");
+});
+
 test("Stop ends a runaway program, keeps the page responsive, and the timeout ends one too", async () => {
   await page.selectOption("#examples", "fibonacci");
   const source = await page.inputValue("#editor");
