@@ -91,3 +91,5 @@ window.covenantRunner = {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
 };
+
+window.dispatchEvent(new Event("covenant-runner"));

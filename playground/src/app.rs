@@ -14,7 +14,11 @@ pub fn App() -> impl IntoView {
     // else hello world. Neither a shared nor a restored program is ever run automatically.
     let hash = share::location_hash();
     let from_link = hash.starts_with("#v");
-    let restored = if from_link { None } else { share::saved() };
+    let embed = crate::embed::options();
+    let embedded = embed.is_some();
+    let embed = embed.unwrap_or_default();
+    // An embedded program neither restores nor overwrites the autosaved one.
+    let restored = if from_link || embedded { None } else { share::saved() };
     let initial = match (&restored, from_link) {
         (_, true) => String::new(),
         (Some(code), _) => code.clone(),
@@ -28,12 +32,19 @@ pub fn App() -> impl IntoView {
     });
     // Autosave starts once the initial program is settled, so a slow link never overwrites it.
     let (settled, set_settled) = signal(!from_link);
+    // Set when an embed with `run` has its program: the reader clicked Run on the embedding page.
+    let (run_when_ready, set_run_when_ready) = signal(false);
     if from_link {
+        let run_on_load = embed.run;
         spawn_local(async move {
             match share::decode(&hash).await {
                 Ok(Some(code)) => {
                     set_source.set(code);
-                    set_notice.set("Loaded a shared program. It runs only when you click Run.".into());
+                    if run_on_load {
+                        set_run_when_ready.set(true);
+                    } else if !embedded {
+                        set_notice.set("Loaded a shared program. It runs only when you click Run.".into());
+                    }
                 }
                 Ok(None) => {}
                 Err(e) => set_notice.set(format!("Could not open the shared program: {e}. The editor is empty.")),
@@ -43,7 +54,7 @@ pub fn App() -> impl IntoView {
     }
     Effect::new(move |_| {
         let code = source.get();
-        if settled.get() {
+        if settled.get() && !embedded {
             share::save(&code);
         }
     });
@@ -106,6 +117,12 @@ pub fn App() -> impl IntoView {
             set_running.set(false);
         });
     };
+    Effect::new(move |_| {
+        if run_when_ready.get() && view_model.with(|v| v.component.is_some()) {
+            set_run_when_ready.set(false);
+            run();
+        }
+    });
     let copy_link = move || {
         let link = share_link.get_untracked();
         if let Some(w) = leptos::web_sys::window() {
@@ -137,9 +154,9 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <header>
-            <h1>"Covenant playground"</h1>
-            <label class="gallery">"Example "
+        <header class:embedded=embedded>
+            <h1 class="chrome">"Covenant playground"</h1>
+            <label class="gallery chrome">"Example "
                 <select id="examples" on:change=move |ev| {
                     let name = event_target_value(&ev);
                     if let Some((_, text)) = EXAMPLES.iter().find(|(n, _)| *n == name) {
@@ -157,7 +174,7 @@ pub fn App() -> impl IntoView {
             <button id="stop" class="secondary" on:click=move |_| bridge::stop() disabled=move || !running.get()>
                 "Stop"
             </button>
-            <button id="download" class="secondary" title="Download the component (.wasm)"
+            <button id="download" class="secondary chrome" title="Download the component (.wasm)"
                 disabled=move || view_model.with(|v| v.component.is_none())
                 on:click=move |_| view_model.with_untracked(|v| if let Some(c) = &v.component { bridge::download(c) })>
                 "Download .wasm"
@@ -166,7 +183,7 @@ pub fn App() -> impl IntoView {
                 let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
                 format!("compiled in {:.2} ms{size}", v.millis)
             })}</span>
-            <label class="share">"Share "
+            <label class="share chrome">"Share "
                 <input id="share" readonly title="Copy with Ctrl/Cmd+S" prop:value=move || share_link.get()
                     on:focus=move |ev| {
                         use leptos::wasm_bindgen::JsCast;
@@ -177,16 +194,20 @@ pub fn App() -> impl IntoView {
             </label>
         </header>
         <p id="notice" class="notice">{move || notice.get()}</p>
-        <main>
+        <main class:embedded=embedded>
             <section class="editor-pane">
                 <h2>"Source"</h2>
                 <textarea id="editor" node_ref=editor spellcheck="false" aria-label="Covenant source"
+                    readonly={embed.readonly}
                     prop:value=move || source.get()
                     on:input=move |ev| set_source.set(event_target_value(&ev))></textarea>
             </section>
             <section class="side">
+                <div class="pane" hidden={embedded && !embed.shows("world")}>
                 <h2>"World"</h2>
                 <pre id="world">{move || view_model.with(|v| v.wit.clone())}</pre>
+                </div>
+                <div class="pane" hidden={embedded && !embed.shows("imports")}>
                 <h2>"Imports"</h2>
                 <table id="imports">
                     <thead><tr><th>"effect"</th><th>"interface"</th><th>"functions"</th><th>"line"</th></tr></thead>
@@ -201,6 +222,8 @@ pub fn App() -> impl IntoView {
                         }).collect_view())}
                     </tbody>
                 </table>
+                </div>
+                <div class="pane" hidden={embedded && !embed.shows("diagnostics")}>
                 <h2>"Diagnostics"</h2>
                 <ul id="diagnostics">
                     {move || view_model.with(|v| v.diagnostics.iter().map(|d| {
@@ -215,7 +238,8 @@ pub fn App() -> impl IntoView {
                         }
                     }).collect_view())}
                 </ul>
-                <details id="wat-pane" on:toggle=move |ev| {
+                </div>
+                <details id="wat-pane" hidden={embedded && !embed.shows("wat")} on:toggle=move |ev| {
                     use leptos::wasm_bindgen::JsCast;
                     let open = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
                     set_wat_open.set(open);
@@ -223,7 +247,8 @@ pub fn App() -> impl IntoView {
                     <summary>"Component as WAT"</summary>
                     <pre id="wat">{move || wat.get()}</pre>
                 </details>
-                <pre id="rendered" class="rendered">{move || view_model.with(|v| v.rendered.clone())}</pre>
+                <pre id="rendered" class="rendered" hidden={embedded}>{move || view_model.with(|v| v.rendered.clone())}</pre>
+                <div class="pane" hidden={embedded && !embed.shows("output")}>
                 <h2>"Output"</h2>
                 <pre id="output" data-runs=move || runs.get()>{move || output.with(|o| o.stdout.clone())}</pre>
                 <pre id="stderr" class="stderr">{move || output.with(|o| o.stderr.clone())}</pre>
@@ -231,6 +256,7 @@ pub fn App() -> impl IntoView {
                 <pre id="tables" class="tables" title="the database's tables after the run">
                     {move || output.with(|o| o.tables.clone())}
                 </pre>
+                </div>
             </section>
         </main>
     }

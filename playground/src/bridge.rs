@@ -15,6 +15,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = download)]
     fn runner_download(bytes: &[u8], name: &str) -> Result<(), JsValue>;
 
+    /// Resolves once runner.js has set up `window.covenantRunner` (see index.html).
+    #[wasm_bindgen(thread_local_v2, js_name = covenantRunnerReady)]
+    static RUNNER_READY: Option<js_sys::Promise>;
+
     #[wasm_bindgen(catch, js_namespace = covenantRunner, js_name = wat)]
     fn runner_wat(bytes: &[u8]) -> Result<js_sys::Promise, JsValue>;
 }
@@ -59,6 +63,10 @@ fn message(e: &JsValue) -> String {
 
 /// Runs a component; `dirs` are its declared filesystem paths (see `CompileView`).
 pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
+    // A run asked for while the page loads (an embed's `run`) waits for the runner module.
+    if let Some(ready) = RUNNER_READY.with(Clone::clone) {
+        let _ = JsFuture::from(ready).await;
+    }
     let dirs: js_sys::Array = dirs.iter().map(|d| JsValue::from_str(d)).collect();
     let promise = match runner_run(bytes, dirs) {
         Ok(p) => p,

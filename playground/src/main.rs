@@ -2,6 +2,7 @@
 
 mod app;
 mod bridge;
+mod embed;
 mod gallery {
     include!(concat!(env!("OUT_DIR"), "/gallery.rs"));
 }

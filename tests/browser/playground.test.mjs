@@ -227,6 +227,44 @@ test("a share link opens the program without running it; a damaged link says so 
   await damaged.close();
 });
 
+test("embed.js turns a documentation block into a live embed only when the reader clicks Run", async () => {
+  const docs = await openPage();
+  await docs.goto(server.url + "embed-demo.html");
+  await docs.waitForSelector("button.covenant-run");
+  assert.equal(await docs.locator("iframe").count(), 0, "nothing loads before a click");
+  assert.equal(await docs.locator("button.covenant-run").count(), 2);
+  await docs.locator("button.covenant-run").first().click();
+  const frame = docs.frameLocator("iframe.covenant-embed");
+  await frame.locator('#output[data-runs="1"]').waitFor({ state: "attached", timeout: 30000 });
+  assert.equal(
+    await frame.locator("#output").textContent(),
+    "Hello from the docs!\n",
+    `run error: ${await frame.locator("#run-error").textContent()}`,
+  );
+  // Embed mode: no gallery, share link or download; the chosen panes only.
+  assert.equal(await frame.locator("#examples").isVisible(), false);
+  assert.equal(await frame.locator("#share").isVisible(), false);
+  assert.equal(await frame.locator("#download").isVisible(), false);
+  assert.equal(await frame.locator("#world").isVisible(), true);
+  assert.equal(await frame.locator("#imports").isVisible(), false);
+  // The other block is still a button; the embed did not touch this browser's autosave.
+  assert.equal(await docs.locator("button.covenant-run").count(), 1);
+  await docs.screenshot({ path: join(artifacts, "embed-demo.png"), fullPage: true });
+  await docs.close();
+});
+
+test("embed options: read-only, and no run without `run`", async () => {
+  const code = await page.evaluate(() => window.covenantShare.encode('snippet id="m" kind="fn"\nend\n', ""));
+  const embed = await openPage();
+  await embed.goto(server.url + "?embed&readonly&panes=output,diagnostics" + code);
+  await embed.waitForFunction(() => document.querySelector("#editor")?.value.length > 0);
+  assert.equal(await embed.getAttribute("#editor", "readonly"), "");
+  assert.equal(await embed.locator("#diagnostics").isVisible(), true);
+  await embed.waitForTimeout(300);
+  assert.equal(await embed.getAttribute("#output", "data-runs"), "0");
+  await embed.close();
+});
+
 test("autosave restores the last program after a reload, without running it", async () => {
   await page.selectOption("#examples", "hello");
   const code = (await page.inputValue("#editor")).replace('lit="Hello, world!"', 'lit="Hello, autosave!"');
