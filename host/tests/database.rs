@@ -8,16 +8,9 @@
 mod common;
 
 use covenant_host::grants::Grants;
-use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
 
 fn run(source: &str, grants: &Grants) -> Result<String, String> {
-    let c = common::compile_ok("program", source);
-    let stdio = Stdio::capture();
-    let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), grants)
-        .map_err(|e| e.to_string())?;
-    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
-    assert_eq!(exit, Exit::Ok);
-    Ok(String::from_utf8_lossy(&stdout.contents()).into_owned())
+    common::run_program("program", source, &Default::default(), grants)
 }
 
 fn program(name: &str) -> String {

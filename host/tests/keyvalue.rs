@@ -5,7 +5,6 @@ mod common;
 
 use covenant_host::grants::Grants;
 use covenant_host::keyvalue::KvPlace;
-use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
 
 /// Counts its runs in the key `visits`, printing the count.
 const VISITS: &str = r#"snippet id="app.main" kind="fn"
@@ -68,12 +67,7 @@ end
 "#;
 
 fn run(grants: &Grants) -> String {
-    let c = common::compile_ok("visits", VISITS);
-    let stdio = Stdio::capture();
-    let exit = run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), grants).unwrap();
-    assert_eq!(exit, Exit::Ok);
-    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
-    String::from_utf8_lossy(&stdout.contents()).into_owned()
+    common::run_program("visits", VISITS, &Default::default(), grants).unwrap()
 }
 
 #[test]
@@ -101,10 +95,7 @@ fn a_damaged_file_is_a_named_error_not_a_crash() {
     let scratch = common::Scratch::new("kv-damaged");
     let file = scratch.0.join("kv.json");
     std::fs::write(&file, "not json").unwrap();
-    let c = common::compile_ok("visits", VISITS);
     let grants = Grants { kv: KvPlace::File(file), ..Default::default() };
-    let err = run_command_blocking(c.component.as_ref().unwrap(), &Stdio::capture(), &Default::default(), &grants)
-        .unwrap_err()
-        .to_string();
+    let err = common::run_program("visits", VISITS, &Default::default(), &grants).unwrap_err();
     assert!(err.contains("storage failed"), "{err}");
 }

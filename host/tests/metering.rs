@@ -4,7 +4,7 @@
 
 mod common;
 
-use covenant_host::runtime::{Budget, Stdio, run_command_blocking};
+use covenant_host::runtime::Budget;
 use std::time::{Duration, Instant};
 
 /// `main` (with `metadata`) prints fib(`n`) of the recursive definition.
@@ -104,12 +104,7 @@ end
 }
 
 fn run(source: &str, budget: &Budget) -> Result<String, String> {
-    let c = common::compile_ok("program", source);
-    let stdio = Stdio::capture();
-    run_command_blocking(c.component.as_ref().unwrap(), &stdio, budget, &Default::default())
-        .map_err(|e| e.to_string())?;
-    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
-    Ok(String::from_utf8_lossy(&stdout.contents()).into_owned())
+    common::run_program("program", source, budget, &Default::default())
 }
 
 #[test]

@@ -111,3 +111,21 @@ pub fn example_dirs(c: &covenant_compiler::Compilation, scratch: &Scratch) -> Ve
         })
         .collect()
 }
+
+/// Compiles `source` and runs it as a command on the project's host with `budget` and `grants`:
+/// its standard output, or the runtime error (a run must otherwise exit successfully).
+pub fn run_program(
+    name: &str,
+    source: &str,
+    budget: &covenant_host::runtime::Budget,
+    grants: &covenant_host::grants::Grants,
+) -> Result<String, String> {
+    use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
+    let c = compile_ok(name, source);
+    let stdio = Stdio::capture();
+    let exit =
+        run_command_blocking(c.component.as_ref().unwrap(), &stdio, budget, grants).map_err(|e| e.to_string())?;
+    assert_eq!(exit, Exit::Ok, "{name} exit");
+    let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
+    Ok(String::from_utf8_lossy(&stdout.contents()).into_owned())
+}
