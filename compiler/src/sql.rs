@@ -158,14 +158,15 @@ pub fn translate(sql: &str, dialect: Dialect, count: usize) -> (String, Vec<usiz
     })
 }
 
-/// The statement's first keyword, upper-cased (`WITH` is looked through to the statement it
-/// introduces when that is a write).
-pub fn first_keyword(sql: &str) -> String {
+/// The statement's first keyword, upper-cased.
+fn first_keyword(sql: &str) -> String {
     let mut words = sql.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').filter(|w| !w.is_empty());
     words.next().map(str::to_ascii_uppercase).unwrap_or_default()
 }
 
-/// Whether a statement writes: its first keyword is one that changes data or schema.
+/// Whether a statement writes: its first keyword is one that changes data or schema. A write that
+/// does not start so (behind `WITH`, a `PRAGMA`) is left to the database, which the host opens
+/// read-only for a read-only program.
 pub fn is_write(sql: &str) -> bool {
     let stripped: String = sql.lines().map(|l| l.split("--").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
     matches!(

@@ -111,6 +111,13 @@ impl Builder<'_> {
         Ok(code)
     }
 
+    /// What a failed `begin` or `commit` does, by its `traps` parameter (local 0): end the run,
+    /// or return for the caller to test with `Intrinsic::DbFailed`.
+    fn tx_fail(&mut self) -> Result<Vec<I<'static>>, String> {
+        let trap = self.helper(Helper::Trap(Fault::DatabaseFailed))?;
+        Ok(vec![I::LocalGet(0), I::If(BlockType::Empty), I::Call(trap), I::End, I::Return])
+    }
+
     pub(super) fn db_helper(&mut self, h: DbHelper, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
         use ValType::I32;
         let (g, area) = self.ret_area();
@@ -133,14 +140,7 @@ impl Builder<'_> {
             DbHelper::Begin(db) => {
                 let connection = self.helper(Helper::Db(DbHelper::Connection(db)))?;
                 let tx = self.db_global(|d| &mut d.transactions, db);
-                let traps = 0;
-                let fail = vec![
-                    I::LocalGet(traps),
-                    I::If(BlockType::Empty),
-                    I::Call(self.helper(Helper::Trap(Fault::DatabaseFailed))?),
-                    I::End,
-                    I::Return,
-                ];
+                let fail = self.tx_fail()?;
                 code.extend(reset);
                 code.extend([I::Call(connection), I::LocalTee(1), I::I32Const(-1), I::I32Eq, I::If(BlockType::Empty)]);
                 code.extend(fail.iter().cloned());
@@ -151,14 +151,7 @@ impl Builder<'_> {
             }
             DbHelper::Commit(db) => {
                 let tx = self.db_global(|d| &mut d.transactions, db);
-                let traps = 0;
-                let fail = vec![
-                    I::LocalGet(traps),
-                    I::If(BlockType::Empty),
-                    I::Call(self.helper(Helper::Trap(Fault::DatabaseFailed))?),
-                    I::End,
-                    I::Return,
-                ];
+                let fail = self.tx_fail()?;
                 code.extend(reset);
                 code.extend([I::GlobalGet(tx), I::LocalTee(1), I::I32Const(-1), I::I32Eq, I::If(BlockType::Empty)]);
                 code.extend([I::Return, I::End, I::I32Const(-1), I::GlobalSet(tx)]);

@@ -212,7 +212,7 @@ async fn run(
     }
     let mut backend = backend.lock().await;
     let target = backend.dialect();
-    let (text, order) = if target == dialect && target != Dialect::Mysql {
+    let (text, order) = if target == dialect {
         (text.to_string(), (0..params.len()).collect())
     } else {
         sql::translate(text, target, params.len())
