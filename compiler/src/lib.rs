@@ -17,6 +17,7 @@ pub mod lexer;
 pub mod lower;
 pub mod parser;
 pub mod plan;
+pub mod regex;
 pub mod span;
 pub mod sql;
 pub mod stdlib;

@@ -62,6 +62,17 @@ pub enum PathFn {
     IsAbsolute,
 }
 
+/// `text.regex_*` functions (JavaScript's `RegExp` semantics; the pattern is compiled with the
+/// program, so it must be a literal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RegexFn {
+    Test,
+    Match,
+    Replace,
+    ReplaceAll,
+    Split,
+}
+
 /// Key-value operations (`std.storage.kv.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KvOp {
@@ -124,6 +135,8 @@ pub enum Intrinsic {
     DbError,
     /// A project query: its argument is the JSON query AST; its result `Symbol[]`.
     ProjectQuery,
+    /// `text.regex_*`: pure, inside the component. The first argument is the pattern's text.
+    Regex(RegexFn),
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -252,6 +265,19 @@ const fn fs(
     doc: &'static str,
 ) -> StdFn {
     StdFn { id, params, aliases: &[], returns, effect: Some("filesystem"), intrinsic: Intrinsic::Fs(op), doc }
+}
+
+const PATTERN_INPUT: &[StdParam] = &[p("pattern", "String"), p("input", "String")];
+const PATTERN_REPLACEMENT: &[StdParam] = &[p("pattern", "String"), p("input", "String"), p("replacement", "String")];
+
+const fn regex(
+    id: &'static str,
+    params: &'static [StdParam],
+    returns: &'static str,
+    f: RegexFn,
+    doc: &'static str,
+) -> StdFn {
+    StdFn { id, params, aliases: &[], returns, effect: None, intrinsic: Intrinsic::Regex(f), doc }
 }
 
 pub const STD_FNS: &[StdFn] = &[
@@ -436,6 +462,35 @@ pub const STD_FNS: &[StdFn] = &[
         intrinsic: Intrinsic::Sha256,
         doc: "The SHA-256 digest of the text's UTF-8 bytes, as 64 lower-case hex digits",
     },
+    regex("text.regex_test", PATTERN_INPUT, "Bool", RegexFn::Test, "Whether the pattern matches anywhere in the input"),
+    regex(
+        "text.regex_match",
+        PATTERN_INPUT,
+        "String",
+        RegexFn::Match,
+        "The first match as JSON `{\"matched\", \"index\" (in characters), \"groups\": [..]}`, or \"\" when none",
+    ),
+    regex(
+        "text.regex_replace",
+        PATTERN_REPLACEMENT,
+        "String",
+        RegexFn::Replace,
+        "The input with the first match replaced (`$&`, `$1`, `$<name>`, `$$` expand as in JavaScript)",
+    ),
+    regex(
+        "text.regex_replace_all",
+        PATTERN_REPLACEMENT,
+        "String",
+        RegexFn::ReplaceAll,
+        "The input with every match replaced",
+    ),
+    regex(
+        "text.regex_split",
+        PATTERN_INPUT,
+        "String",
+        RegexFn::Split,
+        "The pieces between matches (and captured groups) as a JSON array of strings",
+    ),
     StdFn {
         id: "random.int",
         params: &[p("min", "Int"), p("max", "Int")],
@@ -543,8 +598,16 @@ pub const STD_ENUMS: &[(&str, &[(&str, StdFields)])] = &[
     ),
 ];
 
+/// A library function by id; `std.text.replace` names `text.replace` (runtime/std's ids).
 pub fn lookup(id: &str) -> Option<&'static StdFn> {
-    STD_FNS.iter().find(|f| f.id == id)
+    let short = id.strip_prefix("std.").filter(|rest| !rest.starts_with("storage."));
+    STD_FNS.iter().find(|f| f.id == id || Some(f.id) == short)
+}
+
+/// An operator under its library name (`text.upper`, or `std.text.upper`).
+pub fn operator_fn(id: &str) -> Option<&'static (&'static str, &'static str, &'static [&'static str])> {
+    let short = id.strip_prefix("std.");
+    OPERATOR_FNS.iter().find(|(name, ..)| *name == id || Some(*name) == short)
 }
 
 /// WASI version every import targets (Wasmtime 48 and jco 1.35 implement it).
@@ -754,6 +817,7 @@ impl Intrinsic {
             | Intrinsic::Path(_)
             | Intrinsic::Json(_)
             | Intrinsic::Url(_)
+            | Intrinsic::Regex(_)
             | Intrinsic::ReplaceFirst => {
                 vec![]
             }

@@ -240,8 +240,21 @@ pub async fn invoke(
     grants: &Grants,
 ) -> Result<Vec<Val>> {
     let component = Component::new(engine, bytes)?;
+    invoke_compiled(engine, &component, bytes, name, args, budget, grants).await
+}
+
+/// `invoke` on a component already compiled from `bytes` (each call gets a fresh instance).
+pub async fn invoke_compiled(
+    engine: &Engine,
+    component: &Component,
+    bytes: &[u8],
+    name: &str,
+    args: &[Val],
+    budget: &Budget,
+    grants: &Grants,
+) -> Result<Vec<Val>> {
     let mut store = store(engine, bytes, granted(grants)?.build(), budget, grants)?;
-    let instance = linker(engine)?.instantiate_async(&mut store, &component).await?;
+    let instance = linker(engine)?.instantiate_async(&mut store, component).await?;
     let func = instance
         .get_func(&mut store, name)
         .ok_or_else(|| wasmtime::Error::msg(format!("the component has no export `{name}`")))?;

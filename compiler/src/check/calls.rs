@@ -17,7 +17,7 @@ impl<'a> Checker<'a> {
         if let Some(&index) = self.extern_ids.get(call.target.value.as_str()) {
             return self.call_extern(s, step, call, index, body, out);
         }
-        if let Some((id, op, params)) = stdlib::OPERATOR_FNS.iter().find(|(id, ..)| *id == call.target.value) {
+        if let Some((id, op, params)) = stdlib::operator_fn(&call.target.value) {
             // An operator under its library name: the arguments are its operands, by name.
             let mut args = vec![];
             for p in *params {
@@ -134,6 +134,9 @@ impl<'a> Checker<'a> {
                 self.out.network_hosts.push(host.clone());
             }
             args.push(Value::Str(host));
+        }
+        if let stdlib::Intrinsic::Regex(_) = f.intrinsic {
+            self.check_regex_pattern(call, args.first());
         }
         let intrinsic = f.intrinsic;
         if !call.handle.is_empty() {

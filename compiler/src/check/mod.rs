@@ -20,6 +20,7 @@ mod handle;
 mod matching;
 mod project;
 mod query;
+mod regex;
 mod steps;
 mod types;
 mod values;

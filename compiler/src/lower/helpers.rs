@@ -86,6 +86,8 @@ pub(super) enum Helper {
     Db(super::sql::DbHelper),
     /// A project query: (query JSON) -> Symbol[].
     ProjectQuery,
+    /// `text.regex_*` and the matcher under them.
+    Regex(super::regex::RegexOp),
 }
 
 /// A helper's parameter, result and extra local types.
@@ -167,6 +169,7 @@ impl Helper {
             Helper::Sha256 => "sha256",
             Helper::KvBucket => "kv_bucket",
             Helper::ProjectQuery => "project_query",
+            Helper::Regex(op) => op.name(),
             Helper::Db(h) => match h {
                 super::sql::DbHelper::Connection(_) => "db_connection",
                 super::sql::DbHelper::Query(_) => "db_query",
@@ -688,6 +691,7 @@ impl Builder<'_> {
             Helper::Path(op) => self.path_helper(op, &mut code)?,
             Helper::Json(op) => self.json_helper(op, &mut code)?,
             Helper::Url(op) => self.url_helper(op, &mut code)?,
+            Helper::Regex(op) => self.regex_helper(op, &mut code)?,
             Helper::Bytes(op) => self.bytes_helper(op, &mut code)?,
             Helper::RandomBytes => {
                 let get = self.import(&crate::stdlib::RANDOM_BYTES)?;

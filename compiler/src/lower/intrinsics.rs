@@ -6,11 +6,12 @@ use super::body::{Frame, push_value, store};
 use super::fs::FsHelper;
 use super::json::JsonOp;
 use super::path::PathOp;
+use super::regex::RegexOp;
 use super::sql::DbHelper;
 use super::url::UrlOp;
 use super::*;
 use crate::ir::LocalId;
-use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, UrlFn, wasi};
+use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, RegexFn, UrlFn, wasi};
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_intrinsic(
@@ -39,6 +40,7 @@ pub(super) fn emit_intrinsic(
             }
             return Ok(());
         }
+        Intrinsic::Regex(f) => return regex_call(b, frame, f, args, result, returns, code),
         _ => {}
     }
     // The helper, recording the result types it builds values of.
@@ -115,7 +117,7 @@ pub(super) fn emit_intrinsic(
         Intrinsic::TxRollback(db) => Some(Helper::Db(DbHelper::Rollback(db))),
         Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
         // Emitted inline above; an error here would be a compiler bug, reported, not a panic.
-        Intrinsic::Write { .. } | Intrinsic::Delay | Intrinsic::DbFailed | Intrinsic::DbError => {
+        Intrinsic::Write { .. } | Intrinsic::Delay | Intrinsic::DbFailed | Intrinsic::DbError | Intrinsic::Regex(_) => {
             return Err("console, delay and database failures are emitted inline".into());
         }
     };
@@ -166,6 +168,43 @@ pub(super) fn emit_intrinsic(
             ]);
         }
     }
+    match result {
+        Some(local) => store(frame, local, code),
+        None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),
+    }
+    Ok(())
+}
+
+/// `text.regex_*`: the pattern compiled into the data segment, then the helper on the rest.
+fn regex_call(
+    b: &mut Builder,
+    frame: &mut Frame,
+    f: RegexFn,
+    args: &[Value],
+    result: Option<LocalId>,
+    returns: &Type,
+    code: &mut Vec<I<'static>>,
+) -> Result<(), String> {
+    let Some(Value::Str(pattern)) = args.first() else {
+        return Err("a regex pattern that is not a literal reached lowering".into());
+    };
+    let program = crate::regex::compile(pattern).map_err(|e| e.message)?;
+    let at = b.place_regex(&program);
+    let op = match f {
+        RegexFn::Test => RegexOp::Test,
+        RegexFn::Match => RegexOp::Match,
+        RegexFn::Replace | RegexFn::ReplaceAll => RegexOp::Replace,
+        RegexFn::Split => RegexOp::Split,
+    };
+    let helper = b.helper(Helper::Regex(op))?;
+    code.push(I::I32Const(at as i32));
+    for a in &args[1..] {
+        push_value(b, frame, a, code);
+    }
+    if op == RegexOp::Replace {
+        code.push(I::I32Const(i32::from(f == RegexFn::ReplaceAll)));
+    }
+    code.push(I::Call(helper));
     match result {
         Some(local) => store(frame, local, code),
         None => code.extend(b.abi().rep(returns).iter().map(|_| I::Drop)),

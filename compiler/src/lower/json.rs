@@ -131,101 +131,12 @@ impl Builder<'_> {
         s
     }
 
-    pub(super) fn json_helper(&mut self, op: JsonOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
-        use ValType::{F64, I32, I64};
-        let (json, json_error) = self.json_types()?;
-        let layout = self.abi().variant(&json);
-        let payload = |case: u32| layout.cases[case as usize].first().map_or(0, |(_, o)| *o);
-        let (size, align) = (layout.size, layout.align);
+    /// The output buffer's helpers, which need no `Json` type (regex.rs writes with them too).
+    fn json_output_helper(&mut self, op: JsonOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
+        use ValType::I32;
         let st = self.json_state();
         let mut f = Frame { base: vec![], reps: vec![], decls: vec![], next: 0 };
         let sig: (Vec<ValType>, Vec<ValType>) = match op {
-            JsonOp::Is(case) => {
-                code.extend([I::LocalGet(0), I::I32Load8U(mem(0, 0)), I::I32Const(case as i32), I::I32Eq]);
-                (vec![I32], vec![I32])
-            }
-            JsonOp::As(case) => {
-                f.next = 1;
-                let (t, offset) = layout.cases[case as usize][0].clone();
-                let opt = Type::Optional(Box::new(t.clone()));
-                code.extend([I::LocalGet(0), I::I32Load8U(mem(0, 0)), I::I32Const(case as i32), I::I32Eq]);
-                code.extend([I::If(BlockType::Empty), I::LocalGet(0)]);
-                super::memory::load_rep(self, &mut f, &t, offset, code);
-                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
-                code.extend([I::Return, I::End]);
-                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
-                (vec![I32], vec![I32])
-            }
-            JsonOp::GetIndex => {
-                f.next = 2;
-                let opt = Type::Optional(Box::new(json.clone()));
-                let (v, index) = (0, 1);
-                let (p, n) = (f.scratch(I32), f.scratch(I32));
-                code.extend([I::LocalGet(v), I::I32Load8U(mem(0, 0)), I::I32Const(ARRAY as i32), I::I32Eq]);
-                code.extend([
-                    I::If(BlockType::Empty),
-                    I::LocalGet(v),
-                    I::I32Load(mem(u64::from(payload(ARRAY)), 2)),
-                    I::LocalSet(p),
-                    I::LocalGet(v),
-                    I::I32Load(mem(u64::from(payload(ARRAY)) + 4, 2)),
-                    I::LocalSet(n),
-                    I::LocalGet(index),
-                    I::I64Const(0),
-                    I::I64GeS,
-                    I::LocalGet(index),
-                    I::LocalGet(n),
-                    I::I64ExtendI32U,
-                    I::I64LtS,
-                    I::I32And,
-                    I::If(BlockType::Empty),
-                    I::LocalGet(p),
-                    I::LocalGet(index),
-                    I::I32WrapI64,
-                    I::I32Const(size as i32),
-                    I::I32Mul,
-                    I::I32Add,
-                ]);
-                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
-                code.extend([I::Return, I::End, I::End]);
-                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
-                (vec![I32, I64], vec![I32])
-            }
-            JsonOp::GetField => {
-                f.next = 3;
-                let opt = Type::Optional(Box::new(json.clone()));
-                let entry = super::compute::entry(self, &Type::String, &json).ok_or("json object entries")?;
-                let find = self.helper(Helper::Map(super::maps::MapOp::Find(entry)))?;
-                let (v, key, key_len) = (0, 1, 2);
-                let (p, at) = (f.scratch(I32), f.scratch(I32));
-                code.extend([I::LocalGet(v), I::I32Load8U(mem(0, 0)), I::I32Const(OBJECT as i32), I::I32Eq]);
-                code.extend([
-                    I::If(BlockType::Empty),
-                    I::LocalGet(v),
-                    I::I32Load(mem(u64::from(payload(OBJECT)), 2)),
-                    I::LocalTee(p),
-                    I::LocalGet(v),
-                    I::I32Load(mem(u64::from(payload(OBJECT)) + 4, 2)),
-                    I::LocalGet(key),
-                    I::LocalGet(key_len),
-                    I::Call(find),
-                    I::LocalTee(at),
-                    I::I32Const(0),
-                    I::I32GeS,
-                    I::If(BlockType::Empty),
-                    I::LocalGet(p),
-                    I::LocalGet(at),
-                    I::I32Const(entry.stride as i32),
-                    I::I32Mul,
-                    I::I32Add,
-                    I::I32Const(entry.voff as i32),
-                    I::I32Add,
-                ]);
-                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
-                code.extend([I::Return, I::End, I::End]);
-                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
-                (vec![I32; 3], vec![I32])
-            }
             JsonOp::Out => {
                 // Appends (p, l) to the output, doubling its capacity when full.
                 let alloc = self.helper(Helper::Alloc)?;
@@ -355,6 +266,124 @@ impl Builder<'_> {
                 ]);
                 lit(code, quote, 1);
                 (vec![I32; 2], vec![])
+            }
+            _ => return Err(format!("{} is not an output helper", op.name())),
+        };
+        Ok((sig.0, sig.1, f.decls))
+    }
+
+    /// Emits: start a fresh output buffer (for `JsonOp::Out` and `WriteString`).
+    pub(super) fn json_out_begin(&mut self, code: &mut Vec<I<'static>>) -> Result<(), String> {
+        let st = self.json_state();
+        let alloc = self.helper(Helper::Alloc)?;
+        code.extend([I::I32Const(64), I::I32Const(1), I::Call(alloc), I::GlobalSet(st.out), I::I32Const(0)]);
+        code.extend([I::GlobalSet(st.out_len), I::I32Const(64), I::GlobalSet(st.out_cap)]);
+        Ok(())
+    }
+
+    /// Emits: the output buffer's text as (p, l).
+    pub(super) fn json_out_end(&mut self, code: &mut Vec<I<'static>>) {
+        let st = self.json_state();
+        code.extend([I::GlobalGet(st.out), I::GlobalGet(st.out_len)]);
+    }
+
+    pub(super) fn json_helper(&mut self, op: JsonOp, code: &mut Vec<I<'static>>) -> Result<HelperSig, String> {
+        use ValType::{F64, I32, I64};
+        if matches!(op, JsonOp::Out | JsonOp::WriteString) {
+            return self.json_output_helper(op, code);
+        }
+        let (json, json_error) = self.json_types()?;
+        let layout = self.abi().variant(&json);
+        let payload = |case: u32| layout.cases[case as usize].first().map_or(0, |(_, o)| *o);
+        let (size, align) = (layout.size, layout.align);
+        let st = self.json_state();
+        let mut f = Frame { base: vec![], reps: vec![], decls: vec![], next: 0 };
+        let sig: (Vec<ValType>, Vec<ValType>) = match op {
+            JsonOp::Is(case) => {
+                code.extend([I::LocalGet(0), I::I32Load8U(mem(0, 0)), I::I32Const(case as i32), I::I32Eq]);
+                (vec![I32], vec![I32])
+            }
+            JsonOp::As(case) => {
+                f.next = 1;
+                let (t, offset) = layout.cases[case as usize][0].clone();
+                let opt = Type::Optional(Box::new(t.clone()));
+                code.extend([I::LocalGet(0), I::I32Load8U(mem(0, 0)), I::I32Const(case as i32), I::I32Eq]);
+                code.extend([I::If(BlockType::Empty), I::LocalGet(0)]);
+                super::memory::load_rep(self, &mut f, &t, offset, code);
+                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
+                code.extend([I::Return, I::End]);
+                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
+                (vec![I32], vec![I32])
+            }
+            JsonOp::GetIndex => {
+                f.next = 2;
+                let opt = Type::Optional(Box::new(json.clone()));
+                let (v, index) = (0, 1);
+                let (p, n) = (f.scratch(I32), f.scratch(I32));
+                code.extend([I::LocalGet(v), I::I32Load8U(mem(0, 0)), I::I32Const(ARRAY as i32), I::I32Eq]);
+                code.extend([
+                    I::If(BlockType::Empty),
+                    I::LocalGet(v),
+                    I::I32Load(mem(u64::from(payload(ARRAY)), 2)),
+                    I::LocalSet(p),
+                    I::LocalGet(v),
+                    I::I32Load(mem(u64::from(payload(ARRAY)) + 4, 2)),
+                    I::LocalSet(n),
+                    I::LocalGet(index),
+                    I::I64Const(0),
+                    I::I64GeS,
+                    I::LocalGet(index),
+                    I::LocalGet(n),
+                    I::I64ExtendI32U,
+                    I::I64LtS,
+                    I::I32And,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(p),
+                    I::LocalGet(index),
+                    I::I32WrapI64,
+                    I::I32Const(size as i32),
+                    I::I32Mul,
+                    I::I32Add,
+                ]);
+                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
+                code.extend([I::Return, I::End, I::End]);
+                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
+                (vec![I32, I64], vec![I32])
+            }
+            JsonOp::GetField => {
+                f.next = 3;
+                let opt = Type::Optional(Box::new(json.clone()));
+                let entry = super::compute::entry(self, &Type::String, &json).ok_or("json object entries")?;
+                let find = self.helper(Helper::Map(super::maps::MapOp::Find(entry)))?;
+                let (v, key, key_len) = (0, 1, 2);
+                let (p, at) = (f.scratch(I32), f.scratch(I32));
+                code.extend([I::LocalGet(v), I::I32Load8U(mem(0, 0)), I::I32Const(OBJECT as i32), I::I32Eq]);
+                code.extend([
+                    I::If(BlockType::Empty),
+                    I::LocalGet(v),
+                    I::I32Load(mem(u64::from(payload(OBJECT)), 2)),
+                    I::LocalTee(p),
+                    I::LocalGet(v),
+                    I::I32Load(mem(u64::from(payload(OBJECT)) + 4, 2)),
+                    I::LocalGet(key),
+                    I::LocalGet(key_len),
+                    I::Call(find),
+                    I::LocalTee(at),
+                    I::I32Const(0),
+                    I::I32GeS,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(p),
+                    I::LocalGet(at),
+                    I::I32Const(entry.stride as i32),
+                    I::I32Mul,
+                    I::I32Add,
+                    I::I32Const(entry.voff as i32),
+                    I::I32Add,
+                ]);
+                emit_data(self, &mut f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
+                code.extend([I::Return, I::End, I::End]);
+                emit_data(self, &mut f, ComputeOp::Variant(opt, 0), &[], code)?;
+                (vec![I32; 3], vec![I32])
             }
             JsonOp::Write => return self.json_write(&json, &mut f, code),
             JsonOp::Stringify => {
@@ -525,6 +554,7 @@ impl Builder<'_> {
                     (vec![I32; 2], vec![I32])
                 }
             }
+            JsonOp::Out | JsonOp::WriteString => return self.json_output_helper(op, code),
         };
         let _ = (F64, align, NULL, BOOL, NUMBER, STRING);
         Ok((sig.0, sig.1, f.decls))

@@ -41,6 +41,7 @@ mod maps;
 mod memory;
 mod path;
 mod project;
+mod regex;
 mod sql;
 mod text;
 mod url;
@@ -120,6 +121,8 @@ struct Builder<'r> {
     url_types: Option<(Type, Type)>,
     /// The globals of the JSON parser and writer, made on first use.
     json_state: Option<json::JsonState>,
+    /// The regex matcher's backtrack stack (buffer, top, capacity globals), made on first use.
+    regex_stack: Option<(u32, u32, u32)>,
     /// The result type of `std.storage.kv.get` (`String?`).
     kv_get_returns: Option<Type>,
     /// The result type of `os.env_get` (`String?`).
@@ -285,6 +288,7 @@ pub fn lower<'r>(
         http_returns: None,
         kv_get_returns: None,
         json_state: None,
+        regex_stack: None,
         url_types: None,
         env_returns: None,
         pin_arena: false,
