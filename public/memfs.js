@@ -3,9 +3,16 @@
 // grants it on the host. Nothing leaves the page. Errors are thrown as WASI error-code strings,
 // which jco's bindings turn into the `err` case.
 
+/** A wasi:clocks `datetime` for now. */
+function now() {
+  const ms = Date.now();
+  return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1e6 };
+}
+
 class Node {
   constructor(kind) {
     this.kind = kind;
+    this.modified = now();
     if (kind === "directory") this.entries = new Map();
     else this.data = new Uint8Array(0);
   }
@@ -88,12 +95,13 @@ class Descriptor {
       this.node.data = grown;
     }
     this.node.data.set(buffer, at);
+    this.node.modified = now();
     return BigInt(buffer.length);
   }
   statAt(_pathFlags, path) {
     const node = find(this.node, path);
     const size = node.kind === "directory" ? 0 : node.data.length;
-    return { type: kind(node), linkCount: 1n, size: BigInt(size) };
+    return { type: kind(node), linkCount: 1n, size: BigInt(size), dataModificationTimestamp: node.modified };
   }
   stat() {
     return this.statAt({}, ".");

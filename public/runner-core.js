@@ -57,6 +57,15 @@ const monotonicClock = {
   subscribeInstant: (at) => new Pollable(Number(at) / 1e6),
 };
 
+/** `wasi:clocks/wall-clock` from Date.now (millisecond precision, like the browser's clock). */
+const wallClock = {
+  now: () => {
+    const ms = Date.now();
+    return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1e6 };
+  },
+  resolution: () => ({ seconds: 0n, nanoseconds: 1e6 }),
+};
+
 /** A byte sink that decodes UTF-8 across chunk boundaries and hands text to `onText`. */
 function textSink(onText) {
   const decoder = new TextDecoder();
@@ -85,6 +94,7 @@ export function wasiShims(onStdout, onStderr, { dirs = [], database } = {}) {
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll: () => new Uint32Array() },
     "wasi:clocks/monotonic-clock": monotonicClock,
+    "wasi:clocks/wall-clock": wallClock,
     "wasi:random/random": {
       getRandomU64: () => crypto.getRandomValues(new BigUint64Array(1))[0],
       getRandomBytes: (n) => crypto.getRandomValues(new Uint8Array(Number(n))),

@@ -32,7 +32,7 @@ fn align_to(n: u32, align: u32) -> u32 {
 impl Abi<'_> {
     pub fn size_align(&self, ty: &Type) -> (u32, u32) {
         match ty {
-            Type::Int | Type::Float => (8, 8),
+            Type::Int | Type::DateTime | Type::Float => (8, 8),
             Type::Bool => (1, 1),
             Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => (8, 4),
             Type::Unit | Type::Error => (0, 1),
@@ -105,7 +105,7 @@ impl Abi<'_> {
             Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
                 vec![ValType::I32, ValType::I32]
             }
-            Type::Int => vec![ValType::I64],
+            Type::Int | Type::DateTime => vec![ValType::I64],
             Type::Float => vec![ValType::F64],
             Type::Bool => vec![ValType::I32],
             Type::Unit | Type::Error => vec![],

@@ -402,10 +402,39 @@ pub enum ComputeOp {
     Variant(Type, u32),
     /// A struct's field, by index.
     Field(Type, u32),
+    /// A part of a DateTime, in UTC.
+    DtPart(DtPart),
+    /// `dt_add_days` / `_hours` / `_minutes` / `_seconds`: plus n units of this many
+    /// milliseconds; traps on overflow.
+    DtAdd(i64),
+    /// `dt_diff(a, b)`: the whole seconds from b to a (truncated toward zero).
+    DtDiff,
+    /// `dt_format(dt, format)`: strftime-style directives (docs/language.md).
+    DtFormat,
+    /// `to_string` of a DateTime: ISO 8601 in UTC with milliseconds, as JavaScript's toISOString.
+    DtToString,
     /// Whether a variant-like value is of the given case.
     IsCase(Type, u32),
     /// A payload field of a variant-like value known to be of the given case: (type, case, field).
     Payload(Type, u32, u32),
+}
+
+/// The parts `dt_*` operators read from a DateTime (UTC, proleptic Gregorian calendar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DtPart {
+    Year = 0,
+    /// 1 to 12.
+    Month = 1,
+    /// 1 to 31.
+    Day = 2,
+    Hour = 3,
+    Minute = 4,
+    Second = 5,
+    /// 0 (Sunday) to 6 (Saturday), as JavaScript's getUTCDay.
+    Weekday = 6,
+    Millisecond = 7,
+    /// Whole seconds since 1970-01-01T00:00:00Z (floored, so before 1970 too).
+    Unix = 8,
 }
 
 #[derive(Clone, Debug)]

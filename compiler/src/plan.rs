@@ -146,7 +146,7 @@ pub fn plan(program: &CheckedProgram) -> WorldPlan {
 /// The WIT type a Covenant type is exported as (DESIGN.md's mapping).
 fn wit_type(t: &Type) -> String {
     match t {
-        Type::Int => "s64".into(),
+        Type::Int | Type::DateTime => "s64".into(),
         Type::Float => "f64".into(),
         Type::Bool => "bool".into(),
         Type::String => "string".into(),

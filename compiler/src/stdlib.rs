@@ -73,6 +73,16 @@ pub enum RegexFn {
     Split,
 }
 
+/// `time.*` functions: DateTime values (milliseconds since the Unix epoch, UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimeFn {
+    /// The wall clock (`wasi:clocks/wall-clock`).
+    Now,
+    FromUnix,
+    FromUnixMs,
+    UnixMs,
+}
+
 /// Key-value operations (`std.storage.kv.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KvOp {
@@ -137,6 +147,8 @@ pub enum Intrinsic {
     ProjectQuery,
     /// `text.regex_*`: pure, inside the component. The first argument is the pattern's text.
     Regex(RegexFn),
+    /// `time.*`.
+    Time(TimeFn),
 }
 
 /// A parameter: name, type as written, and the literal used when an optional one is not given.
@@ -492,6 +504,42 @@ pub const STD_FNS: &[StdFn] = &[
         "The pieces between matches (and captured groups) as a JSON array of strings",
     ),
     StdFn {
+        id: "time.now",
+        params: &[],
+        aliases: &[],
+        returns: "DateTime",
+        effect: Some("datetime"),
+        intrinsic: Intrinsic::Time(TimeFn::Now),
+        doc: "The current date and time from the host's wall clock (UTC, millisecond precision)",
+    },
+    StdFn {
+        id: "time.from_unix",
+        params: &[p("seconds", "Int")],
+        aliases: &[],
+        returns: "DateTime",
+        effect: None,
+        intrinsic: Intrinsic::Time(TimeFn::FromUnix),
+        doc: "The DateTime that many seconds after 1970-01-01T00:00:00Z (before it when negative)",
+    },
+    StdFn {
+        id: "time.from_unix_ms",
+        params: &[p("ms", "Int")],
+        aliases: &[],
+        returns: "DateTime",
+        effect: None,
+        intrinsic: Intrinsic::Time(TimeFn::FromUnixMs),
+        doc: "The DateTime that many milliseconds after 1970-01-01T00:00:00Z",
+    },
+    StdFn {
+        id: "time.unix_ms",
+        params: &[p("value", "DateTime")],
+        aliases: &[],
+        returns: "Int",
+        effect: None,
+        intrinsic: Intrinsic::Time(TimeFn::UnixMs),
+        doc: "Milliseconds since 1970-01-01T00:00:00Z (`dt_unix` gives whole seconds)",
+    },
+    StdFn {
         id: "random.int",
         params: &[p("min", "Int"), p("max", "Int")],
         aliases: &[],
@@ -515,7 +563,7 @@ pub const STD_FNS: &[StdFn] = &[
 /// them by name; a program that declares a type of the same name keeps its own.
 pub const STD_TYPES: &[(&str, &[(&str, &str)])] = &[
     ("IoError", &[("message", "String"), ("code", "String")]),
-    ("FileStat", &[("size", "Int"), ("is_file", "Bool"), ("is_directory", "Bool")]),
+    ("FileStat", &[("size", "Int"), ("is_file", "Bool"), ("is_directory", "Bool"), ("modified", "DateTime?")]),
     ("DirEntry", &[("name", "String"), ("is_file", "Bool"), ("is_directory", "Bool")]),
     (
         "Url",
@@ -762,6 +810,7 @@ pub(crate) mod project {
     pub const DROP: WasiFn = wasi(S, "[resource-drop]query-result");
 }
 
+pub(crate) const WALL_CLOCK_NOW: WasiFn = wasi("wasi:clocks/wall-clock", "now");
 pub(crate) const INITIAL_CWD: WasiFn = wasi("wasi:cli/environment", "initial-cwd");
 pub(crate) const RANDOM_BYTES: WasiFn = wasi("wasi:random/random", "get-random-bytes");
 pub(crate) const RANDOM_U64: WasiFn = wasi("wasi:random/random", "get-random-u64");
@@ -809,6 +858,7 @@ impl Intrinsic {
                 fns
             }
             Intrinsic::EnvGet => vec![GET_ENVIRONMENT],
+            Intrinsic::Time(TimeFn::Now) => vec![WALL_CLOCK_NOW],
             Intrinsic::PathResolve => vec![INITIAL_CWD],
             Intrinsic::RandomInt | Intrinsic::RandomFloat => vec![RANDOM_U64],
             Intrinsic::RandomBytes => vec![RANDOM_BYTES],
@@ -818,6 +868,7 @@ impl Intrinsic {
             | Intrinsic::Json(_)
             | Intrinsic::Url(_)
             | Intrinsic::Regex(_)
+            | Intrinsic::Time(TimeFn::FromUnix | TimeFn::FromUnixMs | TimeFn::UnixMs)
             | Intrinsic::ReplaceFirst => {
                 vec![]
             }

@@ -24,6 +24,8 @@ pub enum Type {
     String,
     /// Binary data: bytes laid out as a WIT `list<u8>`, represented as (pointer, length).
     Bytes,
+    /// An instant in UTC: milliseconds since the Unix epoch (an i64, like Int; WIT `s64`).
+    DateTime,
     Unit,
     /// `List<T>` or `T[]`: an immutable sequence laid out as the canonical ABI lays out `list<T>`.
     List(Box<Type>),
@@ -119,6 +121,7 @@ impl Type {
             "Bool" => Type::Bool,
             "String" => Type::String,
             "Bytes" => Type::Bytes,
+            "DateTime" => Type::DateTime,
             "Unit" => Type::Unit,
             _ => return None,
         })
@@ -188,6 +191,7 @@ impl fmt::Display for Type {
             Type::Bool => f.write_str("Bool"),
             Type::String => f.write_str("String"),
             Type::Bytes => f.write_str("Bytes"),
+            Type::DateTime => f.write_str("DateTime"),
             Type::Unit => f.write_str("Unit"),
             Type::List(t) if **t == Type::Error => f.write_str("List<_>"),
             Type::List(t) => write!(f, "List<{t}>"),

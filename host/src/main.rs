@@ -256,9 +256,19 @@ fn load_component(file: &Path) -> Result<(Vec<u8>, Option<Declared>)> {
 
 fn print_imports(c: &covenant_compiler::Compilation, text: &str) {
     let index = covenant_compiler::span::LineIndex::new(text);
-    println!("{:<10} {:<28} {:<45} source", "effect", "interface", "functions");
-    for row in &c.imports {
-        let at = index.line_col(row.span.start);
-        println!("{:<10} {:<28} {:<45} {}:{}", row.effect, row.interface, row.functions.join(", "), at.line, at.column);
+    // Columns as wide as their longest entry, so every row lines up.
+    let rows: Vec<[String; 4]> = c
+        .imports
+        .iter()
+        .map(|row| {
+            let at = index.line_col(row.span.start);
+            [row.effect.clone(), row.interface.clone(), row.functions.join(", "), format!("{}:{}", at.line, at.column)]
+        })
+        .collect();
+    let header = ["effect", "interface", "functions", "source"].map(String::from);
+    let width = |i: usize| rows.iter().chain([&header]).map(|r| r[i].len()).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    for r in [&header].into_iter().chain(&rows) {
+        println!("{:<w0$} {:<w1$} {:<w2$} {}", r[0], r[1], r[2], r[3]);
     }
 }

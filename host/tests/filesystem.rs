@@ -235,3 +235,64 @@ fn bytes_are_written_as_they_are_and_read_back_only_as_text() {
     assert!(std::str::from_utf8(&written).is_err());
     assert_eq!(out, "EILSEQ the file is not UTF-8 text: /data/noise.bin\n");
 }
+
+/// `fs.stat`'s `modified` is the file's modification time as the host's filesystem records it.
+#[test]
+fn stat_reports_the_modification_time() {
+    let scratch = Scratch::new("mtime");
+    let dir = scratch.0.join("granted");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("old.txt");
+    std::fs::write(&file, "x").unwrap();
+    // 2001-09-09T01:46:40.250Z
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_000_000_000_250);
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(when).unwrap();
+    let steps = r#"  step id="s1" kind="call"
+    fn="fs.stat"
+    arg name="path" lit="/data/old.txt"
+    as="r"
+  end
+  step id="s2" kind="match"
+    on="r"
+    case variant type="Ok" bindings=("st")
+      step id="s3" kind="bind"
+        field="modified" of="st"
+        as="m"
+      end
+      step id="s4" kind="match"
+        on="m"
+        case variant type="Some" bindings=("t")
+          step id="s5" kind="compute"
+            op=to_string
+            input var="t"
+            as="text"
+          end
+          step id="s6" kind="call"
+            fn="console.println"
+            arg name="message" from="text"
+            as="_"
+          end
+        end
+        case variant type="None"
+          step id="s7" kind="call"
+            fn="console.println"
+            arg name="message" lit="no time"
+            as="_"
+          end
+        end
+        as="_"
+      end
+    end
+    case variant type="Err" bindings=("e")
+      step id="s8" kind="call"
+        fn="console.println"
+        arg name="message" field="message" of="e"
+        as="_"
+      end
+    end
+    as="_"
+  end"#;
+    let source = program("  effect console\n  effect filesystem(path=\"/data\")", steps);
+    let out = run(&source, &Grants { dirs: vec![grant(dir, "/data")], env: vec![], ..Default::default() });
+    assert_eq!(out, "2001-09-09T01:46:40.250Z\n");
+}

@@ -1,6 +1,7 @@
 //! `compute` steps: operators resolved by their input types.
 
 use super::*;
+use crate::ir::DtPart as Part;
 
 impl<'a> Checker<'a> {
     pub(super) fn compute(
@@ -112,12 +113,12 @@ impl<'a> Checker<'a> {
         let numeric = |t: &Type| matches!(t, Int | Float);
         let structured = |t: &Type| matches!(t, Struct(_) | Enum(_) | Optional(_) | Result(..) | List(_) | Map(..));
         // Element types that compare by value in list searches (Error: the empty list's type).
-        let comparable = |t: &Type| matches!(t, Int | Float | Bool | String | Error);
+        let comparable = |t: &Type| matches!(t, Int | Float | Bool | String | DateTime | Error);
         let resolved = match (op.value.as_str(), types) {
             (_, [a, b]) if cmp.is_some() => {
                 let c = cmp.expect("checked");
                 match (a, b) {
-                    (Int, Int) => Some((IntCmp(c), Bool)),
+                    (Int, Int) | (DateTime, DateTime) => Some((IntCmp(c), Bool)),
                     (x, y) if numeric(x) && numeric(y) => Some((FloatCmp(c), Bool)),
                     (Bool, Bool) if matches!(c, Cmp::Eq | Cmp::Ne) => Some((BoolCmp(c), Bool)),
                     (String, String) => Some((StrCmp(c), Bool)),
@@ -271,6 +272,34 @@ impl<'a> Checker<'a> {
             ("not", [Bool]) => Some((Not, Bool)),
             ("concat", [String, String]) => Some((Concat, String)),
             ("to_string", [Int]) => Some((IntToString, String)),
+            ("to_string", [DateTime]) => Some((DtToString, String)),
+            (
+                "dt_year" | "dt_month" | "dt_day" | "dt_hour" | "dt_minute" | "dt_second" | "dt_weekday" | "dt_unix",
+                [DateTime],
+            ) => {
+                let part = match op.value.as_str() {
+                    "dt_year" => Part::Year,
+                    "dt_month" => Part::Month,
+                    "dt_day" => Part::Day,
+                    "dt_hour" => Part::Hour,
+                    "dt_minute" => Part::Minute,
+                    "dt_second" => Part::Second,
+                    "dt_weekday" => Part::Weekday,
+                    _ => Part::Unix,
+                };
+                Some((ComputeOp::DtPart(part), Int))
+            }
+            ("dt_add_days" | "dt_add_hours" | "dt_add_minutes" | "dt_add_seconds", [DateTime, Int]) => {
+                let unit = match op.value.as_str() {
+                    "dt_add_days" => 86_400_000,
+                    "dt_add_hours" => 3_600_000,
+                    "dt_add_minutes" => 60_000,
+                    _ => 1_000,
+                };
+                Some((DtAdd(unit), DateTime))
+            }
+            ("dt_diff", [DateTime, DateTime]) => Some((DtDiff, Int)),
+            ("dt_format", [DateTime, String]) => Some((DtFormat, String)),
             ("to_string", [Bool]) => Some((BoolToString, String)),
             ("to_string", [Float]) => Some((FloatToString, String)),
             ("parse_int", [String]) => Some((ParseInt, Int)),
@@ -301,7 +330,7 @@ impl<'a> Checker<'a> {
             }
             ("list_contains", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListContains(t.join(x)), Bool)),
             ("list_index_of", [List(t), x]) if x.fits(t) && comparable(t) => Some((ListIndexOf(t.join(x)), Int)),
-            ("list_sort", [List(t)]) if matches!(**t, Int | Float | String | Bool) => {
+            ("list_sort", [List(t)]) if matches!(**t, Int | Float | String | Bool | DateTime) => {
                 Some((ListSort((**t).clone()), List(t.clone())))
             }
             ("list_dedup", [List(t)]) if comparable(t) => Some((ListDedup((**t).clone()), List(t.clone()))),

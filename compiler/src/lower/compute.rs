@@ -3,6 +3,7 @@
 
 use super::body::Frame;
 use super::compute_data::emit_data;
+use super::datetime::{DtOp, ISO_8601};
 use super::lists::ElemKind;
 use super::maps::Entry;
 use super::text::TextOp;
@@ -361,6 +362,22 @@ pub(super) fn emit_compute(
         Not => code.push(I::I32Eqz),
         Concat => code.extend([I::I32Const(1), I::Call(b.helper(Helper::Concat)?)]),
         IntToString => code.push(I::Call(b.helper(Helper::IntToString)?)),
+        DtPart(part) => code.extend([I::I32Const(part as i32), I::Call(b.helper(Helper::DateTime(DtOp::Part))?)]),
+        DtAdd(unit) => {
+            // dt + n * unit, both checked.
+            code.extend([I::I64Const(unit), I::Call(b.helper(Helper::IntMul)?)]);
+            emit_compute(b, frame, IntAdd, &[], code)?;
+        }
+        DtDiff => {
+            emit_compute(b, frame, IntSub, &[], code)?;
+            code.extend([I::I64Const(1000), I::I64DivS]);
+        }
+        DtFormat => code.push(I::Call(b.helper(Helper::DateTime(DtOp::Format))?)),
+        DtToString => {
+            let iso = b.data.intern(ISO_8601);
+            code.extend([I::I32Const(iso as i32), I::I32Const(ISO_8601.len() as i32)]);
+            code.push(I::Call(b.helper(Helper::DateTime(DtOp::Format))?));
+        }
         ParseFloat => code.push(I::Call(b.helper(Helper::Float(super::float_text::FloatText::Parse))?)),
         ParseInt => code.push(I::Call(b.helper(Helper::Text(TextOp::ParseInt))?)),
         FloatToString => code.push(I::Call(b.helper(Helper::Float(super::float_text::FloatText::ToString))?)),

@@ -43,7 +43,7 @@ impl DataPool {
         }
         // List literals hold primitives and lists only (the checker builds compound values with ops).
         let align = match elem {
-            Type::Int | Type::Float => 8,
+            Type::Int | Type::DateTime | Type::Float => 8,
             Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => 4,
             _ => 1,
         };

@@ -164,7 +164,7 @@ impl Builder<'_> {
             code.extend([I::LocalGet(a), load.clone(), I::LocalGet(b), load]);
         };
         match ty {
-            Type::Int => {
+            Type::Int | Type::DateTime => {
                 both(code, I::I64Load(mem(o, 3)));
                 code.push(I::I64Eq);
             }

@@ -155,7 +155,7 @@ fn get_as(src: (u32, ValType), want: ValType, code: &mut Vec<I<'static>>) {
 fn store_flat(b: &Builder, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset: u32, code: &mut Vec<I<'static>>) {
     let o = u64::from(offset);
     match ty {
-        Type::Int => {
+        Type::Int | Type::DateTime => {
             code.push(I::LocalGet(addr));
             get_as(srcs[0], ValType::I64, code);
             code.push(I::I64Store(mem(o, 3)));
@@ -218,7 +218,7 @@ fn store_flat(b: &Builder, ty: &Type, srcs: &[(u32, ValType)], addr: u32, offset
 fn load_flat_one(b: &Builder, ty: &Type, offset: u32, code: &mut Vec<I<'static>>) {
     let o = u64::from(offset);
     match ty {
-        Type::Int => code.push(I::I64Load(mem(o, 3))),
+        Type::Int | Type::DateTime => code.push(I::I64Load(mem(o, 3))),
         Type::Float => code.push(I::F64Load(mem(o, 3))),
         Type::Bool => code.push(I::I32Load8U(mem(o, 0))),
         Type::Struct(_) => {

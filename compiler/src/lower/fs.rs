@@ -968,6 +968,24 @@ impl Builder<'_> {
                         code.extend([I::GlobalGet(g), I::I64Load(mem(u64::from(area) + 24, 3))]);
                         code.extend([I::LocalGet(kind), I::I32Const(TYPE_FILE), I::I32Eq]);
                         code.extend([I::LocalGet(kind), I::I32Const(TYPE_DIRECTORY), I::I32Eq]);
+                        if self.abi().struct_offsets(stat).len() == 4 {
+                            // `modified`: the descriptor-stat's data-modification-timestamp, an
+                            // option<datetime> at +56 (tag), +64 (seconds), +72 (nanoseconds).
+                            let opt = Type::Optional(Box::new(Type::DateTime));
+                            let at = u64::from(area);
+                            code.extend([
+                                I::GlobalGet(g),
+                                I::I32Load8U(mem(at + 56, 0)),
+                                I::If(BlockType::Result(I32)),
+                            ]);
+                            code.extend([I::GlobalGet(g), I::I64Load(mem(at + 64, 3)), I::I64Const(1000), I::I64Mul]);
+                            code.extend([I::GlobalGet(g), I::I64Load32U(mem(at + 72, 2)), I::I64Const(1_000_000)]);
+                            code.extend([I::I64DivU, I::I64Add]);
+                            emit_data(self, f, ComputeOp::Variant(opt.clone(), 1), &[], code)?;
+                            code.push(I::Else);
+                            emit_data(self, f, ComputeOp::Variant(opt, 0), &[], code)?;
+                            code.push(I::End);
+                        }
                         emit_data(self, f, ComputeOp::Record((**stat).clone()), &[], code)?;
                         self.fs_ok(f, &ty, code)?;
                     } else {

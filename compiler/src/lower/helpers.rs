@@ -88,6 +88,8 @@ pub(super) enum Helper {
     ProjectQuery,
     /// `text.regex_*` and the matcher under them.
     Regex(super::regex::RegexOp),
+    /// DateTime parts and formatting.
+    DateTime(super::datetime::DtOp),
 }
 
 /// A helper's parameter, result and extra local types.
@@ -170,6 +172,7 @@ impl Helper {
             Helper::KvBucket => "kv_bucket",
             Helper::ProjectQuery => "project_query",
             Helper::Regex(op) => op.name(),
+            Helper::DateTime(op) => op.name(),
             Helper::Db(h) => match h {
                 super::sql::DbHelper::Connection(_) => "db_connection",
                 super::sql::DbHelper::Query(_) => "db_query",
@@ -692,6 +695,7 @@ impl Builder<'_> {
             Helper::Json(op) => self.json_helper(op, &mut code)?,
             Helper::Url(op) => self.url_helper(op, &mut code)?,
             Helper::Regex(op) => self.regex_helper(op, &mut code)?,
+            Helper::DateTime(op) => self.datetime_helper(op, &mut code)?,
             Helper::Bytes(op) => self.bytes_helper(op, &mut code)?,
             Helper::RandomBytes => {
                 let get = self.import(&crate::stdlib::RANDOM_BYTES)?;

@@ -11,7 +11,7 @@ use super::sql::DbHelper;
 use super::url::UrlOp;
 use super::*;
 use crate::ir::LocalId;
-use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, RegexFn, UrlFn, wasi};
+use crate::stdlib::{JsonFn, KvOp, PathFn, RANDOM_U64, RegexFn, TimeFn, UrlFn, WALL_CLOCK_NOW, wasi};
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_intrinsic(
@@ -41,6 +41,27 @@ pub(super) fn emit_intrinsic(
             return Ok(());
         }
         Intrinsic::Regex(f) => return regex_call(b, frame, f, args, result, returns, code),
+        Intrinsic::Time(f) => {
+            match f {
+                TimeFn::Now => {
+                    // A `datetime` record (seconds: u64, nanoseconds: u32) in the return area.
+                    let now = b.import(&WALL_CLOCK_NOW)?;
+                    code.extend([I::I32Const(RETPTR), I::Call(now), I::I32Const(RETPTR), I::I64Load(mem(0, 3))]);
+                    code.extend([I::I64Const(1000), I::I64Mul, I::I32Const(RETPTR), I::I64Load32U(mem(8, 2))]);
+                    code.extend([I::I64Const(1_000_000), I::I64DivU, I::I64Add]);
+                }
+                TimeFn::FromUnix => {
+                    push_value(b, frame, &args[0], code);
+                    code.extend([I::I64Const(1000), I::Call(b.helper(Helper::IntMul)?)]);
+                }
+                TimeFn::FromUnixMs | TimeFn::UnixMs => push_value(b, frame, &args[0], code),
+            }
+            match result {
+                Some(local) => store(frame, local, code),
+                None => code.push(I::Drop),
+            }
+            return Ok(());
+        }
         _ => {}
     }
     // The helper, recording the result types it builds values of.
@@ -117,7 +138,12 @@ pub(super) fn emit_intrinsic(
         Intrinsic::TxRollback(db) => Some(Helper::Db(DbHelper::Rollback(db))),
         Intrinsic::RandomFloat | Intrinsic::Extern(_) => None,
         // Emitted inline above; an error here would be a compiler bug, reported, not a panic.
-        Intrinsic::Write { .. } | Intrinsic::Delay | Intrinsic::DbFailed | Intrinsic::DbError | Intrinsic::Regex(_) => {
+        Intrinsic::Write { .. }
+        | Intrinsic::Delay
+        | Intrinsic::DbFailed
+        | Intrinsic::DbError
+        | Intrinsic::Regex(_)
+        | Intrinsic::Time(_) => {
             return Err("console, delay and database failures are emitted inline".into());
         }
     };

@@ -16,7 +16,7 @@ pub(super) enum ElemKind {
 impl ElemKind {
     pub(super) fn of(t: &Type) -> Option<ElemKind> {
         Some(match t {
-            Type::Int => ElemKind::Int,
+            Type::Int | Type::DateTime => ElemKind::Int,
             Type::Float => ElemKind::Float,
             Type::Bool => ElemKind::Bool,
             Type::String => ElemKind::Str,

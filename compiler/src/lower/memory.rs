@@ -8,7 +8,7 @@ use super::*;
 pub(super) fn load_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, code: &mut Vec<I<'static>>) {
     let o = u64::from(offset);
     match ty {
-        Type::Int => code.push(I::I64Load(mem(o, 3))),
+        Type::Int | Type::DateTime => code.push(I::I64Load(mem(o, 3))),
         Type::Float => code.push(I::F64Load(mem(o, 3))),
         Type::Bool => code.push(I::I32Load8U(mem(o, 0))),
         Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {
@@ -30,7 +30,7 @@ pub(super) fn load_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, c
 pub(super) fn store_rep(b: &Builder, frame: &mut Frame, ty: &Type, offset: u32, x: &[u32], code: &mut Vec<I<'static>>) {
     let o = u64::from(offset);
     match ty {
-        Type::Int => code.extend([I::LocalGet(x[0]), I::I64Store(mem(o, 3))]),
+        Type::Int | Type::DateTime => code.extend([I::LocalGet(x[0]), I::I64Store(mem(o, 3))]),
         Type::Float => code.extend([I::LocalGet(x[0]), I::F64Store(mem(o, 3))]),
         Type::Bool => code.extend([I::LocalGet(x[0]), I::I32Store8(mem(o, 0))]),
         Type::String | Type::Bytes | Type::List(_) | Type::Set(_) | Type::Map(..) => {

@@ -22,6 +22,7 @@ mod bytes;
 mod compute;
 mod compute_data;
 mod data;
+mod datetime;
 mod digest;
 mod env;
 mod equality;
