@@ -146,10 +146,14 @@ pub fn App() -> impl IntoView {
             _ => {}
         }
     });
+    // Selects a span in the textarea; the editor (editor.js), when loaded, follows `covenant-jump`.
     let jump_to = move |start: u32, end: u32| {
         if let Some(area) = editor.get() {
             let _ = area.focus();
             let _ = area.set_selection_range(start, end.max(start));
+            if let Ok(event) = leptos::web_sys::Event::new("covenant-jump") {
+                let _ = area.dispatch_event(&event);
+            }
         }
     };
 
@@ -163,7 +167,11 @@ pub fn App() -> impl IntoView {
                         set_source.set(text.to_string());
                     }
                 }>
-                    {EXAMPLES.iter().map(|(name, _)| view! { <option value=*name>{*name}</option> }).collect_view()}
+                    {gallery_groups().into_iter().map(|(topic, names)| view! {
+                        <optgroup label=topic>
+                            {names.into_iter().map(|name| view! { <option value=name>{name}</option> }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
                 </select>
             </label>
             <span class="version">"compiler " {covenant_compiler::VERSION}</span>
@@ -212,13 +220,33 @@ pub fn App() -> impl IntoView {
                 <table id="imports">
                     <thead><tr><th>"effect"</th><th>"interface"</th><th>"functions"</th><th>"line"</th></tr></thead>
                     <tbody>
-                        {move || view_model.with(|v| v.imports.iter().map(|r| view! {
-                            <tr>
+                        {move || view_model.with(|v| v.imports.iter().map(|r| {
+                            let (start, end) = (r.start16, r.end16);
+                            view! {
+                            <tr title="Go to the source" on:click=move |_| jump_to(start, end)>
                                 <td>{r.effect.clone()}</td>
                                 <td>{r.interface.clone()}</td>
                                 <td>{r.functions.clone()}</td>
                                 <td>{r.line}</td>
                             </tr>
+                        }}).collect_view())}
+                    </tbody>
+                </table>
+                </div>
+                <div class="pane" hidden={embedded && !embed.shows("exports")}>
+                <h2>"Exports"</h2>
+                <table id="exports">
+                    <thead><tr><th>"export"</th><th>"function"</th><th>"line"</th></tr></thead>
+                    <tbody>
+                        {move || view_model.with(|v| v.exports.iter().map(|e| {
+                            let (start, end) = (e.start16, e.end16);
+                            view! {
+                                <tr title="Go to the source" on:click=move |_| jump_to(start, end)>
+                                    <td>{e.name.clone()}</td>
+                                    <td>{e.function.clone()}</td>
+                                    <td>{e.line}</td>
+                                </tr>
+                            }
                         }).collect_view())}
                     </tbody>
                 </table>
@@ -229,7 +257,8 @@ pub fn App() -> impl IntoView {
                     {move || view_model.with(|v| v.diagnostics.iter().map(|d| {
                         let (start, end) = (d.start16, d.end16);
                         view! {
-                            <li class=d.severity.clone() title="Go to the source" on:click=move |_| jump_to(start, end)>
+                            <li class=d.severity.clone() title="Go to the source" on:click=move |_| jump_to(start, end)
+                                data-from=start data-to=end data-severity=d.severity.clone() data-message=d.message.clone()>
                                 <span class="code">{d.code.clone()}</span>" "
                                 <span class="where">{format!("{}:{}", d.line, d.column)}</span>" "
                                 <span class="message">{d.message.clone()}</span>
@@ -260,4 +289,44 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// The gallery's topics, in order; an example not listed here still appears, under "More".
+const TOPICS: &[(&str, &[&str])] = &[
+    (
+        "Basics",
+        &[
+            "hello",
+            "greeting",
+            "arithmetic",
+            "factorial",
+            "fibonacci",
+            "match",
+            "enums",
+            "optionals",
+            "records",
+            "results",
+            "lists",
+            "maps",
+            "trees",
+        ],
+    ),
+    ("Text and data", &["text", "regex", "json", "urls", "paths", "dates"]),
+    ("Effects", &["files", "storage", "database", "random", "timers", "externs"]),
+];
+
+/// Every example once, grouped by topic.
+fn gallery_groups() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = TOPICS
+        .iter()
+        .map(|(topic, names)| {
+            (*topic, names.iter().copied().filter(|n| EXAMPLES.iter().any(|(e, _)| e == n)).collect())
+        })
+        .collect();
+    let listed = |name: &str| TOPICS.iter().any(|(_, names)| names.contains(&name));
+    let more: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).filter(|n| !listed(n)).collect();
+    if !more.is_empty() {
+        groups.push(("More", more));
+    }
+    groups
 }

@@ -23,12 +23,26 @@ pub struct ImportView {
     pub interface: String,
     pub functions: String,
     pub line: u32,
+    /// The source that caused the import (UTF-16 offsets).
+    pub start16: u32,
+    pub end16: u32,
+}
+
+/// A world export and the function behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportView {
+    pub name: String,
+    pub function: String,
+    pub line: u32,
+    pub start16: u32,
+    pub end16: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompileView {
     pub wit: String,
     pub imports: Vec<ImportView>,
+    pub exports: Vec<ExportView>,
     pub diagnostics: Vec<DiagnosticView>,
     /// The rustc-style rendering of all diagnostics.
     pub rendered: String,
@@ -53,12 +67,12 @@ pub fn compile_view(source: &str) -> CompileView {
     let c = compile(source, &Options::default());
     let millis = now() - start;
     let index = LineIndex::new(source);
+    let utf16 = |byte: u32| source.get(..byte as usize).map_or(0, |t| t.encode_utf16().count() as u32);
     let diagnostics = c
         .diagnostics
         .iter()
         .map(|d| {
             let at = index.line_col(d.span.start);
-            let utf16 = |byte: u32| source.get(..byte as usize).map_or(0, |t| t.encode_utf16().count() as u32);
             DiagnosticView {
                 start16: utf16(d.span.start),
                 end16: utf16(d.span.end),
@@ -79,11 +93,25 @@ pub fn compile_view(source: &str) -> CompileView {
             interface: r.interface.clone(),
             functions: r.functions.join(", "),
             line: index.line_col(r.span.start).line,
+            start16: utf16(r.span.start),
+            end16: utf16(r.span.end),
+        })
+        .collect();
+    let exports = c
+        .exports
+        .iter()
+        .map(|e| ExportView {
+            name: e.name.clone(),
+            function: e.function.clone(),
+            line: index.line_col(e.span.start).line,
+            start16: utf16(e.span.start),
+            end16: utf16(e.span.end),
         })
         .collect();
     CompileView {
         wit: c.wit.clone().unwrap_or_default(),
         imports,
+        exports,
         rendered: diagnostic::render(&c.diagnostics, "main.cov", source, false),
         diagnostics,
         filesystem_roots: c.filesystem_roots,

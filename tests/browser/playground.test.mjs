@@ -3,7 +3,7 @@
 // loopback server, and no page error occurs. Screenshots go to test-artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "../support/static-server.mjs";
@@ -50,6 +50,13 @@ async function openPage() {
   return p;
 }
 
+/** Replaces the program by typing into the editor (CodeMirror), as a person would; waits until
+ *  the app's model (the textarea behind it) has the text. */
+async function setSource(p, text) {
+  await p.fill("#code .cm-content", text);
+  await p.waitForFunction((want) => document.querySelector("#editor").value === want, text);
+}
+
 after(async () => {
   await browser?.close();
   await server?.close();
@@ -81,7 +88,7 @@ test("running twice works (stdout is not closed by the first run)", async () => 
 
 test("an error in the source shows a diagnostic with its code and disables Run", async () => {
   const source = await page.inputValue("#editor");
-  await page.fill("#editor", source.replace('fn="console.println"', 'fn="console.prinln"'));
+  await setSource(page, source.replace('fn="console.println"', 'fn="console.prinln"'));
   await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0);
   const diag = await page.textContent("#diagnostics li");
   assert.match(diag, /E-SYMBOL-001/);
@@ -90,7 +97,7 @@ test("an error in the source shows a diagnostic with its code and disables Run",
   assert.ok(await page.isDisabled("#run"));
   await page.screenshot({ path: join(artifacts, "playground-diagnostic.png"), fullPage: true });
   // Fixing it recompiles and clears the diagnostic.
-  await page.fill("#editor", source);
+  await setSource(page, source);
   await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length === 0);
   assert.ok(!(await page.isDisabled("#run")));
 });
@@ -139,19 +146,19 @@ test("the WAT pane prints the component when opened", async () => {
 test("Stop ends a runaway program, keeps the page responsive, and the timeout ends one too", async () => {
   await page.selectOption("#examples", "fibonacci");
   const source = await page.inputValue("#editor");
-  await page.fill("#editor", source.replace("lit=25", "lit=60"));
+  await setSource(page, source.replace("lit=25", "lit=60"));
   await page.waitForFunction(() => !document.querySelector("#run").disabled);
   let before = Number(await page.getAttribute("#output", "data-runs"));
   await page.click("#run");
   await page.waitForFunction(() => !document.querySelector("#stop").disabled);
   // While the program runs, the page still compiles as the text changes.
-  await page.fill("#editor", source.replace('fn="math.fib"', 'fn="math.fibb"'));
+  await setSource(page, source.replace('fn="math.fib"', 'fn="math.fibb"'));
   await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0, null, { timeout: 5000 });
   assert.ok(!(await page.isDisabled("#stop")), "the program is still running");
   await page.click("#stop");
   await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 10000 });
   assert.equal(await page.textContent("#run-error"), "stopped");
-  await page.fill("#editor", source.replace("lit=25", "lit=60"));
+  await setSource(page, source.replace("lit=25", "lit=60"));
   await page.waitForFunction(() => !document.querySelector("#run").disabled);
   // A short timeout ends the run by itself.
   await page.evaluate(() => (window.covenantRunner.timeoutMs = 500));
@@ -167,27 +174,30 @@ test("Ctrl+Enter runs, and clicking a diagnostic selects its span in the editor"
   const hello = await page.inputValue("#editor");
   await page.waitForFunction(() => !document.querySelector("#run").disabled);
   const before = Number(await page.getAttribute("#output", "data-runs"));
-  await page.focus("#editor");
+  await page.click("#code .cm-content");
   await page.keyboard.press("Control+Enter");
   await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
   assert.equal(await page.textContent("#output"), "Hello, world!\n");
 
   const broken = hello.replace('fn="console.println"', 'fn="console.prinln"');
-  await page.fill("#editor", broken);
+  await setSource(page, broken);
   await page.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0);
+  // The diagnostic is a squiggle under the misspelt name in the editor.
+  await page.waitForSelector("#code .cm-lintRange-error");
+  assert.equal(await page.textContent("#code .cm-lintRange-error"), '"console.prinln"');
   await page.click("#diagnostics li");
   const selection = await page.evaluate(() => {
-    const t = document.querySelector("#editor");
-    return [t.selectionStart, t.selectionEnd, document.activeElement === t];
+    const { from, to } = window.covenantEditor.state.selection.main;
+    return [from, to, document.querySelector("#code").contains(document.activeElement)];
   });
   const at = broken.indexOf('"console.prinln"');
   assert.deepEqual(selection, [at, at + '"console.prinln"'.length, true]);
-  await page.fill("#editor", hello);
+  await setSource(page, hello);
 });
 
 test("a share link opens the program without running it; a damaged link says so and leaves the editor empty", async () => {
   const code = (await page.inputValue("#editor")).replace("Hello, world!", "Hello from a link ✓");
-  await page.fill("#editor", code);
+  await setSource(page, code);
   // The link follows the editor (encoded asynchronously; an encoding of an earlier text may
   // land first): wait until the link carries this code.
   await page.waitForFunction(async (want) => {
@@ -259,6 +269,8 @@ test("embed options: read-only, and no run without `run`", async () => {
   await embed.goto(server.url + "?embed&readonly&panes=output,diagnostics" + code);
   await embed.waitForFunction(() => document.querySelector("#editor")?.value.length > 0);
   assert.equal(await embed.getAttribute("#editor", "readonly"), "");
+  await embed.waitForSelector("#code .cm-content");
+  assert.equal(await embed.getAttribute("#code .cm-content", "contenteditable"), "false");
   assert.equal(await embed.locator("#diagnostics").isVisible(), true);
   await embed.waitForTimeout(300);
   assert.equal(await embed.getAttribute("#output", "data-runs"), "0");
@@ -269,7 +281,7 @@ test("autosave restores the last program after a reload, without running it", as
   await page.selectOption("#examples", "hello");
   const code = (await page.inputValue("#editor")).replace('lit="Hello, world!"', 'lit="Hello, autosave!"');
   assert.ok(code.includes("Hello, autosave!"));
-  await page.fill("#editor", code);
+  await setSource(page, code);
   await page.reload();
   await page.waitForFunction(() => document.querySelector("#editor")?.value.includes("Hello, autosave!"));
   assert.equal(await page.inputValue("#editor"), code);
@@ -289,6 +301,101 @@ test("Download offers the compiled component, byte for byte what the status repo
   assert.deepEqual([...bytes.subarray(0, 8)], [0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0], "a component's preamble");
   const status = await page.textContent("#status");
   assert.ok(status.includes(`${bytes.length} bytes`), `${status} vs ${bytes.length}`);
+});
+
+test("the editor highlights Covenant, and the gallery is grouped by topic", async () => {
+  await page.selectOption("#examples", "hello");
+  await page.waitForSelector("#code .cm-line");
+  assert.equal(await page.isVisible("#editor"), false, "CodeMirror replaced the textarea");
+  // Keywords (`snippet`), strings and attribute names (`id=`) are coloured differently.
+  const colours = await page.evaluate(() => {
+    const colour = (text) => {
+      const span = [...document.querySelectorAll("#code .cm-line span")].find((s) => s.textContent === text);
+      return span && getComputedStyle(span).color;
+    };
+    return [colour("snippet"), colour('"Hello, world!"'), colour("id")];
+  });
+  assert.ok(colours.every(Boolean), JSON.stringify(colours));
+  assert.equal(new Set(colours).size, 3, JSON.stringify(colours));
+  const groups = await page.$$eval("#examples optgroup", (gs) => gs.map((g) => g.label));
+  assert.deepEqual(groups.slice(0, 3), ["Basics", "Text and data", "Effects"]);
+});
+
+test("a row of the import table and of the exports selects the source that caused it", async () => {
+  await page.selectOption("#examples", "hello");
+  await page.waitForSelector("#imports tbody tr");
+  await page.click("#imports tbody tr");
+  const source = await page.inputValue("#editor");
+  const picked = await page.evaluate(() => {
+    const { from, to } = window.covenantEditor.state.selection.main;
+    return window.covenantEditor.state.sliceDoc(from, to);
+  });
+  assert.ok(picked.length > 0 && source.includes(picked), picked);
+  assert.match(picked, /console\.println/);
+  const exports = await page.$$eval("#exports tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(exports.some((e) => e.includes("wasi:cli/run@0.2.12") && e.includes("main")), exports.join("\n"));
+});
+
+test("budgets: the first compile needs at most 1.5 MB compressed, the largest example compiles in 50 ms", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const fresh = await openPage();
+  const sizes = new Map();
+  fresh.on("response", async (r) => {
+    try {
+      sizes.set(new URL(r.url()).pathname, gzipSync(await r.body()).length);
+    } catch {
+      /* a response without a body */
+    }
+  });
+  await fresh.goto(server.url);
+  await fresh.waitForFunction(() => document.querySelector("#status")?.textContent.startsWith("compiled in"));
+  await fresh.waitForSelector("#code .cm-line");
+  await fresh.waitForLoadState("networkidle");
+  const initial = [...sizes.values()].reduce((a, b) => a + b, 0);
+  assert.ok(!sizes.has("/vendor/jco/js-component-bindgen-component.js"), "the transpiler loads on the first Run");
+  // The largest example, compiled a few times (the first compile warms the page up).
+  const sized = runnableExamples().map((e) => ({ ...e, size: readFileSync(e.path).length }));
+  const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
+  let millis = Infinity;
+  for (const name of ["hello", largest.name, "hello", largest.name, "hello", largest.name]) {
+    await fresh.selectOption("#examples", name);
+    const status = await fresh.textContent("#status");
+    if (name === largest.name) millis = Math.min(millis, Number(/compiled in ([\d.]+) ms/.exec(status)[1]));
+  }
+  const report = { initialBytesGzip: initial, largestExample: largest.name, compileMillis: millis };
+  writeFileSync(join(artifacts, "budgets.json"), JSON.stringify({ ...report, files: Object.fromEntries(sizes) }, null, 2));
+  console.log(`budgets: ${JSON.stringify(report)}`);
+  assert.ok(initial <= 1.5e6, `initial download ${initial} bytes compressed`);
+  assert.ok(millis <= 50, `${largest.name} compiled in ${millis} ms`);
+  await fresh.close();
+});
+
+test("the layout works on a phone and on a desktop (screenshots in test-artifacts/)", async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await phone.goto(server.url);
+  await phone.waitForSelector("#code .cm-line");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - screen.width);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  // The world pane starts below the editor, not under it.
+  const editorBottom = (await phone.locator("#code").boundingBox()).y + (await phone.locator("#code").boundingBox()).height;
+  assert.ok((await phone.locator("#world").boundingBox()).y >= editorBottom, "the panes do not overlap");
+  const box = await phone.locator("#code").boundingBox();
+  assert.ok(box.width >= 300 && box.height >= 200, JSON.stringify(box));
+  assert.ok(await phone.isVisible("#run"));
+  await phone.screenshot({ path: join(artifacts, "playground-phone.png"), fullPage: true });
+  await phone.close();
+  const desktop = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await desktop.goto(server.url);
+  await desktop.waitForSelector("#code .cm-line");
+  await desktop.screenshot({ path: join(artifacts, "playground-desktop.png") });
+  // The dark theme follows the system's preference, editor included.
+  const background = () => desktop.evaluate(() => getComputedStyle(document.querySelector("#code .cm-editor, #code")).backgroundColor);
+  const light = await background();
+  await desktop.emulateMedia({ colorScheme: "dark" });
+  const dark = await background();
+  assert.notEqual(light, dark);
+  await desktop.screenshot({ path: join(artifacts, "playground-desktop-dark.png") });
+  await desktop.close();
 });
 
 test("no request left the loopback server and no page error occurred", () => {
