@@ -2,11 +2,15 @@
 
 use crate::bridge::{self, RunOutcome};
 use crate::gallery::EXAMPLES;
-use crate::model::{CompileView, compile_view};
+use crate::model::CompileView;
 use crate::share;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// How long typing must pause before the program is compiled again.
+const COMPILE_DEBOUNCE: Duration = Duration::from_millis(60);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -75,7 +79,47 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    let view_model: Memo<CompileView> = Memo::new(move |_| compile_view(&source.get()));
+    // Compilation happens in the compile worker: every edit is sent after a short pause in typing,
+    // and only the answer to the latest request is shown. Until it arrives, Run waits.
+    let (view_model, set_view_model) = signal(CompileView::default());
+    let (pending, set_pending) = signal(true);
+    let (notice_worker, set_notice_worker) = signal(String::new());
+    let latest = StoredValue::new(0u64);
+    // Answers received, for the status line (tests wait on it).
+    let (compiles, set_compiles) = signal(0u64);
+    let compiler = StoredValue::new_local(
+        bridge::Compiler::start(move |id, view| {
+            if id == latest.get_value() {
+                set_view_model.set(view);
+                set_pending.set(false);
+                set_compiles.update(|n| *n += 1);
+            }
+        })
+        .map_err(|e| set_notice_worker.set(format!("The compiler could not start: {e}")))
+        .ok(),
+    );
+    let debounce = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let code = source.get();
+        latest.update_value(|n| *n += 1);
+        let id = latest.get_value();
+        set_pending.set(true);
+        if let Some(handle) = debounce.get_value() {
+            handle.clear();
+        }
+        let send = move || {
+            compiler.with_value(|c| {
+                if let Some(c) = c {
+                    c.compile(id, &code);
+                }
+            })
+        };
+        if id == 1 {
+            send();
+        } else {
+            debounce.set_value(set_timeout_with_handle(send, COMPILE_DEBOUNCE).ok());
+        }
+    });
     let (output, set_output) = signal(RunOutcome::default());
     let (running, set_running) = signal(false);
     // Counts finished runs, so a run with the same output as the last one is still visible.
@@ -105,6 +149,11 @@ pub fn App() -> impl IntoView {
         if running.get_untracked() {
             return;
         }
+        // The editor's latest text is still compiling: run it as soon as it is ready.
+        if pending.get_untracked() {
+            set_run_when_ready.set(true);
+            return;
+        }
         let model = view_model.get_untracked();
         let Some(bytes) = model.component else { return };
         let dirs = model.filesystem_roots;
@@ -118,7 +167,7 @@ pub fn App() -> impl IntoView {
         });
     };
     Effect::new(move |_| {
-        if run_when_ready.get() && view_model.with(|v| v.component.is_some()) {
+        if run_when_ready.get() && !pending.get() && view_model.with(|v| v.component.is_some()) {
             set_run_when_ready.set(false);
             run();
         }
@@ -176,21 +225,25 @@ pub fn App() -> impl IntoView {
             </label>
             <span class="version">"compiler " {covenant_compiler::VERSION}</span>
             <button id="run" title="Run (Ctrl/Cmd+Enter)" on:click=move |_| run()
-                disabled=move || running.get() || view_model.with(|v| v.component.is_none())>
+                disabled=move || running.get() || pending.get() || view_model.with(|v| v.component.is_none())>
                 {move || if running.get() { "Running…" } else { "Run" }}
             </button>
             <button id="stop" class="secondary" on:click=move |_| bridge::stop() disabled=move || !running.get()>
                 "Stop"
             </button>
             <button id="download" class="secondary chrome" title="Download the component (.wasm)"
-                disabled=move || view_model.with(|v| v.component.is_none())
+                disabled=move || pending.get() || view_model.with(|v| v.component.is_none())
                 on:click=move |_| view_model.with_untracked(|v| if let Some(c) = &v.component { bridge::download(c) })>
                 "Download .wasm"
             </button>
-            <span id="status" class="status">{move || view_model.with(|v| {
-                let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
-                format!("compiled in {:.2} ms{size}", v.millis)
-            })}</span>
+            <span id="status" class="status" data-compiles=move || compiles.get()>{move || if pending.get() {
+                "compiling…".to_string()
+            } else {
+                view_model.with(|v| {
+                    let size = v.component.as_ref().map(|c| format!(", {} bytes", c.len())).unwrap_or_default();
+                    format!("compiled in {:.2} ms{size}", v.millis)
+                })
+            }}</span>
             <label class="share chrome">"Share "
                 <input id="share" readonly title="Copy with Ctrl/Cmd+S" prop:value=move || share_link.get()
                     on:focus=move |ev| {
@@ -201,7 +254,7 @@ pub fn App() -> impl IntoView {
                     }/>
             </label>
         </header>
-        <p id="notice" class="notice">{move || notice.get()}</p>
+        <p id="notice" class="notice">{move || notice.get()}{move || notice_worker.get()}</p>
         <main class:embedded=embedded>
             <section class="editor-pane">
                 <h2>"Source"</h2>

@@ -90,3 +90,52 @@ pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
         Err(e) => RunOutcome { error: Some(message(&e)), ..Default::default() },
     }
 }
+
+/// The long-lived compile worker (src/bin/compile-worker.rs, loaded by trunk's loader shim).
+pub struct Compiler {
+    worker: web_sys::Worker,
+    /// The latest request made before the worker was ready (it would have been lost), or None
+    /// once the worker is ready.
+    waiting: std::rc::Rc<std::cell::RefCell<Option<js_sys::Object>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl Compiler {
+    /// Starts the worker; `on_result` gets each answer's request id and view.
+    pub fn start(on_result: impl Fn(u64, crate::model::CompileView) + 'static) -> Result<Compiler, String> {
+        let worker = web_sys::Worker::new("./compile-worker_loader.js").map_err(|e| message(&e))?;
+        let waiting = std::rc::Rc::new(std::cell::RefCell::new(Some(js_sys::Object::new())));
+        let (queue, to_worker) = (waiting.clone(), worker.clone());
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
+            if get("ready").is_some_and(|v| v.is_truthy()) {
+                if let Some(request) = queue.borrow_mut().take().filter(|r| js_sys::Object::keys(r).length() > 0) {
+                    let _ = to_worker.post_message(&request);
+                }
+                return;
+            }
+            let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0) as u64;
+            let json = get("view").and_then(|v| v.as_string()).unwrap_or_default();
+            let Ok(mut view) = serde_json::from_str::<crate::model::CompileView>(&json) else { return };
+            view.component =
+                get("component").filter(|v| !v.is_undefined()).map(|v| js_sys::Uint8Array::new(&v).to_vec());
+            on_result(id, view);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Compiler { worker, waiting, _on_message: on_message })
+    }
+
+    /// Asks for a compilation of `source`; the answer carries `id`.
+    pub fn compile(&self, id: u64, source: &str) {
+        let request = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&request, &JsValue::from_str("id"), &JsValue::from_f64(id as f64));
+        let _ = js_sys::Reflect::set(&request, &JsValue::from_str("source"), &JsValue::from_str(source));
+        let mut waiting = self.waiting.borrow_mut();
+        if waiting.is_some() {
+            *waiting = Some(request);
+        } else {
+            let _ = self.worker.post_message(&request);
+        }
+    }
+}

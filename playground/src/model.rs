@@ -1,10 +1,11 @@
 //! What the page shows of one compilation: plain data, comparable, so the view updates only
-//! when something changed.
+//! when something changed. Made in the compile worker (`compile_view`) and sent to the page.
 
 use covenant_compiler::span::LineIndex;
 use covenant_compiler::{Options, compile, diagnostic};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosticView {
     pub code: String,
     pub severity: String,
@@ -17,7 +18,7 @@ pub struct DiagnosticView {
     pub end16: u32,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportView {
     pub effect: String,
     pub interface: String,
@@ -29,7 +30,7 @@ pub struct ImportView {
 }
 
 /// A world export and the function behind it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExportView {
     pub name: String,
     pub function: String,
@@ -38,7 +39,7 @@ pub struct ExportView {
     pub end16: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompileView {
     pub wit: String,
     pub imports: Vec<ImportView>,
@@ -46,6 +47,8 @@ pub struct CompileView {
     pub diagnostics: Vec<DiagnosticView>,
     /// The rustc-style rendering of all diagnostics.
     pub rendered: String,
+    /// Travels beside the JSON, as bytes (compile-worker.rs).
+    #[serde(skip)]
     pub component: Option<Vec<u8>>,
     /// The program's declared filesystem paths: the runner gives each an empty in-memory directory.
     pub filesystem_roots: Vec<String>,
@@ -53,6 +56,7 @@ pub struct CompileView {
 }
 
 /// `performance.now()`: sub-millisecond, unlike `Date.now()`.
+#[allow(dead_code)]
 fn now() -> f64 {
     let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok();
     perf.and_then(|p| {
@@ -62,6 +66,8 @@ fn now() -> f64 {
     .unwrap_or_else(js_sys::Date::now)
 }
 
+/// Compiles and summarizes (called by the compile worker; the page only receives the result).
+#[allow(dead_code)]
 pub fn compile_view(source: &str) -> CompileView {
     let start = now();
     let c = compile(source, &Options::default());
