@@ -5,6 +5,7 @@
 import { memoryFilesystem } from "./memfs.js";
 import { memoryStore } from "./kv.js";
 import { sqlDatabase } from "./sqlite-db.js";
+import { httpShim } from "./http.js";
 
 /** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
@@ -23,6 +24,23 @@ class OutputStream {
   }
   flush() {}
   blockingFlush() {}
+}
+
+/** An input stream over bytes that are all there (an HTTP response body). */
+class InputStream {
+  constructor(bytes = new Uint8Array()) {
+    this.bytes = bytes;
+    this.at = 0;
+  }
+  read(len) {
+    return this.blockingRead(len);
+  }
+  blockingRead(len) {
+    if (this.at >= this.bytes.length) throw { tag: "closed" };
+    const n = Math.min(Number(len), this.bytes.length - this.at);
+    this.at += n;
+    return this.bytes.slice(this.at - n, this.at);
+  }
 }
 
 class IoError {
@@ -82,15 +100,16 @@ export function needsDatabase(js) {
 
 /** Import table keyed by unversioned interface names, as jco's async instantiation expects.
  *  `dirs` are the program's declared filesystem paths, each an empty in-memory directory;
- *  `database` (from `sqlDatabase`) serves `covenant:database/sql` when the program has one. */
-export function wasiShims(onStdout, onStderr, { dirs = [], database } = {}) {
+ *  `database` (from `sqlDatabase`) serves `covenant:database/sql` when the program has one;
+ *  `onRequest` hears of every HTTP request (public/http.js). */
+export function wasiShims(onStdout, onStderr, { dirs = [], database, onRequest } = {}) {
   const stdout = textSink(onStdout);
   const stderr = textSink(onStderr);
   return {
     ...(database ? { "covenant:database/sql": database.imports } : {}),
     "wasi:cli/stdout": { getStdout: () => new OutputStream(stdout) },
     "wasi:cli/stderr": { getStderr: () => new OutputStream(stderr) },
-    "wasi:io/streams": { OutputStream, InputStream: class InputStream {} },
+    "wasi:io/streams": { OutputStream, InputStream },
     "wasi:io/error": { Error: IoError },
     "wasi:io/poll": { Pollable, poll: () => new Uint32Array() },
     "wasi:clocks/monotonic-clock": monotonicClock,
@@ -103,6 +122,7 @@ export function wasiShims(onStdout, onStderr, { dirs = [], database } = {}) {
     // The page has no environment to pass on.
     "wasi:cli/environment": { getEnvironment: () => [], getArguments: () => [], initialCwd: () => undefined },
     ...memoryFilesystem(dirs),
+    ...httpShim({ OutputStream, InputStream, Pollable, onRequest }),
   };
 }
 

@@ -36,7 +36,12 @@ self.onmessage = async (event) => {
     loadModule,
     (text) => self.postMessage({ type: "stdout", text }),
     (text) => self.postMessage({ type: "stderr", text }),
-    { dirs, sqlite3, onTables: (tables) => self.postMessage({ type: "tables", tables }) },
+    {
+      dirs,
+      sqlite3,
+      onTables: (tables) => self.postMessage({ type: "tables", tables }),
+      onRequest: (request) => self.postMessage({ type: "request", request }),
+    },
   );
   self.postMessage({ type: "done", error });
 };

@@ -2,6 +2,7 @@
 // transpiles in the page, and runs the result in a fresh worker that Stop or the timeout ends.
 // Exposes `window.covenantRunner` to the Leptos app.
 import { transpile } from "./runner-core.js";
+import { BUILTIN_HOST } from "./http.js";
 
 let transpiler = null;
 
@@ -15,6 +16,12 @@ export function formatTables(tables) {
     .join("\n\n");
 }
 let current = null;
+
+/** One line of the request log: `GET https://api.example.com/users/1 -> 200 (built in)`. */
+export function formatRequest({ method, url, status, error }) {
+  const builtIn = new URL(url).hostname === BUILTIN_HOST ? " (built in)" : "";
+  return `${method} ${url} -> ${error ?? status}${builtIn}`;
+}
 
 function loadTranspiler() {
   transpiler ??= import(new URL("vendor/jco/js-component-bindgen-component.js", document.baseURI).href).then(
@@ -56,12 +63,14 @@ window.covenantRunner = {
       let stdout = "";
       let stderr = "";
       let tables = "";
+      // The HTTP requests the program made, one line each (public/http.js answers api.example.com).
+      const requests = [];
       const worker = new Worker(new URL("runner-worker.js", document.baseURI), { type: "module" });
       const finish = (error) => {
         clearTimeout(timer);
         worker.terminate();
         current = null;
-        resolve({ stdout, stderr, error, tables });
+        resolve({ stdout, stderr, error, tables, requests: requests.join("\n") });
       };
       const limit = this.timeoutMs;
       const timer = setTimeout(() => finish(`timeout: the program ran longer than ${limit / 1000} s and was stopped`), limit);
@@ -69,6 +78,7 @@ window.covenantRunner = {
         if (data.type === "stdout") stdout += data.text;
         else if (data.type === "stderr") stderr += data.text;
         else if (data.type === "tables") tables = formatTables(data.tables);
+        else if (data.type === "request") requests.push(formatRequest(data.request));
         else if (data.type === "done") finish(data.error);
       };
       worker.onerror = (e) => finish(String(e.message || e));

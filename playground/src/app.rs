@@ -338,6 +338,9 @@ pub fn App() -> impl IntoView {
                 <pre id="tables" class="tables" title="the database's tables after the run">
                     {move || output.with(|o| o.tables.clone())}
                 </pre>
+                <pre id="requests" class="requests" title="the HTTP requests the program made">
+                    {move || output.with(|o| o.requests.clone())}
+                </pre>
                 </div>
             </section>
         </main>

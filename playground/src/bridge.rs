@@ -49,6 +49,8 @@ pub struct RunOutcome {
     pub error: Option<String>,
     /// The program's database tables after the run, as text ("" without a database).
     pub tables: String,
+    /// The HTTP requests it made, one line each.
+    pub requests: String,
 }
 
 fn field(obj: &JsValue, name: &str) -> String {
@@ -85,6 +87,7 @@ pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
                 stderr: field(&v, "stderr"),
                 error: (!error.is_empty()).then_some(error),
                 tables: field(&v, "tables"),
+                requests: field(&v, "requests"),
             }
         }
         Err(e) => RunOutcome { error: Some(message(&e)), ..Default::default() },

@@ -337,6 +337,29 @@ test("a row of the import table and of the exports selects the source that cause
   assert.ok(exports.some((e) => e.includes("wasi:cli/run@0.2.12") && e.includes("main")), exports.join("\n"));
 });
 
+test("a program that calls an API runs offline against the built-in routes, and the requests are listed", async () => {
+  const api = readFileSync(join(root, "tests", "programs", "api.cov"), "utf8");
+  await setSource(page, api);
+  await page.waitForFunction(() => !document.querySelector("#run").disabled);
+  const before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.click("#run");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
+  assert.equal(await page.textContent("#run-error"), "");
+  assert.equal(
+    await page.textContent("#output"),
+    '200 {"id":1,"name":"Ada Lovelace","email":"ada@example.com"}\n404 {"error":"no user 9"}\nping\n',
+  );
+  assert.equal(
+    await page.textContent("#requests"),
+    [
+      "GET https://api.example.com/users/1 -> 200 (built in)",
+      "GET https://api.example.com/users/9 -> 404 (built in)",
+      "POST https://api.example.com/echo -> 200 (built in)",
+    ].join("\n"),
+  );
+  await page.screenshot({ path: join(artifacts, "playground-http.png"), fullPage: true });
+});
+
 test("the compiler runs in a long-lived worker; quick edits end with the last one's result", async () => {
   assert.ok(server.requests.some((r) => r.includes("compile-worker_bg.wasm")), "the compile worker was loaded");
   await page.selectOption("#examples", "hello");
