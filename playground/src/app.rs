@@ -266,7 +266,10 @@ pub fn App() -> impl IntoView {
             <section class="side">
                 <div class="pane" hidden={embedded && !embed.shows("world")}>
                 <h2>"World"</h2>
-                <pre id="world">{move || view_model.with(|v| v.wit.clone())}</pre>
+                <pre id="world">{move || view_model.with(|v| crate::wit_highlight::pieces(&v.wit).into_iter().map(|(class, text)| match class {
+                    Some(class) => view! { <span class=class>{text}</span> }.into_any(),
+                    None => text.into_any(),
+                }).collect_view())}</pre>
                 </div>
                 <div class="pane" hidden={embedded && !embed.shows("imports")}>
                 <h2>"Imports"</h2>

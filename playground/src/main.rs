@@ -8,6 +8,7 @@ mod gallery {
 }
 mod model;
 mod share;
+mod wit_highlight;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -318,6 +318,19 @@ test("the editor highlights Covenant, and the gallery is grouped by topic", asyn
   });
   assert.ok(colours.every(Boolean), JSON.stringify(colours));
   assert.equal(new Set(colours).size, 3, JSON.stringify(colours));
+  // The world pane's WIT is highlighted too.
+  await page.waitForSelector("#world .wit-path");
+  assert.deepEqual(await page.$$eval("#world .wit-path", (ps) => ps.map((p) => p.textContent)), [
+    "covenant:program",
+    "wasi:cli/stdout@0.2.12",
+    "wasi:cli/run@0.2.12",
+  ]);
+  assert.deepEqual(await page.$$eval("#world .wit-keyword", (ks) => ks.map((k) => k.textContent)), [
+    "package",
+    "world",
+    "import",
+    "export",
+  ]);
   const groups = await page.$$eval("#examples optgroup", (gs) => gs.map((g) => g.label));
   assert.deepEqual(groups.slice(0, 3), ["Basics", "Text and data", "Effects"]);
 });
