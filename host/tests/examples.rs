@@ -165,3 +165,19 @@ fn example_export_calls_give_their_expected_results_on_the_host() {
         }
     }
 }
+
+/// Every program in the gallery compiles, including those without an expected output (`api`,
+/// which needs the playground's built-in API or a real api.example.com to run).
+#[test]
+fn every_example_compiles() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(common::root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "cov") {
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            common::compile_ok(&name, &std::fs::read_to_string(&path).unwrap());
+            count += 1;
+        }
+    }
+    assert!(count > common::runnable_examples().len(), "found {count} examples");
+}

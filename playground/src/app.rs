@@ -371,7 +371,7 @@ const TOPICS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Text and data", &["text", "regex", "json", "urls", "paths", "dates"]),
-    ("Effects", &["files", "storage", "database", "random", "timers", "externs"]),
+    ("Effects", &["files", "storage", "database", "api", "random", "timers", "externs"]),
 ];
 
 /// Every example once, grouped by topic.

@@ -10,7 +10,7 @@ import { runComponent } from "../../public/runner-core.js";
 import { compileExample, root, workDir } from "../support/examples.mjs";
 
 const load = (src) => import("data:text/javascript;base64," + Buffer.from(src).toString("base64"));
-const api = { name: "api", path: join(root, "tests", "programs", "api.cov") };
+const api = { name: "api", path: join(root, "examples", "api.cov") };
 
 test("the built-in API answers, and every request is logged", async () => {
   await $init;
