@@ -231,9 +231,29 @@ impl<'a> Checker<'a> {
             let f = self.function(i);
             self.out.functions.push(f);
         }
+        self.uncalled_functions();
         if self.out.effect_uses.iter().any(|u| u.effect == "meta") {
             self.out.symbols = Some(self.symbol_graph(&all_snippets));
         }
+    }
+
+    /// W-DEAD-003: a function that is neither an export nor the entry point, and that no other
+    /// function calls, can never run.
+    fn uncalled_functions(&mut self) {
+        let calls = self.call_graph();
+        let mut warnings = vec![];
+        for f in &self.fns {
+            let id = f.snippet.id.value.as_str();
+            let called = calls.iter().any(|(from, to)| *from != id && to.contains(&id));
+            if !f.exported && f.name.value != "main" && !called {
+                warnings.push(
+                    Diagnostic::warning("W-DEAD-003", format!("`{id}` is never called"), f.name.span)
+                        .with_label("not exported, not the entry point, and no function calls it")
+                        .with_help("call it from an exported function or `main`, or delete the snippet"),
+                );
+            }
+        }
+        self.diags.extend(warnings);
     }
 
     fn target_rules(&mut self, s: &ast::Snippet) {

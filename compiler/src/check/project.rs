@@ -331,10 +331,8 @@ impl<'a> Checker<'a> {
         local.map_or(Value::Unit, |l| Value::Local(l, ty))
     }
 
-    /// The symbol graph as JSON nodes `{id, kind, data}`: every snippet, with functions' effects,
-    /// calls and callers, and types' fields.
-    pub(super) fn symbol_graph(&self, snippets: &[&ast::Snippet]) -> String {
-        // Calls between functions, by snippet id.
+    /// Calls between the checked functions: each function's snippet id and the ids it calls.
+    pub(super) fn call_graph(&self) -> HashMap<&str, Vec<&str>> {
         let mut calls: HashMap<&str, Vec<&str>> = HashMap::new();
         fn walk<'p>(ops: &[Op], fns: &'p [crate::ir::Function], into: &mut Vec<&'p str>) {
             for op in ops {
@@ -359,6 +357,13 @@ impl<'a> Checker<'a> {
             walk(&f.body, &self.out.functions, &mut into);
             calls.insert(f.snippet_id.as_str(), into);
         }
+        calls
+    }
+
+    /// The symbol graph as JSON nodes `{id, kind, data}`: every snippet, with functions' effects,
+    /// calls and callers, and types' fields.
+    pub(super) fn symbol_graph(&self, snippets: &[&ast::Snippet]) -> String {
+        let calls = self.call_graph();
         let mut nodes = vec![];
         for s in snippets {
             let id = s.id.value.as_str();
