@@ -180,3 +180,54 @@ fn catastrophic_backtracking_ends_with_the_budget() {
     let err = format!("{:#}", out.expect_err("the budget must stop it"));
     assert!(err.contains("fuel"), "{err}");
 }
+
+/// A pattern bound once to a literal is that literal; one bound with `mut` may change, so it is
+/// refused like any computed value.
+#[test]
+fn a_pattern_may_be_a_name_bound_once_to_a_literal() {
+    let source = |mutable: &str| {
+        format!(
+            r##"snippet id="t.mask" kind="fn"
+signature
+  fn name="mask"
+    param name="s" type="String"
+    returns type="String"
+  end
+end
+body
+  step id="s1" kind="bind"
+    {mutable}lit="\\d+"
+    as="digits"
+  end
+  step id="s2" kind="call"
+    fn="text.regex_replace_all"
+    arg name="pattern" from="digits"
+    arg name="input" from="s"
+    arg name="replacement" lit="#"
+    as="out"
+  end
+  step id="s3" kind="return"
+    from="out"
+    as="_"
+  end
+end
+end
+"##
+        )
+    };
+    let c = common::compile_ok("bound", &source(""));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let out = rt
+        .block_on(runtime::invoke(
+            &engine().unwrap(),
+            &c.component.unwrap(),
+            "mask",
+            &[Val::String("a1b22".into())],
+            &Default::default(),
+            &Default::default(),
+        ))
+        .unwrap();
+    assert_eq!(out, [Val::String("a#b#".into())]);
+    let c = covenant_compiler::compile(&source("mut\n    "), &Default::default());
+    assert!(c.diagnostics.iter().any(|d| d.code == "E-REGEX-002"), "{:?}", c.diagnostics);
+}

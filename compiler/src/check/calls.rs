@@ -136,6 +136,12 @@ impl<'a> Checker<'a> {
             args.push(Value::Str(host));
         }
         if let stdlib::Intrinsic::Regex(_) = f.intrinsic {
+            // A pattern bound once to a literal is that literal.
+            if let Some(Value::Local(local, _)) = args.first()
+                && let Some(text) = body.constants.get(local)
+            {
+                args[0] = Value::Str(text.clone());
+            }
             self.check_regex_pattern(call, args.first());
         }
         let intrinsic = f.intrinsic;

@@ -107,6 +107,8 @@ struct Body {
     mutable_sites: HashMap<LocalId, u32>,
     /// The database of the `transaction` step being checked, if any.
     transaction: Option<u32>,
+    /// Immutable locals bound to a string literal (a regex pattern may be given by such a name).
+    constants: HashMap<LocalId, String>,
 }
 
 impl Body {
@@ -373,6 +375,7 @@ impl<'a> Checker<'a> {
             refined: HashMap::new(),
             mutable_sites: HashMap::new(),
             transaction: None,
+            constants: HashMap::new(),
         };
         let mut params = vec![];
         for (name, ty) in info.params.clone() {

@@ -16,8 +16,9 @@ impl<'a> Checker<'a> {
                     Diagnostic::error("E-REGEX-002", "a regex pattern must be a string literal", span)
                         .with_label("computed while the program runs")
                         .with_help(
-                            "patterns are compiled with the program: write the pattern as `lit=\"...\"`; \
-                             to search for text that is only known at run time, use `text.contains` or `text.index_of`",
+                            "patterns are compiled with the program: write the pattern as `lit=\"...\"` (or bind \
+                             a literal to a name once, without `mut`); to search for text that is only known at \
+                             run time, use `text.contains` or `text.index_of`",
                         ),
                 );
                 return;

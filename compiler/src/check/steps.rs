@@ -48,6 +48,9 @@ impl<'a> Checker<'a> {
                 }
                 match self.bind(body, &name, value.ty(), b.mutable) {
                     Some(local) => {
+                        if let (Value::Str(text), false) = (&value, b.mutable) {
+                            body.constants.insert(local, text.clone());
+                        }
                         out.push(Op::Set { local, value: value.clone() });
                         Value::Local(local, value.ty())
                     }
