@@ -12,6 +12,7 @@ pub mod ast;
 pub mod check;
 pub mod cst;
 pub mod diagnostic;
+pub mod format;
 pub mod ir;
 pub mod lexer;
 pub mod lower;

@@ -110,6 +110,11 @@ fn check(input: &str) {
     }
     // Rendering must not panic either, whatever the spans.
     covenant_compiler::diagnostic::render(&c.diagnostics, "fuzz.cov", input, false);
+    // Whatever parses formats, and formatting the result changes nothing.
+    if let Ok(once) = covenant_compiler::format::format(input) {
+        let twice = covenant_compiler::format::format(&once).expect("formatted text parses");
+        assert_eq!(twice, once, "formatting is idempotent");
+    }
 }
 
 /// Runs `work` on a thread and fails if it does not finish in time: a parser loop must fail the

@@ -48,6 +48,17 @@ enum Command {
         #[arg(long)]
         imports: bool,
     },
+    /// Print a .cov file in its canonical layout (indentation by block, one blank line at most,
+    /// no trailing spaces); idempotent, and the program's tree is unchanged.
+    Fmt {
+        file: PathBuf,
+        /// Rewrite the file in place instead of printing it.
+        #[arg(long)]
+        write: bool,
+        /// Print nothing; fail when the file is not in its canonical layout.
+        #[arg(long, conflicts_with = "write")]
+        check: bool,
+    },
     /// Measure how much fuel this machine runs per millisecond (the metering calibration).
     Calibrate,
     /// Compile (if given a .cov file) and run a program on the Wasmtime host.
@@ -132,6 +143,30 @@ fn real_main() -> Result<ExitCode> {
                 print_imports(&c, &text);
             } else {
                 print!("{}", c.wit.unwrap_or_default());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fmt { file, write, check } => {
+            let text = source::read(&file)?;
+            let formatted = match covenant_compiler::format::format(&text) {
+                Ok(formatted) => formatted,
+                Err(diagnostics) => {
+                    let name = file.display().to_string();
+                    eprint!("{}", covenant_compiler::diagnostic::render(&diagnostics, &name, &text, color()));
+                    bail!("{} does not parse, so it was not formatted", file.display());
+                }
+            };
+            if check {
+                if formatted != text {
+                    eprintln!("{} is not formatted: run `covenant fmt --write {}`", file.display(), file.display());
+                    return Ok(ExitCode::FAILURE);
+                }
+            } else if write {
+                if formatted != text {
+                    std::fs::write(&file, &formatted).with_context(|| format!("writing {}", file.display()))?;
+                }
+            } else {
+                print!("{formatted}");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -135,3 +135,35 @@ fn timings_are_reported_on_standard_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("timings: compiled in ") && stderr.contains("(finished)"), "{stderr}");
 }
+
+#[test]
+fn fmt_prints_checks_and_writes_the_canonical_layout() {
+    let scratch = common::Scratch::new("fmt");
+    let file = scratch.0.join("messy.cov");
+    let messy = "snippet id=\"a.main\" kind=\"fn\"\n  signature\nfn name=\"main\"   \n      returns type=\"Unit\"\n end\n end\n\n\n\nbody\n  end\nend\n";
+    let canonical = "snippet id=\"a.main\" kind=\"fn\"\nsignature\n  fn name=\"main\"\n    returns type=\"Unit\"\n  end\nend\n\nbody\nend\nend\n";
+    std::fs::write(&file, messy).unwrap();
+    let out = covenant().arg("fmt").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), canonical);
+    let check = covenant().args(["fmt", "--check"]).arg(&file).output().unwrap();
+    assert!(!check.status.success(), "a messy file fails --check");
+    assert!(covenant().args(["fmt", "--write"]).arg(&file).status().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), canonical);
+    assert!(covenant().args(["fmt", "--check"]).arg(&file).status().unwrap().success());
+    // Text that does not parse is reported and left alone.
+    std::fs::write(&file, "snippet id=\"a\" kind=\"fn\"\nbody\n").unwrap();
+    let out = covenant().args(["fmt", "--write"]).arg(&file).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E-PARSE"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "snippet id=\"a\" kind=\"fn\"\nbody\n");
+}
+
+#[test]
+fn every_example_is_in_its_canonical_layout() {
+    for example in common::runnable_examples().iter().map(|(name, ..)| name) {
+        let path = common::root().join("examples").join(format!("{example}.cov"));
+        let out = covenant().args(["fmt", "--check"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
