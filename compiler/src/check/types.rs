@@ -235,11 +235,17 @@ impl<'a> Checker<'a> {
     /// A type as written, or E-TYPE-002.
     pub(super) fn resolve_type(&mut self, t: &ast::TypeRef) -> Type {
         self.parse_type(t.text.trim()).unwrap_or_else(|| {
-            let mut names: Vec<&str> = ["Int", "Float", "Bool", "String", "Unit"].to_vec();
+            let mut names: Vec<&str> = ["Int", "Float", "Bool", "String", "Unit", "Bytes", "DateTime"].to_vec();
             names.extend(self.out.types.defs.iter().map(TypeDef::name));
             let mut d = Diagnostic::error("E-TYPE-002", format!("unknown type `{}`", t.text), t.span)
                 .with_label("not a known type");
+            let any = t.text.split(|c: char| !c.is_alphanumeric()).any(|w| w == "Any");
             d = match closest(t.text.trim(), names.iter().copied()) {
+                // `Any` (some documents use it) has no layout a component could give it.
+                _ if any => d.with_help(
+                    "a component needs a concrete type for every value, so there is no `Any`: use `Json` for \
+                     data of any shape, or declare a struct or enum",
+                ),
                 Some(s) => d.with_help(format!("did you mean `{s}`?")).with_edit(t.span, format!("\"{s}\"")),
                 None => d.with_help(
                     "use Int, Float, Bool, String, Unit, a declared struct or enum, `T?`, `T[]` or `List<T>`",
@@ -256,7 +262,8 @@ impl<'a> Checker<'a> {
             let (ok, err) = (self.parse_type(ok.trim())?, self.parse_type(err.trim())?);
             return Some(Type::Result(Box::new(ok), Box::new(err)));
         }
-        if let Some(inner) = text.strip_suffix('?') {
+        // `T?`, and `optional T` as runtime/std writes parameter types.
+        if let Some(inner) = text.strip_suffix('?').or_else(|| text.strip_prefix("optional ")) {
             return self.parse_type(inner.trim()).map(|t| Type::Optional(Box::new(t)));
         }
         if let Some(inner) = text.strip_suffix("[]") {
