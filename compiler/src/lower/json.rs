@@ -554,6 +554,7 @@ impl Builder<'_> {
                     (vec![I32; 2], vec![I32])
                 }
             }
+            // Dispatched before the types are looked up (see the top); listed for exhaustiveness.
             JsonOp::Out | JsonOp::WriteString => return self.json_output_helper(op, code),
         };
         let _ = (F64, align, NULL, BOOL, NUMBER, STRING);
