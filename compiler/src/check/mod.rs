@@ -242,12 +242,16 @@ impl<'a> Checker<'a> {
     /// W-DEAD-003: a function that is neither an export nor the entry point, and that no other
     /// function calls, can never run.
     fn uncalled_functions(&mut self) {
-        let calls = self.call_graph();
+        // Every function some other function calls (a call to itself does not count).
+        let called: std::collections::HashSet<&str> = self
+            .call_graph()
+            .into_iter()
+            .flat_map(|(from, to)| to.into_iter().filter(move |callee| *callee != from))
+            .collect();
         let mut warnings = vec![];
         for f in &self.fns {
             let id = f.snippet.id.value.as_str();
-            let called = calls.iter().any(|(from, to)| *from != id && to.contains(&id));
-            if !f.exported && f.name.value != "main" && !called {
+            if !f.exported && f.name.value != "main" && !called.contains(id) {
                 warnings.push(
                     Diagnostic::warning("W-DEAD-003", format!("`{id}` is never called"), f.name.span)
                         .with_label("not exported, not the entry point, and no function calls it")
