@@ -172,6 +172,18 @@ pub fn App() -> impl IntoView {
             run();
         }
     });
+    // Format: the canonical layout of `covenant fmt`, computed by the compile worker.
+    let format = move || {
+        let code = source.get_untracked();
+        compiler.with_value(|c| {
+            if let Some(c) = c {
+                c.format(&code, move |formatted| match formatted {
+                    Some(text) => set_source.set(text),
+                    None => set_notice.set("Format needs a program without syntax errors.".into()),
+                });
+            }
+        });
+    };
     let copy_link = move || {
         let link = share_link.get_untracked();
         if let Some(w) = leptos::web_sys::window() {
@@ -180,6 +192,12 @@ pub fn App() -> impl IntoView {
         set_notice.set("Share link copied.".into());
     };
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // `code`, not `key`: Alt changes the character a key gives on some layouts.
+        if ev.shift_key() && ev.alt_key() && ev.code() == "KeyF" && !embed.readonly {
+            ev.prevent_default();
+            format();
+            return;
+        }
         if !(ev.ctrl_key() || ev.meta_key()) {
             return;
         }
@@ -230,6 +248,10 @@ pub fn App() -> impl IntoView {
             </button>
             <button id="stop" class="secondary" on:click=move |_| bridge::stop() disabled=move || !running.get()>
                 "Stop"
+            </button>
+            <button id="format" class="secondary chrome" title="Format (Shift+Alt+F)" disabled={embed.readonly}
+                on:click=move |_| format()>
+                "Format"
             </button>
             <button id="download" class="secondary chrome" title="Download the component (.wasm)"
                 disabled=move || pending.get() || view_model.with(|v| v.component.is_none())

@@ -100,6 +100,8 @@ pub struct Compiler {
     /// The latest request made before the worker was ready (it would have been lost), or None
     /// once the worker is ready.
     waiting: std::rc::Rc<std::cell::RefCell<Option<js_sys::Object>>>,
+    /// Who gets the answer to a format request.
+    on_formatted: std::rc::Rc<std::cell::RefCell<Option<Box<dyn FnOnce(Option<String>)>>>>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -109,12 +111,20 @@ impl Compiler {
         let worker = web_sys::Worker::new("./compile-worker_loader.js").map_err(|e| message(&e))?;
         let waiting = std::rc::Rc::new(std::cell::RefCell::new(Some(js_sys::Object::new())));
         let (queue, to_worker) = (waiting.clone(), worker.clone());
+        let on_formatted: std::rc::Rc<std::cell::RefCell<Option<Box<dyn FnOnce(Option<String>)>>>> = Default::default();
+        let formatted_to = on_formatted.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let data = event.data();
             let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
             if get("ready").is_some_and(|v| v.is_truthy()) {
                 if let Some(request) = queue.borrow_mut().take().filter(|r| js_sys::Object::keys(r).length() > 0) {
                     let _ = to_worker.post_message(&request);
+                }
+                return;
+            }
+            if let Some(formatted) = get("formatted").filter(|v| !v.is_undefined()) {
+                if let Some(done) = formatted_to.borrow_mut().take() {
+                    done(formatted.as_string());
                 }
                 return;
             }
@@ -126,7 +136,15 @@ impl Compiler {
             on_result(id, view);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(Compiler { worker, waiting, _on_message: on_message })
+        Ok(Compiler { worker, waiting, on_formatted, _on_message: on_message })
+    }
+
+    /// Asks for the canonical layout of `source`; `done` gets it, or None when it does not parse.
+    pub fn format(&self, source: &str, done: impl FnOnce(Option<String>) + 'static) {
+        *self.on_formatted.borrow_mut() = Some(Box::new(done));
+        let request = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&request, &JsValue::from_str("format"), &JsValue::from_str(source));
+        let _ = self.worker.post_message(&request);
     }
 
     /// Asks for a compilation of `source`; the answer carries `id`.

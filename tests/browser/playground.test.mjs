@@ -374,6 +374,27 @@ test("a program that calls an API runs offline against the built-in routes, and 
   await page.screenshot({ path: join(artifacts, "playground-http.png"), fullPage: true });
 });
 
+test("Format gives the canonical layout (covenant fmt's), and leaves a program that does not parse alone", async () => {
+  await page.selectOption("#examples", "hello");
+  await page.waitForFunction(() => !document.querySelector("#run").disabled);
+  const hello = await page.inputValue("#editor");
+  // Indentation lost and blank lines doubled: Format restores the example's layout.
+  const messy = hello.split("\n").map((l) => l.trimStart()).join("\n").replace("\n\n", "\n\n\n\n");
+  await setSource(page, messy);
+  await page.click("#format");
+  await page.waitForFunction((want) => document.querySelector("#editor").value === want, hello);
+  // Shift+Alt+F does the same from the keyboard.
+  await setSource(page, messy);
+  await page.keyboard.press("Shift+Alt+KeyF");
+  await page.waitForFunction((want) => document.querySelector("#editor").value === want, hello);
+  const broken = 'snippet id="a" kind="fn"\nbody\n';
+  await setSource(page, broken);
+  await page.click("#format");
+  await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("Format needs"));
+  assert.equal(await page.inputValue("#editor"), broken);
+  await setSource(page, hello);
+});
+
 test("the compiler runs in a long-lived worker; quick edits end with the last one's result", async () => {
   assert.ok(server.requests.some((r) => r.includes("compile-worker_bg.wasm")), "the compile worker was loaded");
   await page.selectOption("#examples", "hello");

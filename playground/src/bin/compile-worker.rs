@@ -1,7 +1,7 @@
 //! The compile worker: the compiler runs here, off the page's thread, for the whole visit.
 //! Once loaded it says `{ready: true}`; then a message `{id, source}` is answered with
 //! `{id, view (JSON of CompileView), component}`, and the page keeps only the answer to its latest
-//! request.
+//! request; `{format: source}` is answered with `{formatted}` (`covenant fmt`'s layout).
 
 #[path = "../model.rs"]
 mod model;
@@ -20,6 +20,14 @@ fn main() {
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         let data = event.data();
         let get = |key: &str| js_sys::Reflect::get(&data, &JsValue::from_str(key)).ok();
+        // `{format: source}` asks for the canonical layout (null when the text does not parse).
+        if let Some(source) = get("format").and_then(|v| v.as_string()) {
+            let reply = js_sys::Object::new();
+            let formatted = covenant_compiler::format::format(&source).ok();
+            set(&reply, "formatted", formatted.map_or(JsValue::NULL, |t| JsValue::from_str(&t)));
+            let _ = reply_to.post_message(&reply);
+            return;
+        }
         let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0);
         let source = get("source").and_then(|v| v.as_string()).unwrap_or_default();
         let view = model::compile_view(&source);
