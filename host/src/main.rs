@@ -85,6 +85,10 @@ enum Command {
         /// Pass an environment variable, NAME=VALUE (or NAME for the host's value). Repeatable.
         #[arg(long = "env", value_name = "NAME=VALUE", value_parser = grants::parse_env)]
         env: Vec<(String, String)>,
+        /// Send requests for HOST to ADDRESS instead (HOST=ADDRESS:PORT, like curl's --resolve);
+        /// HOST must still be one the program declares. Repeatable.
+        #[arg(long = "resolve", value_name = "HOST=ADDRESS", value_parser = covenant_host::net::parse_resolve)]
+        resolve: Vec<(String, String)>,
         /// Where a declared database is, NAME=URL (NAME: its snippet id or the id's last
         /// segment; URL: postgres://, mysql://, sqlite:PATH). Repeatable.
         #[arg(long = "db", value_name = "NAME=URL", value_parser = covenant_host::database::parse_db)]
@@ -186,14 +190,15 @@ fn real_main() -> Result<ExitCode> {
             println!("built-in calibration: {FUEL_PER_MS} fuel per ms (ratio {:.2})", per_ms / FUEL_PER_MS as f64);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db, timings, kv } => {
+        Command::Run { file, invoke, fuel, timeout, max_memory, dirs, env, db, timings, kv, resolve } => {
             let started = std::time::Instant::now();
             let (bytes, declared) = load_component(&file)?;
             let loaded = started.elapsed();
             let roots = declared.as_ref().map(|d| d.roots.clone());
             let hosts = declared.as_ref().map(|d| d.hosts.clone());
             let budget = runtime::Budget { fuel, timeout, max_memory: max_memory.map(|m| m << 20) };
-            let net = covenant_host::net::AllowList::for_program(hosts.as_deref());
+            let mut net = covenant_host::net::AllowList::for_program(hosts.as_deref());
+            net.resolve = resolve;
             let mut granted = grants::Grants { dirs: vec![], env, net, db, kv };
             for dir in grants::narrow(&dirs, roots.as_deref())? {
                 if dir.host.is_dir() {

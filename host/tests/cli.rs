@@ -167,3 +167,13 @@ fn every_example_is_in_its_canonical_layout() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn resolve_sends_a_declared_host_to_a_local_server() {
+    let port = common::demo_api();
+    let api = common::root().join("examples/api.cov");
+    let out =
+        covenant().args(["run", "--resolve", &format!("api.example.com=127.0.0.1:{port}")]).arg(&api).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, std::fs::read(common::root().join("examples/api.stdout")).unwrap());
+}

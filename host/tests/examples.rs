@@ -62,10 +62,14 @@ fn examples_print_their_expected_stdout_on_the_host() {
         let stdio = Stdio::capture();
         let scratch = common::Scratch::new(&name);
         let dirs = common::example_dirs(&c, &scratch);
-        let grants = Grants {
+        let mut grants = Grants {
             dirs: dirs.into_iter().map(|(host, guest)| DirGrant { host, guest }).collect(),
             ..Default::default()
         };
+        // The API the playground answers offline, served on loopback (`covenant run --resolve`).
+        if c.network_hosts.iter().any(|h| h == "api.example.com") {
+            grants.net.resolve = vec![("api.example.com".into(), format!("127.0.0.1:{}", common::demo_api()))];
+        }
         let exit =
             run_command_blocking(c.component.as_ref().unwrap(), &stdio, &Default::default(), &grants).expect("runs");
         assert_eq!(exit, Exit::Ok, "{name} exit");
@@ -166,8 +170,7 @@ fn example_export_calls_give_their_expected_results_on_the_host() {
     }
 }
 
-/// Every program in the gallery compiles, including those without an expected output (`api`,
-/// which needs the playground's built-in API or a real api.example.com to run).
+/// Every program in the gallery compiles, including any without an expected output.
 #[test]
 fn every_example_compiles() {
     let mut count = 0;
@@ -179,5 +182,5 @@ fn every_example_compiles() {
             count += 1;
         }
     }
-    assert!(count > common::runnable_examples().len(), "found {count} examples");
+    assert!(count >= common::runnable_examples().len() && count >= 20, "found {count} examples");
 }

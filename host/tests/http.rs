@@ -219,7 +219,7 @@ fn hosts_outside_the_declaration_or_the_allow_list_are_refused() {
     assert_eq!(out, "the host is not the one the function's `network(host=..)` names\n");
     // The host refuses: the program declares no host, the allow-list names another.
     let call = format!("    fn=\"http.get\"\n    arg name=\"url\" lit=\"http://127.0.0.1:{port}/hello\"");
-    let only = AllowList { hosts: Some(vec!["example.com".into()]) };
+    let only = AllowList { hosts: Some(vec!["example.com".into()]), ..Default::default() };
     let out = run(&program("network", &call), only);
     assert_eq!(out, "HTTP request failed: HTTP request denied\n");
     // Other schemes and malformed URLs are errors, not crashes.

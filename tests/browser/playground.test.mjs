@@ -366,9 +366,9 @@ test("a program that calls an API runs offline against the built-in routes, and 
   assert.equal(
     await page.textContent("#requests"),
     [
-      "GET https://api.example.com/users/1 -> 200 (built in)",
-      "GET https://api.example.com/users/9 -> 404 (built in)",
-      "POST https://api.example.com/echo -> 200 (built in)",
+      "GET http://api.example.com/users/1 -> 200 (built in)",
+      "GET http://api.example.com/users/9 -> 404 (built in)",
+      "POST http://api.example.com/echo -> 200 (built in)",
     ].join("\n"),
   );
   await page.screenshot({ path: join(artifacts, "playground-http.png"), fullPage: true });

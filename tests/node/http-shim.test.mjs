@@ -25,9 +25,9 @@ test("the built-in API answers, and every request is logged", async () => {
   assert.deepEqual(
     requests.map(({ method, url, status }) => `${method} ${url} ${status}`),
     [
-      "GET https://api.example.com/users/1 200",
-      "GET https://api.example.com/users/9 404",
-      "POST https://api.example.com/echo 200",
+      "GET http://api.example.com/users/1 200",
+      "GET http://api.example.com/users/9 404",
+      "POST http://api.example.com/echo 200",
     ],
   );
 });

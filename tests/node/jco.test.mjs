@@ -35,7 +35,12 @@ test("there are examples to run", () => {
 });
 
 for (const example of examples) {
-  test(`jco + preview2-shim under Node: ${example.name}`, async () => {
+  // preview2-shim's wasi:http would go to the real api.example.com; the playground runner's test
+  // below answers it with the built-in routes.
+  const network = readFileSync(example.path, "utf8").includes("effect network")
+    ? "calls an HTTP API: run by the playground runner's test instead"
+    : false;
+  test(`jco + preview2-shim under Node: ${example.name}`, { skip: network }, async () => {
     const dir = workDir(join("node", example.name));
     const entry = await transpileTo(compileExample(example, dir), example.name, dir);
     // Each declared directory is a fresh one on disk, and the only preopen.

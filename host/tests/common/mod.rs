@@ -129,3 +129,67 @@ pub fn run_program(
     let Stdio::Capture { stdout, .. } = stdio else { unreachable!() };
     Ok(String::from_utf8_lossy(&stdout.contents()).into_owned())
 }
+
+/// The playground's built-in API (public/http.js) as a real server on a free loopback port, so
+/// examples/api.cov runs on the host with `--resolve api.example.com=127.0.0.1:PORT` and prints
+/// what it prints in the browser. Returns the port.
+pub fn demo_api() -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                let _ = reader.read_line(&mut line);
+                let mut parts = line.split_whitespace();
+                let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
+                let (mut length, mut content_type) = (0usize, String::new());
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = h.split_once(':') {
+                        match name.to_ascii_lowercase().as_str() {
+                            "content-length" => length = value.trim().parse().unwrap_or(0),
+                            "content-type" => content_type = value.trim().to_string(),
+                            _ => {}
+                        }
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let users = [(1, "Ada Lovelace", "ada"), (2, "Alan Turing", "alan"), (3, "Grace Hopper", "grace")];
+                let user = |(id, name, mail): (i32, &str, &str)| {
+                    format!(r#"{{"id":{id},"name":"{name}","email":"{mail}@example.com"}}"#)
+                };
+                let json = "application/json".to_string();
+                let pathname = path.split('?').next().unwrap_or("").to_string();
+                let (status, kind, text): (u16, String, Vec<u8>) = if method == "GET" && pathname == "/users" {
+                    let all: Vec<String> = users.iter().map(|u| user(*u)).collect();
+                    (200, json, format!("[{}]", all.join(",")).into_bytes())
+                } else if let (true, Some(id)) = (method == "GET", pathname.strip_prefix("/users/")) {
+                    match users.iter().find(|u| u.0.to_string() == id) {
+                        Some(u) => (200, json, user(*u).into_bytes()),
+                        None => (404, json, format!(r#"{{"error":"no user {id}"}}"#).into_bytes()),
+                    }
+                } else if pathname == "/echo" {
+                    (200, content_type, body)
+                } else {
+                    (404, json, format!(r#"{{"error":"no route for {method} {pathname}"}}"#).into_bytes())
+                };
+                let mut out = stream;
+                let kind = if kind.is_empty() { String::new() } else { format!("content-type: {kind}\r\n") };
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n{kind}connection: close\r\n\r\n",
+                    text.len()
+                );
+                let _ = out.write_all(&text);
+            });
+        }
+    });
+    port
+}
