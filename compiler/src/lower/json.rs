@@ -387,24 +387,10 @@ impl Builder<'_> {
             }
             JsonOp::Write => return self.json_write(&json, &mut f, code),
             JsonOp::Stringify => {
-                let (write, alloc) = (self.helper(Helper::Json(JsonOp::Write))?, self.helper(Helper::Alloc)?);
-                code.extend([
-                    I::I32Const(64),
-                    I::I32Const(1),
-                    I::Call(alloc),
-                    I::GlobalSet(st.out),
-                    I::I32Const(0),
-                    I::GlobalSet(st.out_len),
-                    I::I32Const(64),
-                    I::GlobalSet(st.out_cap),
-                    I::LocalGet(0),
-                    I::LocalGet(1),
-                    I::LocalGet(2),
-                    I::I32Const(0),
-                    I::Call(write),
-                    I::GlobalGet(st.out),
-                    I::GlobalGet(st.out_len),
-                ]);
+                let write = self.helper(Helper::Json(JsonOp::Write))?;
+                self.json_out_begin(code)?;
+                code.extend([I::LocalGet(0), I::LocalGet(1), I::LocalGet(2), I::I32Const(0), I::Call(write)]);
+                self.json_out_end(code);
                 (vec![I32; 3], vec![I32; 2])
             }
             JsonOp::Ws => {
