@@ -6,6 +6,9 @@
 #[path = "../model.rs"]
 mod model;
 
+use covenant_compiler::span::LineIndex;
+use covenant_compiler::{Options, compile, diagnostic};
+use model::{CompileView, DiagnosticView, ExportView, ImportView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -30,7 +33,7 @@ fn main() {
         }
         let id = get("id").and_then(|v| v.as_f64()).unwrap_or(0.0);
         let source = get("source").and_then(|v| v.as_string()).unwrap_or_default();
-        let view = model::compile_view(&source);
+        let view = compile_view(&source);
         let reply = js_sys::Object::new();
         set(&reply, "id", id.into());
         set(&reply, "view", serde_json::to_string(&view).unwrap_or_default().into());
@@ -45,4 +48,73 @@ fn main() {
     let ready = js_sys::Object::new();
     set(&ready, "ready", true.into());
     let _ = scope.post_message(&ready);
+}
+
+/// `performance.now()`: sub-millisecond, unlike `Date.now()`.
+fn now() -> f64 {
+    let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok();
+    perf.and_then(|p| {
+        let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+        js_sys::Function::from(now).call0(&p).ok()?.as_f64()
+    })
+    .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Compiles and summarizes what the page shows.
+fn compile_view(source: &str) -> CompileView {
+    let start = now();
+    let c = compile(source, &Options::default());
+    let millis = now() - start;
+    let index = LineIndex::new(source);
+    let utf16 = |byte: u32| source.get(..byte as usize).map_or(0, |t| t.encode_utf16().count() as u32);
+    let diagnostics = c
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.line_col(d.span.start);
+            DiagnosticView {
+                start16: utf16(d.span.start),
+                end16: utf16(d.span.end),
+                code: d.code.to_string(),
+                severity: format!("{:?}", d.severity).to_lowercase(),
+                message: d.message.clone(),
+                line: at.line,
+                column: at.column,
+                help: d.help.clone(),
+            }
+        })
+        .collect();
+    let imports = c
+        .imports
+        .iter()
+        .map(|r| ImportView {
+            effect: r.effect.clone(),
+            interface: r.interface.clone(),
+            functions: r.functions.join(", "),
+            line: index.line_col(r.span.start).line,
+            start16: utf16(r.span.start),
+            end16: utf16(r.span.end),
+        })
+        .collect();
+    let exports = c
+        .exports
+        .iter()
+        .map(|e| ExportView {
+            name: e.name.clone(),
+            function: e.function.clone(),
+            line: index.line_col(e.span.start).line,
+            start16: utf16(e.span.start),
+            end16: utf16(e.span.end),
+        })
+        .collect();
+    CompileView {
+        wit: c.wit.clone().unwrap_or_default(),
+        imports,
+        exports,
+        rendered: diagnostic::render(&c.diagnostics, "main.cov", source, false),
+        diagnostics,
+        filesystem_roots: c.filesystem_roots,
+        component: c.component,
+        millis,
+    }
 }
