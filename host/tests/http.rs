@@ -8,59 +8,27 @@ mod common;
 use covenant_host::grants::Grants;
 use covenant_host::net::AllowList;
 use covenant_host::runtime::{Exit, Stdio, run_command_blocking};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::time::Duration;
 
-/// A tiny HTTP/1.1 server on a free loopback port; one thread per connection. Returns the port.
+/// The test's server: a greeting with a repeated header, an echo of the request, a slow page.
 fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let mut parts = line.split_whitespace();
-                let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-                let (mut length, mut content_type, mut custom) = (0usize, String::new(), String::new());
-                loop {
-                    let mut h = String::new();
-                    reader.read_line(&mut h).unwrap();
-                    if h.trim().is_empty() {
-                        break;
-                    }
-                    let (name, value) = h.split_once(':').unwrap();
-                    match name.to_ascii_lowercase().as_str() {
-                        "content-length" => length = value.trim().parse().unwrap(),
-                        "content-type" => content_type = value.trim().to_string(),
-                        "x-token" => custom = value.trim().to_string(),
-                        _ => {}
-                    }
-                }
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).unwrap();
-                let body = String::from_utf8(body).unwrap();
-                let (status, text, extra) = match path.as_str() {
-                    "/hello" => ("200 OK", "Grüße from the server".to_string(), "x-multi: a\r\nx-multi: b\r\n"),
-                    "/echo" => ("201 Created", format!("{method} {path} [{content_type}] [{custom}] {body}"), ""),
-                    "/slow" => {
-                        std::thread::sleep(Duration::from_secs(3));
-                        ("200 OK", "late".to_string(), "")
-                    }
-                    _ => ("404 Not Found", "no such page".to_string(), ""),
-                };
-                let mut out = stream;
-                let _ = write!(
-                    out,
-                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nx-served-by: test\r\n{extra}connection: close\r\n\r\n{text}",
-                    text.len()
-                );
-            });
-        }
-    });
-    port
+    common::serve_http(|r| {
+        let body = String::from_utf8_lossy(&r.body);
+        let (status, text, extra) = match r.path.as_str() {
+            "/hello" => ("200 OK", "Grüße from the server".to_string(), "x-multi: a\r\nx-multi: b\r\n"),
+            "/echo" => (
+                "201 Created",
+                format!("{} {} [{}] [{}] {body}", r.method, r.path, r.header("content-type"), r.header("x-token")),
+                "",
+            ),
+            "/slow" => {
+                std::thread::sleep(Duration::from_secs(3));
+                ("200 OK", "late".to_string(), "")
+            }
+            _ => ("404 Not Found", "no such page".to_string(), ""),
+        };
+        (status.to_string(), format!("x-served-by: test\r\n{extra}"), text.into_bytes())
+    })
 }
 
 /// A program whose main performs one request (`call` is the step's fn and args) and prints the

@@ -130,10 +130,24 @@ pub fn run_program(
     Ok(String::from_utf8_lossy(&stdout.contents()).into_owned())
 }
 
-/// The playground's built-in API (public/http.js) as a real server on a free loopback port, so
-/// examples/api.cov runs on the host with `--resolve api.example.com=127.0.0.1:PORT` and prints
-/// what it prints in the browser. Returns the port.
-pub fn demo_api() -> u16 {
+/// A request as `serve_http` hands it to a handler; header names are lower case.
+pub struct HttpRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// A tiny HTTP/1.1 server on a free loopback port, one thread per connection: `handler` gives
+/// each request's status line (`200 OK`), extra header lines (each ending in CRLF) and body.
+/// Returns the port.
+pub fn serve_http(handler: fn(&HttpRequest) -> (String, String, Vec<u8>)) -> u16 {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -145,46 +159,25 @@ pub fn demo_api() -> u16 {
                 let _ = reader.read_line(&mut line);
                 let mut parts = line.split_whitespace();
                 let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-                let (mut length, mut content_type) = (0usize, String::new());
+                let mut headers = vec![];
                 loop {
                     let mut h = String::new();
                     if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
                         break;
                     }
                     if let Some((name, value)) = h.split_once(':') {
-                        match name.to_ascii_lowercase().as_str() {
-                            "content-length" => length = value.trim().parse().unwrap_or(0),
-                            "content-type" => content_type = value.trim().to_string(),
-                            _ => {}
-                        }
+                        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
                     }
                 }
+                let length =
+                    headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap_or(0));
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
-                let users = [(1, "Ada Lovelace", "ada"), (2, "Alan Turing", "alan"), (3, "Grace Hopper", "grace")];
-                let user = |(id, name, mail): (i32, &str, &str)| {
-                    format!(r#"{{"id":{id},"name":"{name}","email":"{mail}@example.com"}}"#)
-                };
-                let json = "application/json".to_string();
-                let pathname = path.split('?').next().unwrap_or("").to_string();
-                let (status, kind, text): (u16, String, Vec<u8>) = if method == "GET" && pathname == "/users" {
-                    let all: Vec<String> = users.iter().map(|u| user(*u)).collect();
-                    (200, json, format!("[{}]", all.join(",")).into_bytes())
-                } else if let (true, Some(id)) = (method == "GET", pathname.strip_prefix("/users/")) {
-                    match users.iter().find(|u| u.0.to_string() == id) {
-                        Some(u) => (200, json, user(*u).into_bytes()),
-                        None => (404, json, format!(r#"{{"error":"no user {id}"}}"#).into_bytes()),
-                    }
-                } else if pathname == "/echo" {
-                    (200, content_type, body)
-                } else {
-                    (404, json, format!(r#"{{"error":"no route for {method} {pathname}"}}"#).into_bytes())
-                };
+                let (status, extra, text) = handler(&HttpRequest { method, path, headers, body });
                 let mut out = stream;
-                let kind = if kind.is_empty() { String::new() } else { format!("content-type: {kind}\r\n") };
                 let _ = write!(
                     out,
-                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n{kind}connection: close\r\n\r\n",
+                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                     text.len()
                 );
                 let _ = out.write_all(&text);
@@ -192,4 +185,36 @@ pub fn demo_api() -> u16 {
         }
     });
     port
+}
+
+/// The playground's built-in API (public/http.js) as a real server on a free loopback port, so
+/// examples/api.cov runs on the host with `--resolve api.example.com=127.0.0.1:PORT` and prints
+/// what it prints in the browser. Returns the port.
+pub fn demo_api() -> u16 {
+    serve_http(|r| {
+        let users = [(1, "Ada Lovelace", "ada"), (2, "Alan Turing", "alan"), (3, "Grace Hopper", "grace")];
+        let user = |(id, name, mail): (i32, &str, &str)| {
+            format!(r#"{{"id":{id},"name":"{name}","email":"{mail}@example.com"}}"#)
+        };
+        let json = |status: &str, text: String| {
+            (status.to_string(), "content-type: application/json\r\n".to_string(), text.into_bytes())
+        };
+        let pathname = r.path.split('?').next().unwrap_or("");
+        if r.method == "GET" && pathname == "/users" {
+            let all: Vec<String> = users.iter().map(|u| user(*u)).collect();
+            return json("200 OK", format!("[{}]", all.join(",")));
+        }
+        if let (true, Some(id)) = (r.method == "GET", pathname.strip_prefix("/users/")) {
+            return match users.iter().find(|u| u.0.to_string() == id) {
+                Some(u) => json("200 OK", user(*u)),
+                None => json("404 Not Found", format!(r#"{{"error":"no user {id}"}}"#)),
+            };
+        }
+        if pathname == "/echo" {
+            let kind = r.header("content-type");
+            let extra = if kind.is_empty() { String::new() } else { format!("content-type: {kind}\r\n") };
+            return ("200 OK".into(), extra, r.body.clone());
+        }
+        json("404 Not Found", format!(r#"{{"error":"no route for {} {pathname}"}}"#, r.method))
+    })
 }
