@@ -106,8 +106,18 @@ pub struct EffectDecl {
 #[derive(Clone, Debug)]
 pub struct FnSignature {
     pub name: Spanned<String>,
+    /// `generic name="T" constraint="..."`: the signature's type parameters.
+    pub generics: Vec<Generic>,
     pub params: Vec<Param>,
     pub returns: Option<Returns>,
+    pub span: Span,
+}
+
+/// A type parameter of a generic function: `generic name="T"`, optionally `constraint="Numeric"`.
+#[derive(Clone, Debug)]
+pub struct Generic {
+    pub name: Spanned<String>,
+    pub constraint: Option<TypeRef>,
     pub span: Span,
 }
 

@@ -218,7 +218,7 @@ impl Builder {
             self.missing(f.head_span(), "`fn`", "`name=\"...\"`");
             return None;
         };
-        let mut sig = FnSignature { name, params: vec![], returns: None, span: f.span };
+        let mut sig = FnSignature { name, generics: vec![], params: vec![], returns: None, span: f.span };
         for c in &f.children {
             match c.word() {
                 Some("param") => match (text_attr(c, "name"), text_attr(c, "type")) {
@@ -230,6 +230,14 @@ impl Builder {
                     _ => self.missing(c.head_span(), "`param`", "`name=\"...\"` and `type=\"...\"`"),
                 },
                 Some("returns") => sig.returns = self.returns(c),
+                Some("generic") => match text_attr(c, "name") {
+                    Some(name) => {
+                        let constraint = text_attr(c, "constraint")
+                            .map(|t| TypeRef { text: t.value.trim().to_string(), span: t.span });
+                        sig.generics.push(Generic { name, constraint, span: c.span });
+                    }
+                    None => self.missing(c.head_span(), "`generic`", "`name=\"...\"`"),
+                },
                 _ => {}
             }
         }

@@ -244,7 +244,25 @@ impl<'a> Checker<'a> {
         // A caller must declare every effect its callee declares (the callee's are its closure).
         let callee_snippet = callee.snippet;
         self.callee_effects(s, call, callee_snippet);
-        let args = self.arguments(call, &callee_id, &params, &[], body, out);
+        let mut args = self.arguments(call, &callee_id, &params, &[], body, out);
+        let (mut index, mut returns) = (index, returns);
+        if self.fns[index].is_generic() {
+            let Some(instance) = self.instantiate(index, call, &args) else {
+                if let Some(name) = &step.bind_as {
+                    self.bind(body, name, Type::Error, false);
+                }
+                return Value::Poison;
+            };
+            // The arguments again, now against the instance's parameter types.
+            let typed: Vec<(String, Type)> =
+                self.fns[instance].params.iter().map(|(n, t)| (n.value.clone(), t.clone())).collect();
+            for (v, (name, ty)) in args.iter_mut().zip(typed) {
+                let span = call.args.iter().find(|a| a.name.value == name).map_or(call.target.span, |a| a.span);
+                let given = std::mem::replace(v, Value::Poison);
+                *v = self.expect(given, &ty, &format!("argument `{name}` of `{callee_id}`"), span, body, out);
+            }
+            (index, returns) = (instance, self.fns[instance].returns.clone());
+        }
         if !call.handle.is_empty() {
             let make = move |result| Op::Call { function: index, args: args.clone(), result };
             return self.handled_call(s, step, call, &make, returns, body, out);

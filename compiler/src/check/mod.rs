@@ -16,6 +16,7 @@ mod control;
 mod covenant_sql;
 mod effects;
 mod externs;
+mod generics;
 mod handle;
 mod matching;
 mod project;
@@ -41,10 +42,16 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         alias_depth: Default::default(),
         source,
         schemas: HashMap::new(),
+        generic_env: vec![],
+        instances: vec![],
+        generic_calls: Default::default(),
     };
     cx.program(program);
     (cx.out, cx.diags)
 }
+
+/// The types a generic function's type parameters stand for, by name.
+type TypeArgs = Vec<(String, Type)>;
 
 /// A user function's signature, known before any body is checked (so calls may go forward,
 /// and functions may recurse).
@@ -54,6 +61,16 @@ struct FnInfo<'a> {
     params: Vec<(Spanned<String>, Type)>,
     returns: Type,
     exported: bool,
+    /// A generic function's type parameters (with their constraints); empty otherwise.
+    generics: Vec<&'a ast::Generic>,
+    /// For an instance of a generic function: its type arguments, and the call that made it.
+    instance_of: Option<(TypeArgs, Span)>,
+}
+
+impl FnInfo<'_> {
+    fn is_generic(&self) -> bool {
+        !self.generics.is_empty()
+    }
 }
 
 struct Checker<'a> {
@@ -79,6 +96,13 @@ struct Checker<'a> {
     source: &'a str,
     /// The tables of each database's `schema` (by database index).
     schemas: HashMap<u32, Vec<covenant_sql::Table>>,
+    /// The type each type parameter in scope stands for (unknown, `Error`, in a generic
+    /// function's own check; the type arguments in an instance's).
+    generic_env: Vec<(String, Type)>,
+    /// Instances of generic functions: (the generic function, its type arguments, the instance).
+    instances: Vec<(usize, TypeArgs, usize)>,
+    /// Generic functions some call names (even one whose arguments made no instance).
+    generic_calls: std::collections::HashSet<usize>,
 }
 
 #[derive(Clone)]
@@ -229,9 +253,14 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        for i in 0..self.fns.len() {
+        // Instances of generic functions are added while bodies are checked, and checked in turn.
+        let mut i = 0;
+        while i < self.fns.len() {
+            let diags = self.diags.len();
             let f = self.function(i);
+            self.instance_diagnostics(diags, i);
             self.out.functions.push(f);
+            i += 1;
         }
         self.uncalled_functions();
         if self.out.effect_uses.iter().any(|u| u.effect == "meta") {
@@ -249,9 +278,11 @@ impl<'a> Checker<'a> {
             .flat_map(|(from, to)| to.into_iter().filter(move |callee| *callee != from))
             .collect();
         let mut warnings = vec![];
-        for f in &self.fns {
+        for (i, f) in self.fns.iter().enumerate() {
             let id = f.snippet.id.value.as_str();
-            if !f.exported && f.name.value != "main" && !called.contains(id) {
+            // A generic function called with arguments that made no instance was still called.
+            let tried = self.instances.iter().any(|(t, ..)| *t == i) || self.generic_calls.contains(&i);
+            if f.instance_of.is_none() && !f.exported && f.name.value != "main" && !called.contains(id) && !tried {
                 warnings.push(
                     Diagnostic::warning("W-DEAD-003", format!("`{id}` is never called"), f.name.span)
                         .with_label("not exported, not the entry point, and no function calls it")
@@ -300,14 +331,12 @@ impl<'a> Checker<'a> {
             );
             return;
         };
+        // A generic function's own types are read with its type parameters unknown.
+        let generics = self.declare_generics(sig);
+        self.generic_env = generics.iter().map(|g| (g.name.value.clone(), Type::Error)).collect();
         let params = sig.params.iter().map(|p| (p.name.clone(), self.resolve_type(&p.ty))).collect::<Vec<_>>();
-        let returns = match &sig.returns {
-            None => Type::Unit,
-            Some(ast::Returns::Type(t)) => self.resolve_type(t),
-            // `returns collection of="T"` is a list of T.
-            Some(ast::Returns::Collection(t)) => Type::list(self.resolve_type(t)),
-            Some(ast::Returns::Union(ts)) => self.union_type(ts, sig.name.span),
-        };
+        let returns = self.signature_returns(sig);
+        self.generic_env.clear();
         if sig.name.value == "main" {
             if let Some(p) = sig.params.first() {
                 self.diags.push(
@@ -326,8 +355,10 @@ impl<'a> Checker<'a> {
         }
         // A signature that uses a recursive type cannot be expressed in WIT: such a function stays
         // internal to the component.
-        let mut exported = true;
-        if sig.name.value != "main"
+        // WIT has no generics: a generic function is used inside the component only.
+        let mut exported = generics.is_empty();
+        if exported
+            && sig.name.value != "main"
             && let Some(t) = params.iter().map(|(_, t)| t).chain([&returns]).find_map(|t| self.recursive_part(t))
         {
             exported = false;
@@ -344,13 +375,59 @@ impl<'a> Checker<'a> {
             );
         }
         self.by_id.insert(&s.id.value, self.fns.len());
-        self.fns.push(FnInfo { snippet: s, name: sig.name.clone(), params, returns, exported });
+        self.fns.push(FnInfo {
+            snippet: s,
+            name: sig.name.clone(),
+            params,
+            returns,
+            exported,
+            generics,
+            instance_of: None,
+        });
+    }
+
+    fn signature_returns(&mut self, sig: &ast::FnSignature) -> Type {
+        match &sig.returns {
+            None => Type::Unit,
+            Some(ast::Returns::Type(t)) => self.resolve_type(t),
+            // `returns collection of="T"` is a list of T.
+            Some(ast::Returns::Collection(t)) => Type::list(self.resolve_type(t)),
+            Some(ast::Returns::Union(ts)) => self.union_type(ts, sig.name.span),
+        }
     }
 
     /// Checks a function body. A `bind mut` whose type is only partly known (`[]`, `{}`, `none`)
     /// learns it from a later rebinding; when that happens the body is checked again with the
     /// learned types from the start, so every operation sees the final types.
     fn function(&mut self, index: usize) -> Function {
+        // The type parameters' meaning while this body is checked.
+        self.generic_env = match (&self.fns[index].instance_of, self.fns[index].is_generic()) {
+            (Some((types, _)), _) => types.clone(),
+            (None, true) => self.fns[index].generics.iter().map(|g| (g.name.value.clone(), Type::Error)).collect(),
+            (None, false) => vec![],
+        };
+        let diags = self.diags.len();
+        let f = self.function_body(index);
+        self.generic_env.clear();
+        if self.fns[index].is_generic() {
+            // With its type parameters unknown, a generic body's names, effects and structure are
+            // checked here; its types are checked in each instance.
+            let mut i = diags;
+            while i < self.diags.len() {
+                if self.diags[i].code.starts_with("E-TYPE-") {
+                    self.diags.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            // The generic function itself has no code: its instances do. It stays in the list so
+            // that function indices stay those of `fns`.
+            return Function { body: vec![], params: vec![], locals: vec![], returns: Type::Unit, ..f };
+        }
+        f
+    }
+
+    fn function_body(&mut self, index: usize) -> Function {
         let (diags, uses, queries) = (self.diags.len(), self.out.effect_uses.len(), self.out.queries.len());
         let mut hints = HashMap::new();
         for _ in 0..3 {

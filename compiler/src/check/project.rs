@@ -352,10 +352,10 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // A generic function's instances share its snippet id: their calls are its calls.
         for f in &self.out.functions {
-            let mut into = vec![];
-            walk(&f.body, &self.out.functions, &mut into);
-            calls.insert(f.snippet_id.as_str(), into);
+            let into = calls.entry(f.snippet_id.as_str()).or_default();
+            walk(&f.body, &self.out.functions, into);
         }
         calls
     }
@@ -376,6 +376,7 @@ impl<'a> Checker<'a> {
                         calls.iter().filter(|(_, to)| to.contains(&id)).map(|(from, _)| *from).collect();
                     let mut called_by = called_by;
                     called_by.sort();
+                    let (params, returns, generics) = signature_json(s, f);
                     (
                         "function",
                         json!({
@@ -384,8 +385,9 @@ impl<'a> Checker<'a> {
                             "effects": effects,
                             "calls": calls.get(id).cloned().unwrap_or_default(),
                             "called_by": called_by,
-                            "params": f.map(|f| f.params.iter().map(|(n, l)| json!({"name": n, "type": f.locals[*l as usize].to_string()})).collect::<Vec<_>>()),
-                            "returns": f.map(|f| f.returns.to_string()),
+                            "params": params,
+                            "returns": returns,
+                            "generics": generics,
                             "is_exported": f.is_some_and(|f| f.exported),
                             "is_entry_point": f.is_some_and(|f| f.name == "main"),
                             "notes": notes,
@@ -405,5 +407,30 @@ impl<'a> Checker<'a> {
         }
         add_relations(snippets, &mut nodes);
         Json::Array(nodes).to_string()
+    }
+}
+
+/// A function's parameters and return type as text, and its type parameters' names. A generic
+/// function's are as written (`T`, `List<T>`), since only its instances have concrete types.
+fn signature_json(s: &ast::Snippet, f: Option<&crate::ir::Function>) -> (Json, Json, Vec<String>) {
+    let generics: Vec<String> =
+        s.signature.iter().flat_map(|g| g.generics.iter().map(|g| g.name.value.clone())).collect();
+    match (&s.signature, f) {
+        (Some(sig), _) if !generics.is_empty() => {
+            let params = sig.params.iter().map(|p| json!({"name": p.name.value, "type": p.ty.text})).collect();
+            let returns = match &sig.returns {
+                None => "Unit".to_string(),
+                Some(ast::Returns::Type(t)) => t.text.clone(),
+                Some(ast::Returns::Collection(t)) => format!("List<{}>", t.text),
+                Some(ast::Returns::Union(ts)) => ts.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" | "),
+            };
+            (Json::Array(params), json!(returns), generics)
+        }
+        (_, Some(f)) => {
+            let params =
+                f.params.iter().map(|(n, l)| json!({"name": n, "type": f.locals[*l as usize].to_string()})).collect();
+            (Json::Array(params), json!(f.returns.to_string()), generics)
+        }
+        _ => (Json::Null, Json::Null, generics),
     }
 }

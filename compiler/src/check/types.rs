@@ -257,6 +257,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn parse_type(&mut self, text: &str) -> Option<Type> {
+        if let Some((_, t)) = self.generic_env.iter().find(|(n, _)| n == text) {
+            return Some(t.clone());
+        }
         // `T | E` written inline: a value type and an error type, as a `returns union` gives.
         if let Some((ok, err)) = text.split_once('|') {
             let (ok, err) = (self.parse_type(ok.trim())?, self.parse_type(err.trim())?);
@@ -367,7 +370,7 @@ impl<'a> Checker<'a> {
 }
 
 /// `K, V` split at the top-level comma.
-fn split_pair(text: &str) -> Option<(&str, &str)> {
+pub(super) fn split_pair(text: &str) -> Option<(&str, &str)> {
     let mut depth = 0;
     for (i, c) in text.char_indices() {
         match c {
