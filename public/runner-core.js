@@ -6,6 +6,7 @@ import { memoryFilesystem } from "./memfs.js";
 import { memoryStore } from "./kv.js";
 import { sqlDatabase } from "./sqlite-db.js";
 import { httpShim } from "./http.js";
+import { projectQuery, symbolsOf } from "./project.js";
 
 /** An output stream that passes text on. jco checks resources with `instanceof`, so the class
  *  object passed in the import table must be the one `get-stdout` instances come from. */
@@ -101,12 +102,14 @@ export function needsDatabase(js) {
 /** Import table keyed by unversioned interface names, as jco's async instantiation expects.
  *  `dirs` are the program's declared filesystem paths, each an empty in-memory directory;
  *  `database` (from `sqlDatabase`) serves `covenant:database/sql` when the program has one;
- *  `onRequest` hears of every HTTP request (public/http.js). */
-export function wasiShims(onStdout, onStderr, { dirs = [], database, onRequest } = {}) {
+ *  `onRequest` hears of every HTTP request (public/http.js); `symbols` is the program's symbol
+ *  graph, which `covenant:project/query` answers from (public/project.js). */
+export function wasiShims(onStdout, onStderr, { dirs = [], database, onRequest, symbols } = {}) {
   const stdout = textSink(onStdout);
   const stderr = textSink(onStderr);
   return {
     ...(database ? { "covenant:database/sql": database.imports } : {}),
+    "covenant:project/query": projectQuery(symbols),
     "wasi:cli/stdout": { getStdout: () => new OutputStream(stdout) },
     "wasi:cli/stderr": { getStderr: () => new OutputStream(stderr) },
     "wasi:io/streams": { OutputStream, InputStream },
@@ -144,11 +147,14 @@ export function transpile(generate, bytes) {
 export async function execute(js, modules, loadModule, onStdout, onStderr, options = {}) {
   const database = options.sqlite3 ? sqlDatabase(options.sqlite3) : undefined;
   try {
-    const byName = new Map(modules);
+    // Compiled up front: the core module's `covenant:symbols` section is the project's graph.
+    const compiled = new Map();
+    for (const [name, bytes] of modules) compiled.set(name, await WebAssembly.compile(bytes));
+    const symbols = [...compiled.values()].map(symbolsOf).find((s) => s !== undefined);
     const mod = await loadModule(js);
     const instance = await mod.instantiate(
-      (path) => WebAssembly.compile(byName.get(path)),
-      wasiShims(onStdout, onStderr, { ...options, database }),
+      (path) => compiled.get(path),
+      wasiShims(onStdout, onStderr, { ...options, database, symbols }),
     );
     const run = instance.run ?? instance["wasi:cli/run@0.2.12"];
     if (!run) return "the component exports no wasi:cli/run (no `main` function)";

@@ -390,10 +390,11 @@ const TOPICS: &[(&str, &[&str])] = &[
             "lists",
             "maps",
             "trees",
+            "generics",
         ],
     ),
     ("Text and data", &["text", "regex", "json", "urls", "paths", "dates"]),
-    ("Effects", &["files", "storage", "database", "api", "random", "timers", "externs"]),
+    ("Effects", &["files", "storage", "database", "api", "random", "timers", "externs", "project"]),
 ];
 
 /// Every example once, grouped by topic.

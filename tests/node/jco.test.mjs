@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { transpile } from "@bytecodealliance/jco";
 import { generate, $init } from "@bytecodealliance/jco-transpile/component";
 import { runComponent } from "../../public/runner-core.js";
+import { symbolsInComponent } from "../support/project-query.mjs";
 import { pathToFileURL } from "node:url";
 import { compileExample, exampleCalls, exampleDirs, root, runnableExamples, workDir } from "../support/examples.mjs";
 import { invokeWave, parseWorld } from "../support/wave.mjs";
@@ -21,13 +22,15 @@ async function transpileTo(bytes, name, dir) {
   const map = {
     "wasi:keyvalue/*": pathToFileURL(join(root, "public", "kv.js")).href + "#*",
     "covenant:database/*": pathToFileURL(join(root, "tests", "support", "sqlite-sql.mjs")).href + "#*",
+    "covenant:project/*": pathToFileURL(join(root, "tests", "support", "project-query.mjs")).href + "#*",
   };
   const { files } = await transpile(bytes, { name, outDir: dir, quiet: true, map });
   for (const [path, contents] of Object.entries(files)) {
     mkdirSync(join(path, ".."), { recursive: true });
     writeFileSync(path, contents);
   }
-  return join(dir, `${name}.js`);
+  // The program's symbol graph, for tests/support/project-query.mjs.
+  return { entry: join(dir, `${name}.js`), symbols: symbolsInComponent(bytes) };
 }
 
 test("there are examples to run", () => {
@@ -42,7 +45,7 @@ for (const example of examples) {
     : false;
   test(`jco + preview2-shim under Node: ${example.name}`, { skip: network }, async () => {
     const dir = workDir(join("node", example.name));
-    const entry = await transpileTo(compileExample(example, dir), example.name, dir);
+    const { entry, symbols } = await transpileTo(compileExample(example, dir), example.name, dir);
     // Each declared directory is a fresh one on disk, and the only preopen.
     const preopens = Object.fromEntries(
       exampleDirs(example).map((guest) => {
@@ -58,7 +61,8 @@ for (const example of examples) {
       `fs._setPreopens(${JSON.stringify(preopens)});`,
       `const m = await import(${JSON.stringify("file://" + entry)}); m.run.run();`,
     ].join("\n");
-    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
+    const env = { ...process.env, COVENANT_SYMBOLS: symbols ?? "" };
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, env });
     assert.equal(child.status, 0, `node exited ${child.status}: ${child.stderr}`);
     assert.deepEqual(child.stdout, example.stdout, "stdout differs");
   });
@@ -82,7 +86,7 @@ test("exports are callable from JavaScript with WIT types (jco)", async () => {
   const example = examples.find((e) => e.name === "factorial");
   assert.ok(example, "examples/factorial.cov");
   const dir = workDir(join("node", "factorial-exports"));
-  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "factorial", dir)));
+  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "factorial", dir)).entry);
   assert.equal(m.factorial(20n), 2432902008176640000n);
   assert.equal(m.greet("wasm ✓"), "Hello, wasm ✓!");
   // Many calls on one instance: the arena is reset after each.
@@ -94,7 +98,7 @@ test("list exports work from JavaScript (jco)", async () => {
   const example = examples.find((e) => e.name === "lists");
   assert.ok(example, "examples/lists.cov");
   const dir = workDir(join("node", "lists-exports"));
-  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "lists", dir)));
+  const m = await import("file://" + (await transpileTo(compileExample(example, dir), "lists", dir)).entry);
   assert.deepEqual(Array.from(m.squares([3n, -2n])), [9n, 4n]);
   assert.equal(m.exclaim(["a", "é"]), "a!, é!");
   assert.equal(m.exclaim([]), "");
@@ -103,7 +107,7 @@ test("list exports work from JavaScript (jco)", async () => {
 for (const example of exampleCalls()) {
   test(`export calls under jco give the same results as on Wasmtime: ${example.name}`, async () => {
     const dir = workDir(join("node", `${example.name}-calls`));
-    const m = await import("file://" + (await transpileTo(compileExample(example, dir), example.name, dir)));
+    const m = await import("file://" + (await transpileTo(compileExample(example, dir), example.name, dir)).entry);
     const world = parseWorld(example.world);
     assert.ok(example.calls.length > 0);
     for (const [call, expected] of example.calls) {
