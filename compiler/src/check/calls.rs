@@ -247,6 +247,10 @@ impl<'a> Checker<'a> {
         let mut args = self.arguments(call, &callee_id, &params, &[], body, out);
         let (mut index, mut returns) = (index, returns);
         if self.fns[index].is_generic() {
+            // As for any function, a call to itself does not make it called (W-DEAD-003).
+            if s.id.value != callee_id {
+                self.generic_calls.insert(index);
+            }
             let Some(instance) = self.instantiate(index, call, &args) else {
                 if let Some(name) = &step.bind_as {
                     self.bind(body, name, Type::Error, false);

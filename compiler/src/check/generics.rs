@@ -119,7 +119,6 @@ impl<'a> Checker<'a> {
     /// its index and its return type. `None` (after a diagnostic, unless an argument already had
     /// one) when a type parameter cannot be learned or breaks its constraint.
     pub(super) fn instantiate(&mut self, index: usize, call: &ast::CallStep, args: &[Value]) -> Option<usize> {
-        self.generic_calls.insert(index);
         let template = &self.fns[index];
         let sig = template.snippet.signature.as_ref()?;
         let names: Vec<&str> = template.generics.iter().map(|g| g.name.value.as_str()).collect();

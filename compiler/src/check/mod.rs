@@ -101,7 +101,7 @@ struct Checker<'a> {
     generic_env: Vec<(String, Type)>,
     /// Instances of generic functions: (the generic function, its type arguments, the instance).
     instances: Vec<(usize, TypeArgs, usize)>,
-    /// Generic functions some call names (even one whose arguments made no instance).
+    /// Generic functions some other function calls (even with arguments that made no instance).
     generic_calls: std::collections::HashSet<usize>,
 }
 
@@ -281,8 +281,9 @@ impl<'a> Checker<'a> {
         for (i, f) in self.fns.iter().enumerate() {
             let id = f.snippet.id.value.as_str();
             // A generic function called with arguments that made no instance was still called.
-            let tried = self.instances.iter().any(|(t, ..)| *t == i) || self.generic_calls.contains(&i);
-            if f.instance_of.is_none() && !f.exported && f.name.value != "main" && !called.contains(id) && !tried {
+            let generic_call = self.generic_calls.contains(&i);
+            if f.instance_of.is_none() && !f.exported && f.name.value != "main" && !called.contains(id) && !generic_call
+            {
                 warnings.push(
                     Diagnostic::warning("W-DEAD-003", format!("`{id}` is never called"), f.name.span)
                         .with_label("not exported, not the entry point, and no function calls it")
@@ -412,14 +413,8 @@ impl<'a> Checker<'a> {
         if self.fns[index].is_generic() {
             // With its type parameters unknown, a generic body's names, effects and structure are
             // checked here; its types are checked in each instance.
-            let mut i = diags;
-            while i < self.diags.len() {
-                if self.diags[i].code.starts_with("E-TYPE-") {
-                    self.diags.remove(i);
-                } else {
-                    i += 1;
-                }
-            }
+            let found = self.diags.split_off(diags);
+            self.diags.extend(found.into_iter().filter(|d| !d.code.starts_with("E-TYPE-")));
             // The generic function itself has no code: its instances do. It stays in the list so
             // that function indices stay those of `fns`.
             return Function { body: vec![], params: vec![], locals: vec![], returns: Type::Unit, ..f };
