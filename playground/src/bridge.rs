@@ -65,9 +65,12 @@ fn message(e: &JsValue) -> String {
 
 /// Runs a component; `dirs` are its declared filesystem paths (see `CompileView`).
 pub async fn run(bytes: &[u8], dirs: &[String]) -> RunOutcome {
-    // A run asked for while the page loads (an embed's `run`) waits for the runner module.
-    if let Some(ready) = RUNNER_READY.with(Clone::clone) {
-        let _ = JsFuture::from(ready).await;
+    // A run asked for while the page loads (an embed's `run`) waits for the runner module; the
+    // promise is rejected when that module could not be loaded.
+    if let Some(ready) = RUNNER_READY.with(Clone::clone)
+        && let Err(e) = JsFuture::from(ready).await
+    {
+        return RunOutcome { error: Some(message(&e)), ..Default::default() };
     }
     let dirs: js_sys::Array = dirs.iter().map(|d| JsValue::from_str(d)).collect();
     let promise = match runner_run(bytes, dirs) {

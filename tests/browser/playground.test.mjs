@@ -374,6 +374,26 @@ test("a program that calls an API runs offline against the built-in routes, and 
   await page.screenshot({ path: join(artifacts, "playground-http.png"), fullPage: true });
 });
 
+test("a request to any other declared host goes out through fetch (here, the loopback server)", async () => {
+  await page.selectOption("#examples", "api");
+  await page.waitForFunction(() => document.querySelector("#editor").value.includes("api.example.com"));
+  const api = await page.inputValue("#editor");
+  const local = api.replaceAll('host="api.example.com"', 'host="127.0.0.1"').replaceAll("http://api.example.com/", server.url);
+  await setSource(page, local);
+  await page.waitForFunction(() => !document.querySelector("#run").disabled && !document.querySelector("#diagnostics li"));
+  const before = Number(await page.getAttribute("#output", "data-runs"));
+  await page.click("#run");
+  await page.waitForSelector(`#output[data-runs="${before + 1}"]`, { state: "attached", timeout: 30000 });
+  assert.equal(await page.textContent("#run-error"), "");
+  // The test server has none of these paths: each answer is its real 404.
+  assert.equal(await page.textContent("#output"), "404 not found\n404 not found\nnot found\n");
+  assert.equal(
+    await page.textContent("#requests"),
+    [`GET ${server.url}users/1 -> 404`, `GET ${server.url}users/9 -> 404`, `POST ${server.url}echo -> 404`].join("\n"),
+  );
+  assert.ok(server.requests.includes("/users/9") && server.requests.includes("/echo"), server.requests.join(" "));
+});
+
 test("Format gives the canonical layout (covenant fmt's), and leaves a program that does not parse alone", async () => {
   await page.selectOption("#examples", "hello");
   await page.waitForFunction(() => !document.querySelector("#run").disabled);
@@ -480,6 +500,29 @@ test("the layout works on a phone and on a desktop (screenshots in test-artifact
   assert.notEqual(light, dark);
   await desktop.screenshot({ path: join(artifacts, "playground-desktop-dark.png") });
   await desktop.close();
+});
+
+test("when the runner's scripts cannot be loaded, Run says so and the page still works", async () => {
+  // A page of its own: refusing a script makes Chromium log an error, which the shared page would count.
+  const p = await browser.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(String(e)));
+  await p.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin + "/" !== server.url) return route.abort();
+    return url.pathname === "/project.js" ? route.abort() : route.continue();
+  });
+  await p.goto(server.url);
+  await p.waitForFunction(() => !document.querySelector("#run").disabled);
+  await p.click("#run");
+  await p.waitForSelector('#output[data-runs="1"]', { state: "attached", timeout: 10000 });
+  assert.match(await p.textContent("#run-error"), /the runner's scripts could not be loaded/);
+  assert.ok(!(await p.isDisabled("#run")), "Run can be clicked again");
+  // The compiler still answers edits.
+  await setSource(p, (await p.inputValue("#editor")).replace('fn="console.println"', 'fn="console.printn"'));
+  await p.waitForFunction(() => document.querySelectorAll("#diagnostics li").length > 0, null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+  await p.close();
 });
 
 test("no request left the loopback server and no page error occurred", () => {
