@@ -1,5 +1,6 @@
 //! The abstract syntax tree: the parts of a program later phases give meaning to, each spanned.
-//! Each snippet and step keeps its concrete tree (`cst::Node`) too, so nothing written is lost.
+//! Each snippet and step keeps its concrete tree (`cst::Node`) too, so nothing written is lost;
+//! a step's lines are kept once, by the step itself (see `Node::without_steps`).
 
 use crate::cst::Node;
 use crate::span::{Span, Spanned};
@@ -60,7 +61,7 @@ pub struct Snippet {
     pub local_types: Vec<TypeDecl>,
     /// The `snippet` keyword through its closing `end`.
     pub span: Span,
-    /// The whole snippet as written.
+    /// The snippet as written, without its steps (each `Step` keeps its own).
     pub node: Node,
 }
 
@@ -149,7 +150,7 @@ pub struct Step {
     /// The `as=` binding; `_` discards.
     pub bind_as: Option<Spanned<String>>,
     pub span: Span,
-    /// The whole step as written.
+    /// The step as written, without the steps nested in it (each keeps its own).
     pub node: Node,
 }
 

@@ -73,6 +73,20 @@ impl Node {
         })
     }
 
+    /// A copy without the `step` lines at any depth. The syntax tree's snippets and steps keep
+    /// these, so that every line is copied once (copying whole subtrees made memory, and with it
+    /// parse time, grow faster than the program).
+    pub fn without_steps(&self) -> Node {
+        Node {
+            word: self.word.clone(),
+            items: self.items.clone(),
+            children: self.children.iter().filter(|c| !c.is("step")).map(Node::without_steps).collect(),
+            raw: self.raw.clone(),
+            span: self.span,
+            end: self.end,
+        }
+    }
+
     /// The keyword's span, or the node's for keyword-less lines.
     pub fn head_span(&self) -> Span {
         self.word.as_ref().map_or(self.span, |w| w.span)

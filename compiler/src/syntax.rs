@@ -89,7 +89,7 @@ impl Builder {
             type_decl: None,
             local_types: vec![],
             span: n.span,
-            node: n.clone(),
+            node: n.without_steps(),
         };
         for c in &n.children {
             match c.word() {
@@ -450,6 +450,6 @@ impl Builder {
             ),
             _ => StepKind::Other { kind },
         };
-        Some(Step { id, kind: step_kind, bind_as, span: st.span, node: st.clone() })
+        Some(Step { id, kind: step_kind, bind_as, span: st.span, node: st.without_steps() })
     }
 }
