@@ -132,7 +132,7 @@ pub(super) fn emit_export(
         let needs_memory = sig.indirect_params || param_types.iter().any(|t| b.abi().has_pointers(t));
         if needs_memory && !b.helpers.contains_key(&Helper::Realloc) {
             let realloc = b.helper(Helper::Realloc)?;
-            b.exports.export("cabi_realloc", ExportKind::Func, realloc);
+            b.exports.export(super::REALLOC_EXPORT, ExportKind::Func, realloc);
         }
     }
     Ok(())

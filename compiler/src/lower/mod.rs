@@ -58,8 +58,8 @@ use wasm_encoder::{
     Module, NameMap, NameSection, TypeSection, ValType,
 };
 use wit_parser::{
-    Function as WitFunction, LiftLowerAbi, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport, WorldId,
-    WorldItem, WorldKey,
+    Function as WitFunction, ManglingAndAbi, Resolve, WasmExport, WasmExportKind, WasmImport, WorldId, WorldItem,
+    WorldKey,
     abi::{AbiVariant, WasmType},
 };
 
@@ -67,7 +67,12 @@ const RETPTR: i32 = 8;
 const DATA_START: u32 = 32;
 /// `blocking-write-and-flush` accepts at most this many bytes per call.
 const MAX_WRITE: i32 = 4096;
-const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+/// The standard (`cm32p2`) core names: wit-component looks each export up by name, where the
+/// legacy names made it search every world export for each one (quadratic in the exports).
+const MANGLING: ManglingAndAbi = ManglingAndAbi::Standard32;
+/// The core module's memory and allocator under that mangling.
+const MEMORY_EXPORT: &str = "cm32p2_memory";
+const REALLOC_EXPORT: &str = "cm32p2_realloc";
 
 fn mem(offset: u64, align: u32) -> MemArg {
     MemArg { offset, align, target: MemArgTarget::Memory(0), ordering: None }
@@ -331,9 +336,9 @@ pub fn lower<'r>(
     let receives = program.effect_uses.iter().any(|u| u.intrinsic.receives_memory());
     if receives && !b.helpers.contains_key(&Helper::Realloc) {
         let realloc = b.helper(Helper::Realloc)?;
-        b.exports.export("cabi_realloc", ExportKind::Func, realloc);
+        b.exports.export(REALLOC_EXPORT, ExportKind::Func, realloc);
     }
-    b.exports.export("memory", ExportKind::Memory, 0);
+    b.exports.export(MEMORY_EXPORT, ExportKind::Memory, 0);
     encode(b)
 }
 
