@@ -473,6 +473,14 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        // A function that returns `Unit | E` and reaches its end has succeeded, as a Unit function
+        // does (upstream's database and file examples end with a write step, not a `return`).
+        if matches!(&returns, Type::Result(ok, _) if **ok == Type::Unit)
+            && !always_returns(&ops)
+            && let Some(ok) = self.coerce(Value::Unit, &returns, &mut body, &mut ops)
+        {
+            ops.push(Op::Return(ok));
+        }
         if returns != Type::Unit && returns != Type::Error && !always_returns(&ops) {
             self.diags.push(
                 Diagnostic::error(
