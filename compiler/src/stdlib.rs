@@ -188,6 +188,8 @@ const MESSAGE: &[StdParam] = &[p("message", "String")];
 const MSG: &[(&str, &str)] = &[("msg", "message")];
 const PATH: &[StdParam] = &[p("path", "String")];
 const SRC_DEST: &[StdParam] = &[p("src", "String"), p("dest", "String")];
+/// runtime/std's filesystem module names stdlib.md's `dest` `dst`.
+const DST: &[(&str, &str)] = &[("dst", "dest")];
 
 const fn opt(name: &'static str, ty: &'static str, default: StdDefault) -> StdParam {
     StdParam { name, ty, default: Some(default) }
@@ -276,7 +278,7 @@ const fn fs(
     op: FsOp,
     doc: &'static str,
 ) -> StdFn {
-    StdFn { id, params, aliases: &[], returns, effect: Some("filesystem"), intrinsic: Intrinsic::Fs(op), doc }
+    StdFn { id, params, aliases: DST, returns, effect: Some("filesystem"), intrinsic: Intrinsic::Fs(op), doc }
 }
 
 const PATTERN_INPUT: &[StdParam] = &[p("pattern", "String"), p("input", "String")];

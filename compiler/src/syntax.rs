@@ -247,9 +247,15 @@ impl Builder {
     fn returns(&mut self, r: &Node) -> Option<Returns> {
         let type_ref = |t: Spanned<String>| TypeRef { text: t.value.trim().to_string(), span: t.span };
         if r.has_flag("union") {
-            let members =
-                r.children.iter().flat_map(|c| c.attrs()).filter(|a| a.key.value == "type").filter_map(as_text);
-            return Some(Returns::Union(members.map(type_ref).collect()));
+            // A member line may carry `optional` (`type="String" optional`): that member is `T?`.
+            let members = r.children.iter().flat_map(|c| {
+                let optional = c.has_flag("optional");
+                c.attrs().filter(|a| a.key.value == "type").filter_map(as_text).map(move |t| {
+                    let t = type_ref(t);
+                    if optional { TypeRef { text: format!("{}?", t.text), ..t } } else { t }
+                })
+            });
+            return Some(Returns::Union(members.collect()));
         }
         if r.has_flag("collection") {
             return match text_attr(r, "of") {

@@ -267,3 +267,141 @@ fn extern_abstract_calls_use_the_wasi_implementation() {
     let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["E-EXTERN-002"], "{:?}", c.diagnostics);
 }
+
+/// runtime/std writes the library in Covenant: its own declarations of the library's types, its
+/// externs with stdlib.md's parameter names (`msg`), and a one-member union. A program that does
+/// the same compiles, and the library's functions accept the values of its declared types.
+const LIBRARY_STYLE: &str = r#"snippet id="json.Json" kind="enum"
+signature
+  enum name="Json"
+    variant name="Null"
+    end
+    variant name="Bool"
+      field name="value" type="Bool"
+    end
+    variant name="Number"
+      field name="value" type="Float"
+    end
+    variant name="String"
+      field name="value" type="String"
+    end
+    variant name="Array"
+      field name="items" type="Json[]"
+    end
+    variant name="Object"
+      field name="fields" type="Map<String, Json>"
+    end
+  end
+end
+end
+
+snippet id="json.stringify" kind="extern-abstract"
+signature
+  fn name="stringify"
+    param name="value" type="Json"
+    returns type="String"
+  end
+end
+end
+
+snippet id="console.println" kind="extern"
+effects
+  effect console
+end
+signature
+  fn name="println"
+    param name="msg" type="String"
+    returns type="Unit"
+  end
+end
+end
+
+snippet id="os.env_get" kind="extern"
+effects
+  effect os
+end
+signature
+  fn name="env_get"
+    param name="name" type="String"
+    returns union
+      type="String" optional
+    end
+  end
+end
+end
+
+snippet id="app.main" kind="fn"
+effects
+  effect console
+  effect os
+end
+signature
+  fn name="main"
+    returns type="Unit"
+  end
+end
+body
+  step id="s1" kind="call"
+    fn="json.parse"
+    arg name="input" lit="[2.5, null]"
+    as="parsed"
+  end
+  step id="s2" kind="match"
+    on="parsed"
+    case variant type="Json" bindings=("value")
+      step id="s2a" kind="call"
+        fn="json.stringify"
+        arg name="value" from="value"
+        as="text"
+      end
+      step id="s2b" kind="call"
+        fn="console.println"
+        arg name="msg" from="text"
+        as="_"
+      end
+    end
+    case variant type="JsonError"
+      step id="s2c" kind="call"
+        fn="console.println"
+        arg name="msg" lit="not JSON"
+        as="_"
+      end
+    end
+    as="_"
+  end
+  step id="s4" kind="call"
+    fn="os.env_get"
+    arg name="name" lit="MISSING"
+    as="missing"
+  end
+  step id="s5" kind="match"
+    on="missing"
+    case variant type="Some" bindings=("v")
+      step id="s6" kind="call"
+        fn="console.println"
+        arg name="msg" from="v"
+        as="_"
+      end
+    end
+    case variant type="None"
+      step id="s7" kind="call"
+        fn="console.println"
+        arg name="msg" lit="unset"
+        as="_"
+      end
+    end
+    as="_"
+  end
+end
+end
+"#;
+
+#[test]
+fn the_library_written_in_covenant_is_the_librarys_own() {
+    assert_eq!(run(LIBRARY_STYLE, &Grants::default()), "[2.5,null]\nunset\n");
+    // A declaration that differs from the library's is a type of its own: the extern no longer fits.
+    let other = LIBRARY_STYLE.replacen("variant name=\"Null\"", "variant name=\"Nothing\"", 1);
+    let c = covenant_compiler::compile(&other, &Default::default());
+    let codes: Vec<&str> = c.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+    assert!(codes.contains(&"E-EXTERN-001"), "{:?}", c.diagnostics);
+}

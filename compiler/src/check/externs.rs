@@ -134,7 +134,10 @@ impl<'a> Checker<'a> {
             std.params.iter().map(|p| (p.name.to_string(), self.std_type_text(p.ty))).collect();
         let std_returns = self.std_type_text(std.returns);
         let declared_fit = params.len() <= std_params.len()
-            && params.iter().zip(&std_params).all(|((n, t), (sn, st))| n == sn && t == st)
+            && params.iter().zip(&std_params).all(|((n, t), (sn, st))| {
+                // A documented alias names the same parameter (stdlib.md's `msg` for `message`).
+                (n == sn || std.aliases.iter().any(|(a, p)| a == n && p == sn)) && t == st
+            })
             && std.params[params.len()..].iter().all(|p| p.default.is_some());
         if !declared_fit || *returns != std_returns {
             let shown: Vec<String> = std_params.iter().map(|(n, t)| format!("{n}: {t}")).collect();

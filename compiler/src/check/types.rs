@@ -37,6 +37,15 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
+            // runtime/std's own files declare the library's types (`Json`, `Response`): a declaration
+            // with the library's shape is that type, so the library's functions accept its values.
+            if declares_std_type(decl)
+                && let Some(Type::Struct(named) | Type::Enum(named)) = self.std_type(&decl.name.value)
+            {
+                self.type_names.insert(&decl.name.value, named.id);
+                self.type_names.entry(&s.id.value).or_insert(named.id);
+                continue;
+            }
             let id = self.out.types.defs.len() as u32;
             let placeholder = match &decl.body {
                 ast::TypeDeclBody::Struct(_) => TypeDef::Struct { name: decl.name.value.clone(), fields: vec![] },
@@ -356,6 +365,8 @@ impl<'a> Checker<'a> {
                 Type::Error
             }
             [ok, err] => Type::Result(Box::new(ok.clone()), Box::new(err.clone())),
+            // `returns union type="String" optional end` (runtime/std writes it so): just the type.
+            [only] => only.clone(),
             _ => {
                 let span = members.first().map_or(at, |m| m.span);
                 self.diags.push(unsupported(
@@ -366,6 +377,27 @@ impl<'a> Checker<'a> {
                 Type::Error
             }
         }
+    }
+}
+
+/// Whether `decl` declares a standard-library struct or enum field for field as the library does
+/// (the same names in the same order, the same type texts).
+fn declares_std_type(decl: &ast::TypeDecl) -> bool {
+    use crate::stdlib::{STD_ENUMS, STD_TYPES};
+    let same = |fields: &[ast::FieldDecl], std: &[(&str, &str)]| {
+        let text = |t: &str| t.split_whitespace().collect::<String>();
+        fields.len() == std.len()
+            && fields.iter().zip(std).all(|(f, (n, t))| f.name.value == *n && text(&f.ty.text) == text(t))
+    };
+    let name = decl.name.value.as_str();
+    match &decl.body {
+        ast::TypeDeclBody::Struct(fields) => STD_TYPES.iter().any(|(n, std)| *n == name && same(fields, std)),
+        ast::TypeDeclBody::Enum(variants) => STD_ENUMS.iter().any(|(n, std)| {
+            *n == name
+                && variants.len() == std.len()
+                && variants.iter().zip(*std).all(|(v, (vn, fs))| v.name.value == *vn && same(&v.fields, fs))
+        }),
+        ast::TypeDeclBody::Alias(_) => false,
     }
 }
 
