@@ -8,7 +8,7 @@
 //!
 //! Memory: bytes 0..8 unused (no value lives at address 0), 8..24 a return area for import
 //! results, string literals from 32, then the arena. The arena is a bump allocator (`cabi_realloc`
-//! uses it too) reset after every export call by its `cabi_post_*` function.
+//! uses it too) reset after every export call by its post-return function (`cm32p2||name_post`).
 
 use crate::abi::Abi;
 use crate::ir::{CheckedProgram, Cmp, ComputeOp, Function as IrFunction, Op, Value};
