@@ -167,6 +167,8 @@ fn wit_type(t: &Type) -> String {
 
 /// A declared type's WIT name: `ParseError` -> `parse-error`, `HTTPError` -> `http-error`.
 pub fn type_name(name: &str) -> String {
+    // A union's enum (`Unit | IoError | HttpError`) is `unit-or-io-error-or-http-error`.
+    let name = name.replace(" | ", "_Or_");
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
@@ -327,5 +329,6 @@ mod tests {
         assert_eq!(super::type_name("ParseError"), "parse-error");
         assert_eq!(super::type_name("HTTPError"), "http-error");
         assert_eq!(super::type_name("Point3D"), "point3d");
+        assert_eq!(super::type_name("Unit | IoError | HttpError"), "unit-or-io-error-or-http-error");
     }
 }

@@ -82,6 +82,12 @@ impl TypeDefs {
         &self.defs[n.id as usize]
     }
 
+    /// Whether `n` is a union of three or more members (`A | B | C`): an enum whose variants are
+    /// named after the member types, each carrying its member's value (none for Unit).
+    pub fn is_union(&self, n: &Named) -> bool {
+        matches!(self.get(n), TypeDef::Enum { name, .. } if name.contains(" | "))
+    }
+
     pub fn struct_fields(&self, n: &Named) -> &[(String, Type)] {
         match self.get(n) {
             TypeDef::Struct { fields, .. } => fields,

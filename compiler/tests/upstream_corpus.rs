@@ -157,13 +157,13 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
     ),
     (
         "examples/structured-concurrency/structured-concurrency.cov",
-        &["E-EXTERN-001", "E-EXTERN-002", "E-SYMBOL-001", "E-TYPE-001", "E-TYPE-002", "E-UNSUPPORTED-001"],
-        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); declares `http.get` and `json.parse` with other types and parameter names than stdlib.md; its result types are never declared; redis/postgres externs have no WASI implementation; and it has a union of three members, which this compiler does not support yet",
+        &["E-EXTERN-001", "E-EXTERN-002", "E-SYMBOL-001", "E-TYPE-001", "E-TYPE-002"],
+        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); declares `http.get` and `json.parse` with other types and parameter names than stdlib.md; its result types are never declared; redis/postgres externs have no WASI implementation",
     ),
     (
         "examples/syntax-fundamentals/effects.cov",
-        &["E-EXTERN-001", "E-EXTERN-002", "E-SYMBOL-001", "E-TYPE-001", "E-TYPE-002", "E-UNSUPPORTED-001"],
-        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `Date` is no type (DateTime is); uses results without matching them; calls `concat` as a function; and has a union of three members, which this compiler does not support yet",
+        &["E-EXTERN-001", "E-EXTERN-002", "E-SYMBOL-001", "E-TYPE-001", "E-TYPE-002"],
+        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `Date` is no type (DateTime is); uses results without matching them; calls `concat` as a function",
     ),
     (
         "examples/syntax-fundamentals/higher-order.cov",
@@ -177,8 +177,8 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
     ),
     (
         "examples/using-bindings/using-bindings.cov",
-        &["E-TYPE-001", "E-UNSUPPORTED-001"],
-        "reads fields of a `Response | HttpError` without matching it, and has a union of three members, which this compiler does not support yet",
+        &["E-TYPE-001"],
+        "reads fields of a `Response | HttpError` without matching it",
     ),
     (
         "runtime/std/http/http.cov",

@@ -387,6 +387,7 @@ const TOPICS: &[(&str, &[&str])] = &[
             "optionals",
             "records",
             "results",
+            "unions",
             "lists",
             "maps",
             "trees",

@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
             (0..cs.len() as u32)
                 .filter(|i| !arms.iter().any(|(t, ..)| matches!(t, Test::Case(c) if c == i)))
                 .map(|i| match &ty {
-                    Type::Enum(n) => format!("{}::{}", n.name, cs[i as usize].0),
+                    Type::Enum(n) if !self.out.types.is_union(n) => format!("{}::{}", n.name, cs[i as usize].0),
                     _ => cs[i as usize].0.clone(),
                 })
                 .collect()

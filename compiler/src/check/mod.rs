@@ -475,7 +475,15 @@ impl<'a> Checker<'a> {
         }
         // A function that returns `Unit | E` and reaches its end has succeeded, as a Unit function
         // does (upstream's database and file examples end with a write step, not a `return`).
-        if matches!(&returns, Type::Result(ok, _) if **ok == Type::Unit)
+        let unit_member = match &returns {
+            Type::Result(ok, _) => **ok == Type::Unit,
+            Type::Enum(n) => {
+                self.out.types.is_union(n)
+                    && self.out.types.cases(&returns).is_some_and(|cs| cs.iter().any(|(c, _)| c == "Unit"))
+            }
+            _ => false,
+        };
+        if unit_member
             && !always_returns(&ops)
             && let Some(ok) = self.coerce(Value::Unit, &returns, &mut body, &mut ops)
         {

@@ -367,16 +367,76 @@ impl<'a> Checker<'a> {
             [ok, err] => Type::Result(Box::new(ok.clone()), Box::new(err.clone())),
             // `returns union type="String" optional end` (runtime/std writes it so): just the type.
             [only] => only.clone(),
-            _ => {
-                let span = members.first().map_or(at, |m| m.span);
+            _ if tys.contains(&Type::Error) => Type::Error,
+            _ if tys.len() > 2 && tys.iter().all(|t| union_case_name(t).is_some()) => {
+                let names: Vec<String> = tys.iter().filter_map(union_case_name).collect();
+                if let Some(i) = (1..names.len()).find(|&i| names[..i].contains(&names[i])) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E-TYPE-003",
+                            format!("{} is a member of this union twice", names[i]),
+                            members[i].span,
+                        )
+                        .with_label("the same type again")
+                        .with_help("a union's members must be told apart at run time: name each type once"),
+                    );
+                    return Type::Error;
+                }
+                self.union_enum(&tys, &names)
+            }
+            [] => {
                 self.diags.push(unsupported(
-                    format!("a union of {} types is", tys.len()),
-                    span,
-                    "a union is a value type and an error type (`type=\"T\"` then `type=\"SomeError\"`)",
+                    "a union without members is".into(),
+                    at,
+                    "list its members: `type=\"T\"` lines",
+                ));
+                Type::Error
+            }
+            _ => {
+                // A member without a name of its own (`List<T>`, `T?`) could not name its case.
+                let i = tys.iter().position(|t| union_case_name(t).is_none()).unwrap_or(0);
+                self.diags.push(unsupported(
+                    format!("`{}` as a member of a union of {} types is", tys[i], tys.len()),
+                    members[i].span,
+                    "the members of a union of three or more types are primitives or declared types: wrap this one \
+                     in a struct",
                 ));
                 Type::Error
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The enum that stands for the union of `tys` (one per distinct member list): WIT has no
+    /// unions, so `A | B | C` is a variant with a case per member.
+    fn union_enum(&mut self, tys: &[Type], names: &[String]) -> Type {
+        let name = names.join(" | ");
+        let variants: Vec<(String, Vec<(String, Type)>)> = tys
+            .iter()
+            .zip(names)
+            .map(|(t, n)| (n.clone(), if *t == Type::Unit { vec![] } else { vec![("value".to_string(), t.clone())] }))
+            .collect();
+        let id = match self.out.types.defs.iter().position(|d| d.name() == name) {
+            Some(id) => id as u32,
+            None => {
+                self.out.types.defs.push(TypeDef::Enum { name: name.clone(), variants });
+                self.out.types.defs.len() as u32 - 1
+            }
+        };
+        Type::Enum(Named { id, name: name.into() })
+    }
+}
+
+/// A union member's case name: its type's name. Members are primitives or declared types (a case
+/// needs a name; `List<T>` has none).
+fn union_case_name(t: &Type) -> Option<String> {
+    match t {
+        Type::Int | Type::Float | Type::Bool | Type::String | Type::Bytes | Type::DateTime | Type::Unit => {
+            Some(t.to_string())
+        }
+        Type::Struct(n) | Type::Enum(n) if !n.name.contains(" | ") => Some(n.name.to_string()),
+        _ => None,
     }
 }
 

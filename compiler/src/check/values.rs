@@ -179,6 +179,22 @@ impl<'a> Checker<'a> {
             out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), 0), args: vec![], result: local });
             return Some(Value::Local(local, expected.clone()));
         }
+        // A member's value where its union is expected: the member's case.
+        if let Type::Enum(n) = expected
+            && self.out.types.is_union(n)
+            && ty != *expected
+        {
+            let cases = self.out.types.cases(expected)?;
+            let case = cases.iter().position(|(_, fields)| match fields.as_slice() {
+                [] => ty == Type::Unit,
+                [member] => ty.fits(member),
+                _ => false,
+            })?;
+            let args = if ty == Type::Unit { vec![] } else { vec![v] };
+            let local = body.new_local(expected.clone());
+            out.push(Op::Compute { op: ComputeOp::Variant(expected.clone(), case as u32), args, result: local });
+            return Some(Value::Local(local, expected.clone()));
+        }
         match ty.coercion(expected)? {
             Coercion::Same => {
                 // A `bind mut` value of a partly known type (`{}`, `[]`) used where the type is
