@@ -24,7 +24,7 @@ impl<'a> Checker<'a> {
             );
         }
         let mut arm = |this: &mut Self, steps: &[ast::Step]| {
-            body.scopes.push(HashMap::new());
+            body.scopes.push(HashMap::default());
             let mut ops = vec![];
             let last = this.block(s, steps, body, &mut ops);
             body.scopes.pop();
@@ -117,7 +117,7 @@ impl<'a> Checker<'a> {
                 Type::Error
             }
         };
-        body.scopes.push(HashMap::new());
+        body.scopes.push(HashMap::default());
         let item = body.new_local(elem.clone());
         body.scopes
             .last_mut()

@@ -81,7 +81,7 @@ impl<'a> Checker<'a> {
             };
             // In the case, the call's own `as=` may be bound to a fallback: it is the value, not a
             // second binding.
-            let mut scope = HashMap::new();
+            let mut scope = HashMap::default();
             if let Some(local) = value {
                 scope.insert(name.value.clone(), Binding { local, ty: ok.clone(), mutable: true, span: name.span });
             }

@@ -23,7 +23,7 @@ impl<'a> Checker<'a> {
         let cases = self.out.types.cases(&ty);
         let mut arms: Vec<(Test, Vec<Op>, Value, Span)> = vec![];
         for case in &m.cases {
-            body.scopes.push(HashMap::new());
+            body.scopes.push(HashMap::default());
             let mut ops = vec![];
             let test = match &case.pattern {
                 ast::Pattern::Wildcard => Test::Always,

@@ -8,7 +8,9 @@ use crate::ir::*;
 use crate::span::{Span, Spanned};
 use crate::stdlib;
 use crate::types::Type;
-use std::collections::HashMap;
+// The checker hashes names all the time: FxHash is several times faster than SipHash there, and
+// a compiler has no use for SipHash's resistance to chosen keys.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 mod calls;
 mod compute;
@@ -32,16 +34,16 @@ pub fn check(program: &ast::Program, source: &str, target: Target) -> (CheckedPr
         out: CheckedProgram::default(),
         target,
         fns: vec![],
-        by_id: HashMap::new(),
-        type_names: HashMap::new(),
-        std_types: HashMap::new(),
+        by_id: HashMap::default(),
+        type_names: HashMap::default(),
+        std_types: HashMap::default(),
         externs: vec![],
-        extern_ids: HashMap::new(),
+        extern_ids: HashMap::default(),
         in_std_signature: false,
-        aliases: HashMap::new(),
+        aliases: HashMap::default(),
         alias_depth: Default::default(),
         source,
-        schemas: HashMap::new(),
+        schemas: HashMap::default(),
         generic_env: vec![],
         instances: vec![],
         generic_calls: Default::default(),
@@ -102,7 +104,7 @@ struct Checker<'a> {
     /// Instances of generic functions: (the generic function, its type arguments, the instance).
     instances: Vec<(usize, TypeArgs, usize)>,
     /// Generic functions some other function calls (even with arguments that made no instance).
-    generic_calls: std::collections::HashSet<usize>,
+    generic_calls: HashSet<usize>,
 }
 
 #[derive(Clone)]
@@ -121,7 +123,7 @@ struct Body {
     /// Every name a step bound, for the unused-binding warning (W-DEAD-001).
     bound: Vec<(Spanned<String>, LocalId)>,
     /// Locals whose value is read somewhere.
-    used: std::collections::HashSet<LocalId>,
+    used: HashSet<LocalId>,
     /// Types learned for `bind mut` names in an earlier pass over this body (by the offset of the
     /// binding's name): `bind mut lit=[]` becomes `List<Int>` from the start once an append showed it.
     hints: HashMap<u32, Type>,
@@ -176,7 +178,7 @@ fn unsupported(what: String, span: Span, help: &str) -> Diagnostic {
 
 impl<'a> Checker<'a> {
     fn program(&mut self, program: &'a ast::Program) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: HashMap<&str, Span> = HashMap::default();
         let mut duplicates = vec![];
         for (i, s) in program.snippets.iter().enumerate() {
             if let Some(first) = seen.get(s.id.value.as_str()) {
@@ -238,7 +240,7 @@ impl<'a> Checker<'a> {
                 )),
             }
         }
-        let mut names: HashMap<&str, Span> = HashMap::new();
+        let mut names: HashMap<&str, Span> = HashMap::default();
         for f in &self.fns {
             if let Some(first) = names.insert(&f.name.value, f.name.span) {
                 self.diags.push(
@@ -272,7 +274,7 @@ impl<'a> Checker<'a> {
     /// function calls, can never run.
     fn uncalled_functions(&mut self) {
         // Every function some other function calls (a call to itself does not count).
-        let called: std::collections::HashSet<&str> = self
+        let called: HashSet<&str> = self
             .call_graph()
             .into_iter()
             .flat_map(|(from, to)| to.into_iter().filter(move |callee| *callee != from))
@@ -424,7 +426,7 @@ impl<'a> Checker<'a> {
 
     fn function_body(&mut self, index: usize) -> Function {
         let (diags, uses, queries) = (self.diags.len(), self.out.effect_uses.len(), self.out.queries.len());
-        let mut hints = HashMap::new();
+        let mut hints = HashMap::default();
         for _ in 0..3 {
             let (f, refined) = self.function_pass(index, hints.clone());
             if refined.is_empty() || refined.iter().all(|(k, t)| hints.get(k) == Some(t)) {
@@ -443,15 +445,15 @@ impl<'a> Checker<'a> {
         let s = info.snippet;
         let mut body = Body {
             locals: vec![],
-            scopes: vec![HashMap::new()],
+            scopes: vec![HashMap::default()],
             returns: info.returns.clone(),
             bound: vec![],
             used: Default::default(),
             hints,
-            refined: HashMap::new(),
-            mutable_sites: HashMap::new(),
+            refined: HashMap::default(),
+            mutable_sites: HashMap::default(),
             transaction: None,
-            constants: HashMap::new(),
+            constants: HashMap::default(),
         };
         let mut params = vec![];
         for (name, ty) in info.params.clone() {

@@ -333,7 +333,7 @@ impl<'a> Checker<'a> {
 
     /// Calls between the checked functions: each function's snippet id and the ids it calls.
     pub(super) fn call_graph(&self) -> HashMap<&str, Vec<&str>> {
-        let mut calls: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut calls: HashMap<&str, Vec<&str>> = HashMap::default();
         fn walk<'p>(ops: &[Op], fns: &'p [crate::ir::Function], into: &mut Vec<&'p str>) {
             for op in ops {
                 match op {

@@ -91,7 +91,7 @@ impl<'a> Checker<'a> {
                             .with_help("add `variant name=\"...\"`"),
                         );
                     }
-                    let mut seen: HashMap<&str, Span> = HashMap::new();
+                    let mut seen: HashMap<&str, Span> = HashMap::default();
                     for v in variants {
                         if let Some(first) = seen.insert(&v.name.value, v.name.span) {
                             self.diags.push(
@@ -134,7 +134,7 @@ impl<'a> Checker<'a> {
     }
 
     fn field_types(&mut self, fields: &[ast::FieldDecl]) -> Vec<(String, Type)> {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: HashMap<&str, Span> = HashMap::default();
         let mut out = vec![];
         for f in fields {
             if let Some(first) = seen.insert(&f.name.value, f.name.span) {
