@@ -47,18 +47,32 @@ function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function matches(cond, data) {
+/** Whether a node's data lists `other` under the relation `type` (both directions for paired types). */
+function related(data, type, other) {
+  const ids = typeof type === "string" ? data?.[type] : undefined;
+  return Array.isArray(ids) && ids.some((id) => same(id, other));
+}
+
+/** Whether node `n` of `graph` meets the condition. */
+function matches(cond, n, graph) {
+  const data = n.data ?? {};
   const of = Array.isArray(cond?.of) ? cond.of : [];
   const field = typeof cond?.field === "string" ? (data[cond.field] ?? null) : null;
   const value = cond?.value ?? null;
   const order = compare(field, value);
   switch (cond?.op) {
     case "and":
-      return of.every((c) => matches(c, data));
+      return of.every((c) => matches(c, n, graph));
     case "or":
-      return of.some((c) => matches(c, data));
+      return of.some((c) => matches(c, n, graph));
     case "not":
-      return !of.every((c) => matches(c, data));
+      return !of.every((c) => matches(c, n, graph));
+    case "rel_to":
+      return related(data, cond.type, cond.target ?? null);
+    case "rel_from": {
+      const source = graph.find(cond.source);
+      return source !== undefined && related(source.data, cond.type, n.id);
+    }
     case "equals":
       return same(field, value);
     case "not_equals":
@@ -123,7 +137,7 @@ export class SymbolGraph {
     let found = this.nodes
       .filter((n) => reached === null || reached.includes(n.id))
       .filter((n) => kind === null || n.kind === kind)
-      .filter((n) => q.where === undefined || matches(q.where, n.data ?? {}));
+      .filter((n) => q.where === undefined || matches(q.where, n, this));
     const by = q.order?.by;
     if (typeof by === "string") {
       // Array.prototype.sort is stable, like Rust's sort_by; reversing after it matches the host.

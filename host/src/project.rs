@@ -2,7 +2,8 @@
 //! the component (`covenant:symbols`). A query is the JSON AST the compiler writes:
 //! `{"from": "functions", "select": [..]?, "where": cond?, "order": {"by", "dir"}?, "limit"?,
 //! "offset"?}`, where a condition is `{"op": "equals"|"not_equals"|"less"|"greater"|"less_eq"|
-//! "greater_eq"|"contains", "field", "value"}` or `{"op": "and"|"or"|"not", "of": [cond..]}`.
+//! "greater_eq"|"contains", "field", "value"}`, `{"op": "and"|"or"|"not", "of": [cond..]}`, or a
+//! relation condition `{"op": "rel_to", "type", "target"}` / `{"op": "rel_from", "type", "source"}`.
 //! Fields are the node's data (`id`, `name`, `effects`, `calls`, `called_by`, `is_exported` ..).
 
 use serde_json::Value as Json;
@@ -87,7 +88,7 @@ impl Graph {
             .iter()
             .filter(|(id, _, _)| reached.as_ref().is_none_or(|r| r.contains(id)))
             .filter(|(_, k, _)| kind.is_none_or(|want| k == want))
-            .filter(|(_, _, data)| q.get("where").is_none_or(|w| matches(w, data)))
+            .filter(|(id, _, data)| q.get("where").is_none_or(|w| self.matches(w, id, data)))
             .collect();
         if let Some(by) = q["order"]["by"].as_str() {
             found.sort_by(|a, b| compare(&a.2[by], &b.2[by]).unwrap_or(Ordering::Equal));
@@ -166,14 +167,34 @@ fn compare(a: &Json, b: &Json) -> Option<Ordering> {
     }
 }
 
-fn matches(cond: &Json, data: &Json) -> bool {
-    let of = || cond["of"].as_array().cloned().unwrap_or_default();
+/// Whether a node's data lists `other` under the relation `ty` (a relation field such as `describes`
+/// holds the ids at the other end, in both directions for paired types).
+fn related(data: &Json, ty: &Json, other: &Json) -> bool {
+    ty.as_str().and_then(|t| data[t].as_array()).is_some_and(|ids| ids.contains(other))
+}
+
+impl Graph {
+    fn matches(&self, cond: &Json, id: &str, data: &Json) -> bool {
+        let of = || cond["of"].as_array().cloned().unwrap_or_default();
+        match cond["op"].as_str().unwrap_or_default() {
+            "and" => of().iter().all(|c| self.matches(c, id, data)),
+            "or" => of().iter().any(|c| self.matches(c, id, data)),
+            "not" => !of().iter().all(|c| self.matches(c, id, data)),
+            "rel_to" => related(data, &cond["type"], &cond["target"]),
+            "rel_from" => {
+                let source = self.nodes.iter().find(|n| Some(n.0.as_str()) == cond["source"].as_str());
+                source.is_some_and(|(_, _, source)| related(source, &cond["type"], &Json::from(id)))
+            }
+            _ => compares(cond, data),
+        }
+    }
+}
+
+/// A field condition: the node's field against the condition's value.
+fn compares(cond: &Json, data: &Json) -> bool {
     let field = cond["field"].as_str().map(|f| &data[f]).unwrap_or(&Json::Null);
     let value = &cond["value"];
     match cond["op"].as_str().unwrap_or_default() {
-        "and" => of().iter().all(|c| matches(c, data)),
-        "or" => of().iter().any(|c| matches(c, data)),
-        "not" => !of().iter().all(|c| matches(c, data)),
         "equals" => field == value,
         "not_equals" => field != value,
         "contains" => match (field, value) {
@@ -332,5 +353,30 @@ mod tests {
         p.drop(related).unwrap();
         assert!(p.get_related("a.one".into(), "owns".into()).is_err());
         assert!(graph().query("not json").is_err());
+    }
+
+    #[test]
+    fn relation_conditions() {
+        // t.User `describes` a.one (so a.one is `described_by` t.User); a.two `depends_on` a.three.
+        let mut g = graph();
+        g.nodes[3].2["describes"] = json!(["a.one"]);
+        g.nodes[0].2["described_by"] = json!(["t.User"]);
+        g.nodes[1].2["depends_on"] = json!(["a.three"]);
+        let ids = |q: &str| -> Vec<String> { g.query(q).unwrap().into_iter().map(|n| n.id).collect() };
+        assert_eq!(ids(r#"{"from":"all","where":{"op":"rel_to","type":"describes","target":"a.one"}}"#), ["t.User"]);
+        assert_eq!(ids(r#"{"from":"all","where":{"op":"rel_from","type":"describes","source":"t.User"}}"#), ["a.one"]);
+        // An unpaired type has no field on the target: rel_from reads the source's.
+        assert_eq!(
+            ids(r#"{"from":"all","where":{"op":"rel_from","type":"depends_on","source":"a.two"}}"#),
+            ["a.three"]
+        );
+        assert_eq!(
+            ids(r#"{"from":"all","where":{"op":"rel_to","type":"depends_on","target":"a.one"}}"#),
+            [] as [&str; 0]
+        );
+        assert_eq!(
+            ids(r#"{"from":"all","where":{"op":"rel_from","type":"describes","source":"nobody"}}"#),
+            [] as [&str; 0]
+        );
     }
 }

@@ -29,6 +29,19 @@ test("conditions, order and paging", () => {
   assert.throws(() => g.query("not json"), (e) => /not JSON/.test(e.payload.message));
 });
 
+test("relation conditions: rel_to reads the node's relation field, rel_from the source's", () => {
+  const list = nodes();
+  list[3].data.describes = ["a.one"];
+  list[0].data.described_by = ["t.User"];
+  list[1].data.depends_on = ["a.three"];
+  const g = new SymbolGraph(JSON.stringify(list));
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_to","type":"describes","target":"a.one"}}'), ["t.User"]);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_from","type":"describes","source":"t.User"}}'), ["a.one"]);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_from","type":"depends_on","source":"a.two"}}'), ["a.three"]);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_to","type":"depends_on","target":"a.one"}}'), []);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_from","type":"describes","source":"nobody"}}'), []);
+});
+
 test("traversals follow a relation field out, in, and to a depth", () => {
   const list = nodes();
   list[0].data.calls = ["a.two"];

@@ -136,6 +136,11 @@ impl<'a> Checker<'a> {
             };
         }
         let Some(var) = text_of(node, "var").or_else(|| text_of(node, "from")) else { return false };
+        self.project_var(q, var, body, out)
+    }
+
+    /// A variable's value as JSON, written at run time.
+    fn project_var(&mut self, q: &mut QueryText, var: Spanned<String>, body: &mut Body, out: &mut Vec<Op>) -> bool {
         let v = self.value(&Operand::Var(var.clone()), body, out);
         let text = match v.ty() {
             Type::Int | Type::Bool | Type::Float => {
@@ -199,12 +204,40 @@ impl<'a> Checker<'a> {
                 q.lit("}");
                 ok
             }
+            // `rel_to target=".." type=..`: the node has a relation of that type to the target;
+            // `rel_from source=".." type=..`: the source has one to the node (grammar.ebnf).
+            "rel_to" | "rel_from" => {
+                let end_key = if word == "rel_to" { "target" } else { "source" };
+                let (Some(ty), Some(end)) = (text_of(node, "type"), node.attr(end_key)) else {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E-QUERY-002",
+                            format!("`{word}` needs `{end_key}=` and `type=`"),
+                            node.head_span(),
+                        )
+                        .with_label("incomplete relation condition")
+                        .with_help(format!("write `{word} {end_key}=\"snippet.id\" type=describes`")),
+                    );
+                    return false;
+                };
+                q.lit(&format!("{{\"op\":\"{word}\",\"type\":{},\"{end_key}\":", json!(ty.value)));
+                // A bare word that names a variable is its value (`target=code_id`); anything else is the id.
+                let ok = match &end.value.value {
+                    LitValue::Word(w) if body.lookup(w).is_some() => {
+                        self.project_var(q, Spanned::new(w.clone(), end.value.span), body, out)
+                    }
+                    v => literal_json(v).map(|j| q.lit(&j.to_string())).is_some(),
+                };
+                q.lit("}");
+                ok
+            }
             other => {
                 self.diags.push(
                     Diagnostic::error("E-QUERY-002", format!("`{other}` is not a condition"), node.head_span())
                         .with_label("unknown condition")
                         .with_help(
-                            "use equals, not_equals, less, greater, less_eq, greater_eq, contains, and, or, not",
+                            "use equals, not_equals, less, greater, less_eq, greater_eq, contains, rel_to, rel_from, \
+                             and, or, not",
                         ),
                 );
                 false
