@@ -123,7 +123,7 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
     (
         "examples/metaprogramming/metaprogramming.cov",
         &["E-EXTERN-002", "E-QUERY-002", "E-SYMBOL-001", "E-TYPE-002"],
-        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `MetaError` is never declared; calls `concat` and `len` as functions (they are compute operators); `matches` is no query condition",
+        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `MetaError` is never declared; calls `concat` and `len` as functions (they are compute operators); `matches` is no query condition (grammar.ebnf's compare_op); and it updates its own project (`update target=\"project.functions\"`), which a running component cannot",
     ),
     (
         "examples/query-system/doc-ingestion.cov",
@@ -148,7 +148,7 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
     (
         "examples/query-system/rag-query.cov",
         &["E-QUERY-002", "E-TYPE-001", "E-TYPE-002"],
-        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `KBEntry`, `Snippet` and `RelationType` are never declared; `rel_to`/`rel_from` are no query conditions",
+        "uses the type `Any`, which no document defines (a component needs a concrete type; `Json` is the documented value of any shape); `KBEntry`, `Snippet` and `RelationType` are never declared; and it updates its own project (`update target=\"project.snippets\"`), which a running component cannot",
     ),
     (
         "examples/query-system/relation-traversal.cov",

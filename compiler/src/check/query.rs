@@ -66,6 +66,12 @@ impl<'a> Checker<'a> {
         if found.is_none() {
             let names: Vec<&str> = dbs.iter().map(|d| d.id.as_str()).collect();
             let d = match target {
+                // Queries on the project are answered elsewhere (check/project.rs): here it is a write.
+                Some(t) if t.value == "project" || t.value.starts_with("project.") => {
+                    Diagnostic::error("E-QUERY-002", "a program cannot change its own project", t.span)
+                        .with_label("the program's symbol graph is read-only at run time")
+                        .with_help("read it with `query target=\"project\"` or `traverse target=\"project\"`")
+                }
                 Some(t) => {
                     let d = Diagnostic::error("E-QUERY-002", format!("no database `{}`", t.value), t.span)
                         .with_label("not a declared database");
