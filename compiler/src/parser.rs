@@ -62,8 +62,7 @@ pub fn parse_tree(source: &str) -> (Vec<Node>, Vec<Diagnostic>) {
     };
     let mut nodes = vec![];
     while !p.at_eof() {
-        let t = p.peek().clone();
-        if matches!(&t.kind, TokenKind::Ident(w) if w == "snippet" || w == "refactor")
+        if matches!(&p.peek().kind, TokenKind::Ident(w) if w == "snippet" || w == "refactor")
             && p.peek_n(1).kind != TokenKind::Eq
         {
             if let Some(n) = p.line() {
@@ -224,18 +223,18 @@ impl<'a> Parser<'a> {
     }
 
     fn class_at(&mut self, n: usize) -> Class {
-        let t = self.peek_n(n).clone();
-        match &t.kind {
-            TokenKind::Eof => Class::Eof,
-            TokenKind::Ident(w) if w == "end" => Class::End,
-            TokenKind::Ident(w) => {
-                if self.peek_n(n + 1).kind == TokenKind::Eq {
-                    Class::AttrLine
-                } else {
-                    Class::Word(w.clone())
-                }
-            }
-            _ => Class::Literal,
+        match &self.peek_n(n).kind {
+            TokenKind::Eof => return Class::Eof,
+            TokenKind::Ident(w) if w == "end" => return Class::End,
+            TokenKind::Ident(_) => {}
+            _ => return Class::Literal,
+        }
+        if self.peek_n(n + 1).kind == TokenKind::Eq {
+            return Class::AttrLine;
+        }
+        match &self.peek_n(n).kind {
+            TokenKind::Ident(w) => Class::Word(w.clone()),
+            _ => unreachable!("an identifier, above"),
         }
     }
 
@@ -267,27 +266,36 @@ impl<'a> Parser<'a> {
     // ---- values ----
 
     fn literal(&mut self) -> Result<Literal, ()> {
-        let t = self.peek().clone();
-        let value = match &t.kind {
-            TokenKind::Str(s) | TokenKind::TripleStr(s) => LitValue::Str(s.clone()),
-            TokenKind::Int(n) => LitValue::Int(*n),
-            TokenKind::Float(f) => LitValue::Float(*f),
-            TokenKind::Duration(ms) => LitValue::Duration(*ms),
-            TokenKind::Ident(w) => match w.as_str() {
-                "true" => LitValue::Bool(true),
-                "false" => LitValue::Bool(false),
-                "none" => LitValue::None,
-                _ => LitValue::Word(w.clone()),
-            },
+        match &self.peek().kind {
             TokenKind::LBracket => return self.sequence(TokenKind::RBracket, "`]`"),
             TokenKind::LParen => return self.sequence(TokenKind::RParen, "`)`"),
             TokenKind::LBrace => return self.struct_literal(),
+            TokenKind::Str(_)
+            | TokenKind::TripleStr(_)
+            | TokenKind::Int(_)
+            | TokenKind::Float(_)
+            | TokenKind::Duration(_)
+            | TokenKind::Ident(_) => {}
             _ => {
                 self.unexpected("a value");
                 return Err(());
             }
+        }
+        // Taken, not copied: the token's text becomes the literal's.
+        let t = self.bump();
+        let value = match t.kind {
+            TokenKind::Str(s) | TokenKind::TripleStr(s) => LitValue::Str(s),
+            TokenKind::Int(n) => LitValue::Int(n),
+            TokenKind::Float(f) => LitValue::Float(f),
+            TokenKind::Duration(ms) => LitValue::Duration(ms),
+            TokenKind::Ident(w) => match w.as_str() {
+                "true" => LitValue::Bool(true),
+                "false" => LitValue::Bool(false),
+                "none" => LitValue::None,
+                _ => LitValue::Word(w),
+            },
+            _ => unreachable!("a value token, above"),
         };
-        self.bump();
         // `lit=5:Int` — a literal with a type ascription (grammar: NUMBER [":" type_ref]).
         if matches!(value, LitValue::Int(_) | LitValue::Float(_)) && self.peek().kind == TokenKind::Colon {
             self.bump();
@@ -304,19 +312,22 @@ impl<'a> Parser<'a> {
         let mut items = vec![];
         let mut fields = vec![];
         loop {
-            match self.peek().kind.clone() {
-                k if k == close => break,
+            if self.peek().kind == close {
+                break;
+            }
+            if matches!(self.peek().kind, TokenKind::Ident(_)) && self.peek_n(1).kind == TokenKind::Eq {
+                let TokenKind::Ident(k) = self.bump().kind else { unreachable!("an identifier, above") };
+                self.bump(); // `=`
+                fields.push((k, self.literal()?));
+                continue;
+            }
+            match &self.peek().kind {
                 TokenKind::Comma => {
                     self.bump();
                 }
                 TokenKind::Eof => {
                     self.unexpected(what);
                     return Err(());
-                }
-                TokenKind::Ident(k) if self.peek_n(1).kind == TokenKind::Eq => {
-                    self.bump();
-                    self.bump();
-                    fields.push((k, self.literal()?));
                 }
                 _ => items.push(self.literal()?),
             }
@@ -330,13 +341,15 @@ impl<'a> Parser<'a> {
         let open = self.bump().span;
         let mut fields = vec![];
         loop {
-            match self.peek().kind.clone() {
+            match &self.peek().kind {
                 TokenKind::RBrace => break,
                 TokenKind::Comma => {
                     self.bump();
                 }
-                TokenKind::Str(key) | TokenKind::Ident(key) => {
-                    self.bump();
+                TokenKind::Str(_) | TokenKind::Ident(_) => {
+                    let (TokenKind::Str(key) | TokenKind::Ident(key)) = self.bump().kind else {
+                        unreachable!("a field name, above")
+                    };
                     if self.peek().kind != TokenKind::Colon {
                         self.unexpected("`:`");
                         return Err(());
@@ -367,29 +380,40 @@ impl<'a> Parser<'a> {
     fn line_items(&mut self, first_on_line: bool) -> Vec<Item> {
         let mut items = vec![];
         loop {
-            let t = self.peek().clone();
+            // What the next token is, without copying it (its text moves into the item).
+            let t = self.peek();
             let starts_line = t.line_start && !(first_on_line && items.is_empty());
-            if starts_line || t.kind == TokenKind::Eof || (t.is_ident("end") && self.peek_n(1).kind != TokenKind::Eq) {
+            let (eof, end) = (t.kind == TokenKind::Eof, t.is_ident("end"));
+            let (ident, word_literal) = match &t.kind {
+                TokenKind::Ident(w) => (true, matches!(w.as_str(), "true" | "false" | "none")),
+                _ => (false, false),
+            };
+            if starts_line || eof || (end && self.peek_n(1).kind != TokenKind::Eq) {
                 return items;
             }
-            let item = match &t.kind {
-                TokenKind::Ident(_) if self.peek_n(1).kind == TokenKind::Eq => self.attr().map(Item::Attr),
-                TokenKind::Ident(w) if !matches!(w.as_str(), "true" | "false" | "none") => Ok(Item::Flag(self.flag())),
+            let not_a_value = matches!(
+                self.peek().kind,
                 TokenKind::Error(_)
-                | TokenKind::Eq
-                | TokenKind::RParen
-                | TokenKind::RBracket
-                | TokenKind::RBrace
-                | TokenKind::Comma
-                | TokenKind::Colon
-                | TokenKind::Dot
-                | TokenKind::Question
-                | TokenKind::Lt
-                | TokenKind::Gt => {
-                    self.unexpected("`name=value`, a word or a value");
-                    Err(())
-                }
-                _ => self.literal().map(Item::Lit),
+                    | TokenKind::Eq
+                    | TokenKind::RParen
+                    | TokenKind::RBracket
+                    | TokenKind::RBrace
+                    | TokenKind::Comma
+                    | TokenKind::Colon
+                    | TokenKind::Dot
+                    | TokenKind::Question
+                    | TokenKind::Lt
+                    | TokenKind::Gt
+            );
+            let item = if ident && self.peek_n(1).kind == TokenKind::Eq {
+                self.attr().map(Item::Attr)
+            } else if ident && !word_literal {
+                Ok(Item::Flag(self.flag()))
+            } else if not_a_value {
+                self.unexpected("`name=value`, a word or a value");
+                Err(())
+            } else {
+                self.literal().map(Item::Lit)
             };
             match item {
                 Ok(item) => {
@@ -419,15 +443,15 @@ impl<'a> Parser<'a> {
         let TokenKind::Ident(mut text) = t.kind else { unreachable!("caller checked for an identifier") };
         let mut span = t.span;
         while self.peek().kind == TokenKind::Dot && !self.peek().line_start {
-            if let TokenKind::Ident(next) = self.peek_n(1).kind.clone() {
-                self.bump();
-                let n = self.bump();
-                text.push('.');
-                text.push_str(&next);
-                span = span.to(n.span);
-            } else {
+            if !matches!(self.peek_n(1).kind, TokenKind::Ident(_)) {
                 break;
             }
+            self.bump(); // `.`
+            let n = self.bump();
+            let TokenKind::Ident(next) = n.kind else { unreachable!("an identifier, above") };
+            text.push('.');
+            text.push_str(&next);
+            span = span.to(n.span);
         }
         Spanned::new(text, span)
     }
@@ -456,11 +480,12 @@ impl<'a> Parser<'a> {
 
     /// One line, and the block it opens, if any.
     fn line(&mut self) -> Option<Node> {
-        let first = self.peek().clone();
-        let word = match &first.kind {
-            TokenKind::Ident(w) if self.peek_n(1).kind != TokenKind::Eq => {
-                self.bump();
-                Some(Spanned::new(w.clone(), first.span))
+        let first_span = self.peek().span;
+        let keyword = matches!(self.peek().kind, TokenKind::Ident(_)) && self.peek_n(1).kind != TokenKind::Eq;
+        let word = match &self.peek().kind {
+            TokenKind::Ident(_) if keyword => {
+                let TokenKind::Ident(w) = self.bump().kind else { unreachable!("an identifier, above") };
+                Some(Spanned::new(w, first_span))
             }
             TokenKind::Ident(_)
             | TokenKind::Str(_)
@@ -478,7 +503,7 @@ impl<'a> Parser<'a> {
             }
         };
         let items = self.line_items(word.is_none());
-        let span = Span { start: first.span.start, end: self.prev_end.max(first.span.end) };
+        let span = Span { start: first_span.start, end: self.prev_end.max(first_span.end) };
         let mut node = Node { word, items, children: vec![], raw: None, span, end: None };
         let Some(w) = node.word().map(str::to_string) else { return Some(node) };
         let parent = self.stack.last().expect("top frame");
