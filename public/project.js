@@ -69,6 +69,8 @@ function matches(cond, n, graph) {
       return !of.every((c) => matches(c, n, graph));
     case "rel_to":
       return related(data, cond.type, cond.target ?? null);
+    case "has_rel":
+      return typeof cond.type === "string" && Array.isArray(data[cond.type]) && data[cond.type].length > 0;
     case "rel_from": {
       const source = graph.find(cond.source);
       return source !== undefined && related(source.data, cond.type, n.id);

@@ -3,7 +3,8 @@
 //! `{"from": "functions", "select": [..]?, "where": cond?, "order": {"by", "dir"}?, "limit"?,
 //! "offset"?}`, where a condition is `{"op": "equals"|"not_equals"|"less"|"greater"|"less_eq"|
 //! "greater_eq"|"contains", "field", "value"}`, `{"op": "and"|"or"|"not", "of": [cond..]}`, or a
-//! relation condition `{"op": "rel_to", "type", "target"}` / `{"op": "rel_from", "type", "source"}`.
+//! relation condition `{"op": "rel_to", "type", "target"}` / `{"op": "rel_from", "type", "source"}` /
+//! `{"op": "has_rel", "type"}`.
 //! Fields are the node's data (`id`, `name`, `effects`, `calls`, `called_by`, `is_exported` ..).
 
 use serde_json::Value as Json;
@@ -181,6 +182,7 @@ impl Graph {
             "or" => of().iter().any(|c| self.matches(c, id, data)),
             "not" => !of().iter().all(|c| self.matches(c, id, data)),
             "rel_to" => related(data, &cond["type"], &cond["target"]),
+            "has_rel" => cond["type"].as_str().and_then(|t| data[t].as_array()).is_some_and(|ids| !ids.is_empty()),
             "rel_from" => {
                 let source = self.nodes.iter().find(|n| Some(n.0.as_str()) == cond["source"].as_str());
                 source.is_some_and(|(_, _, source)| related(source, &cond["type"], &Json::from(id)))
@@ -378,5 +380,7 @@ mod tests {
             ids(r#"{"from":"all","where":{"op":"rel_from","type":"describes","source":"nobody"}}"#),
             [] as [&str; 0]
         );
+        assert_eq!(ids(r#"{"from":"all","where":{"op":"has_rel","type":"described_by"}}"#), ["a.one"]);
+        assert_eq!(ids(r#"{"from":"all","where":{"op":"has_rel","type":"supersedes"}}"#), [] as [&str; 0]);
     }
 }

@@ -29,7 +29,7 @@ test("conditions, order and paging", () => {
   assert.throws(() => g.query("not json"), (e) => /not JSON/.test(e.payload.message));
 });
 
-test("relation conditions: rel_to reads the node's relation field, rel_from the source's", () => {
+test("relation conditions: rel_to and has_rel read the node's relation field, rel_from the source's", () => {
   const list = nodes();
   list[3].data.describes = ["a.one"];
   list[0].data.described_by = ["t.User"];
@@ -40,6 +40,8 @@ test("relation conditions: rel_to reads the node's relation field, rel_from the 
   assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_from","type":"depends_on","source":"a.two"}}'), ["a.three"]);
   assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_to","type":"depends_on","target":"a.one"}}'), []);
   assert.deepEqual(ids(g, '{"from":"all","where":{"op":"rel_from","type":"describes","source":"nobody"}}'), []);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"has_rel","type":"described_by"}}'), ["a.one"]);
+  assert.deepEqual(ids(g, '{"from":"all","where":{"op":"has_rel","type":"supersedes"}}'), []);
 });
 
 test("traversals follow a relation field out, in, and to a depth", () => {

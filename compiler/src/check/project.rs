@@ -231,13 +231,26 @@ impl<'a> Checker<'a> {
                 q.lit("}");
                 ok
             }
+            // `has_rel type=..`: the node has at least one relation of that type.
+            "has_rel" => {
+                let Some(ty) = text_of(node, "type") else {
+                    self.diags.push(
+                        Diagnostic::error("E-QUERY-002", "`has_rel` needs `type=`", node.head_span())
+                            .with_label("incomplete relation condition")
+                            .with_help("write `has_rel type=describes`"),
+                    );
+                    return false;
+                };
+                q.lit(&format!("{{\"op\":\"has_rel\",\"type\":{}}}", json!(ty.value)));
+                true
+            }
             other => {
                 self.diags.push(
                     Diagnostic::error("E-QUERY-002", format!("`{other}` is not a condition"), node.head_span())
                         .with_label("unknown condition")
                         .with_help(
                             "use equals, not_equals, less, greater, less_eq, greater_eq, contains, rel_to, rel_from, \
-                             and, or, not",
+                             has_rel, and, or, not",
                         ),
                 );
                 false
