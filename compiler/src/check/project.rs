@@ -281,8 +281,16 @@ impl<'a> Checker<'a> {
             _ => "all".to_string(),
         };
         let mut q = QueryText { parts: vec![], text: String::new() };
+        // `follow type=".."`, or `follow rel=".."` as the guide writes it.
+        let follow = node
+            .children
+            .iter()
+            .find(|c| c.is("follow"))
+            .and_then(|f| text_of(f, "type").or_else(|| text_of(f, "rel")));
+        // The start as a line of its own: `from var="start"` or `from lit="main.hello"`.
+        let from_line = node.children.iter().find(|c| c.is("from"));
+        let mut ok = true;
         if traverse {
-            let follow = node.children.iter().find(|c| c.is("follow")).and_then(|f| text_of(f, "type"));
             let depth = match attr("depth") {
                 Some(LitValue::Int(n)) if n >= 0 => json!(n),
                 _ => Json::Null,
@@ -291,7 +299,7 @@ impl<'a> Checker<'a> {
                 Some(LitValue::Str(d) | LitValue::Word(d)) => d,
                 _ => "outgoing".to_string(),
             };
-            let Some(follow) = follow else {
+            let Some(follow) = &follow else {
                 self.diags.push(
                     Diagnostic::error("E-PARSE-002", "this `traverse` does not say what to follow", node.head_span())
                         .with_label("needs `follow type=\"..\"`")
@@ -299,8 +307,16 @@ impl<'a> Checker<'a> {
                 );
                 return self.bind_poison(step, body);
             };
-            let t = json!({"from": from, "follow": follow.value, "depth": depth, "direction": direction});
-            q.lit(&format!("{{\"from\":\"all\",\"traverse\":{t}"));
+            q.lit("{\"from\":\"all\",\"traverse\":{\"from\":");
+            match from_line.and_then(|l| text_of(l, "var")) {
+                Some(var) => ok &= self.project_var(&mut q, var, body, out),
+                None => {
+                    let lit = from_line.and_then(|l| text_of(l, "lit")).map_or(from, |l| l.value);
+                    q.lit(&json!(lit).to_string());
+                }
+            }
+            let rest = json!({"follow": follow.value, "depth": depth, "direction": direction}).to_string();
+            q.lit(&format!(",{}", &rest[1..]));
         } else {
             q.lit(&format!("{{\"from\":{}", json!(from)));
         }
@@ -317,14 +333,23 @@ impl<'a> Checker<'a> {
         if !fields.is_empty() {
             q.lit(&format!(",\"select\":{}", json!(fields)));
         }
-        let mut ok = true;
-        if let Some(w) = node.children.iter().find(|c| c.is("where")) {
+        let conditions = node.children.iter().find(|c| c.is("where"));
+        // In a query, `follow rel=".."` keeps the nodes that have such a relation (DESIGN.md's
+        // "functions with coverage").
+        let follows = follow.filter(|_| !traverse).map(|f| json!({"op": "has_rel", "type": f.value}).to_string());
+        if conditions.is_some() || follows.is_some() {
             q.lit(",\"where\":{\"op\":\"and\",\"of\":[");
-            for (i, c) in w.children.iter().filter(|c| c.word.is_some()).enumerate() {
-                if i > 0 {
+            let conditions = conditions.into_iter().flat_map(|w| w.children.iter().filter(|c| c.word.is_some()));
+            let mut written = 0;
+            for c in conditions {
+                if written > 0 {
                     q.lit(",");
                 }
                 ok &= self.project_condition(&mut q, c, body, out);
+                written += 1;
+            }
+            if let Some(f) = follows {
+                q.lit(&format!("{}{f}", if written > 0 { "," } else { "" }));
             }
             q.lit("]}");
         }
