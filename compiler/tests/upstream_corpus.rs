@@ -173,7 +173,7 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
     (
         "examples/syntax-fundamentals/pattern-matching.cov",
         &["E-SYMBOL-001"],
-        "calls `get`, which no document defines (maps are read with `map.get`)",
+        "calls `get`, which no document defines (a map is read with the `map_get` operator)",
     ),
     (
         "examples/using-bindings/using-bindings.cov",
