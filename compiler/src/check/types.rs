@@ -371,6 +371,7 @@ impl<'a> Checker<'a> {
             _ if tys.len() > 2 && tys.iter().all(|t| union_case_name(t).is_some()) => {
                 let names: Vec<String> = tys.iter().filter_map(union_case_name).collect();
                 if let Some(i) = (1..names.len()).find(|&i| names[..i].contains(&names[i])) {
+                    let first = names.iter().position(|n| *n == names[i]).unwrap_or(0);
                     self.diags.push(
                         Diagnostic::error(
                             "E-TYPE-003",
@@ -378,6 +379,7 @@ impl<'a> Checker<'a> {
                             members[i].span,
                         )
                         .with_label("the same type again")
+                        .with_secondary(members[first].span, "first named here")
                         .with_help("a union's members must be told apart at run time: name each type once"),
                     );
                     return Type::Error;
