@@ -23,9 +23,8 @@ fn cov_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-#[ignore = "needs COVENANT_UPSTREAM_DIR: a checkout of Cyronius/covenant"]
-fn upstream_programs_parse_without_syntax_errors() {
+/// The checkout named by COVENANT_UPSTREAM_DIR, and its `examples/` and `runtime/std/` programs.
+fn upstream_files() -> (PathBuf, Vec<PathBuf>) {
     let root = std::env::var_os("COVENANT_UPSTREAM_DIR")
         .map(PathBuf::from)
         .expect("COVENANT_UPSTREAM_DIR must name a checkout of Cyronius/covenant");
@@ -35,6 +34,13 @@ fn upstream_programs_parse_without_syntax_errors() {
     }
     files.sort();
     assert!(files.len() > 40, "expected the upstream programs under {}, found {}", root.display(), files.len());
+    (root, files)
+}
+
+#[test]
+#[ignore = "needs COVENANT_UPSTREAM_DIR: a checkout of Cyronius/covenant"]
+fn upstream_programs_parse_without_syntax_errors() {
+    let (root, files) = upstream_files();
     let mut failures = vec![];
     for f in &files {
         let source = std::fs::read_to_string(f).unwrap();
@@ -200,14 +206,7 @@ const CHECK_NONCONFORMING: &[(&str, &[&str], &str)] = &[
 #[test]
 #[ignore = "needs COVENANT_UPSTREAM_DIR: a checkout of Cyronius/covenant"]
 fn upstream_programs_check_without_false_errors() {
-    let root = std::env::var_os("COVENANT_UPSTREAM_DIR")
-        .map(PathBuf::from)
-        .expect("COVENANT_UPSTREAM_DIR must name a checkout of Cyronius/covenant");
-    let mut files = vec![];
-    for sub in ["examples", "runtime/std"] {
-        cov_files(&root.join(sub), &mut files);
-    }
-    files.sort();
+    let (root, files) = upstream_files();
     let mut failures = vec![];
     let mut clean = 0;
     for f in &files {
