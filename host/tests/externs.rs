@@ -399,6 +399,27 @@ end
 #[test]
 fn the_library_written_in_covenant_is_the_librarys_own() {
     assert_eq!(run(LIBRARY_STYLE, &Grants::default()), "[2.5,null]\nunset\n");
+    // runtime/std's filesystem module calls stdlib.md's `dest` `dst`.
+    let copy = r#"snippet id="fs.copy" kind="extern-abstract"
+effects
+  effect filesystem
+end
+signature
+  fn name="copy"
+    param name="src" type="String"
+    param name="dst" type="String"
+    returns union
+      type="Unit"
+      type="IoError"
+    end
+  end
+end
+end
+"#;
+    let c = covenant_compiler::compile(copy, &Default::default());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let c = covenant_compiler::compile(&copy.replace("\"dst\"", "\"target\""), &Default::default());
+    assert!(c.diagnostics.iter().any(|d| d.code == "E-EXTERN-001"), "{:?}", c.diagnostics);
     // A declaration that differs from the library's is a type of its own: the extern no longer fits.
     let other = LIBRARY_STYLE.replacen("variant name=\"Null\"", "variant name=\"Nothing\"", 1);
     let c = covenant_compiler::compile(&other, &Default::default());
